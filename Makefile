@@ -1,0 +1,53 @@
+# Etablera — `make run` serves the app, `make test` runs ruff and the tests.
+VENV    ?= .venv
+PYTHON  ?= python3
+BIN     := $(VENV)/bin
+HOST    ?= 127.0.0.1
+PORT    ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: run test bench translations extract-messages install install-dev lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# The one target that compiles the translations; every other target uses it.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -d app/translations -D messages
+
+# For developers: refresh the catalogue after adding strings, then translate the new entries.
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  --omit-header -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations -D messages \
+	  --no-fuzzy-matching --omit-header --no-location
+
+run: translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo
+	ETABLERA_EMBEDDED_SCHEDULER=1 $(BIN)/flask run --debug --host $(HOST) --port $(PORT)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+
+test: install-dev translations lint
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install-dev translations
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+	find app/translations -name '*.mo' -delete

@@ -1,0 +1,85 @@
+"""Etablera: the establishment-lead pipeline of Logistikregionen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config, load_config
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Config | str | None = None, **overrides) -> Flask:
+    """Build the application. `config` is a Config object or an environment name."""
+    if not isinstance(config, Config):
+        config = load_config(config)
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_DIR / "templates"),
+        instance_path=str(PROJECT_DIR / "instance"),
+    )
+    app.config.from_object(config)
+    app.config["ENV_NAME"] = config.ENV_NAME
+    app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_shellcontext(app)
+    register_commands(app)
+    configure_logger(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from app import i18n, models  # noqa: F401 - the whole schema for Alembic
+    from app.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    i18n.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app import admin, api, auth, health, main, navigation, security
+
+    for feature in (security, navigation, auth, main, admin, health, api):
+        feature.init_app(app)
+    if app.config.get("BENCH_ROUTES"):
+        from app import bench
+
+        bench.init_app(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from app import errors
+
+    errors.init_app(app)
+
+
+def register_shellcontext(app: Flask) -> None:
+    from app import models
+    from app.extensions import db
+
+    def context() -> dict:
+        return {"db": db, **{name: getattr(models, name) for name in models.__all__}}
+
+    app.shell_context_processor(context)
+
+
+def register_commands(app: Flask) -> None:
+    from app import demo
+
+    demo.init_app(app)
+
+
+def configure_logger(app: Flask) -> None:
+    import logging
+
+    if not app.debug and not app.testing:
+        app.logger.setLevel(logging.INFO)

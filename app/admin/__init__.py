@@ -1,0 +1,7 @@
+"""Administration of the collaboration: users and reference data."""
+
+
+def init_app(app) -> None:
+    from app.admin.routes import bp
+
+    app.register_blueprint(bp)

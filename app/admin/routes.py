@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.admin import service
+from app.admin.forms import UserEditForm, UserInviteForm
+from app.auth import service as auth_service
+from app.auth.models import Role, User
+from app.auth.permissions import admin_required
+from app.core.service import all_municipalities, municipality_by_slug
+from app.extensions import db
+from app.forms import municipality_choices
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/")
+@admin_required
+def index():
+    return render_template("admin/index.html", status=service.admin_status())
+
+
+@bp.route("/users")
+@admin_required
+def users():
+    rows = db.session.scalars(sa.select(User).order_by(User.name))
+    return render_template("admin/users.html", users=list(rows))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_required
+def new_user():
+    form = UserInviteForm()
+    form.municipality.choices = municipality_choices(all_municipalities())
+    if form.validate_on_submit():
+        if auth_service.find_user_by_email(form.email.data) is not None:
+            form.email.errors.append(_("There is already an account with this e-mail."))
+        else:
+            user = auth_service.create_user(
+                email=form.email.data,
+                name=form.name.data,
+                municipality=municipality_by_slug(form.municipality.data),
+                role=Role(form.role.data),
+                locale=form.locale.data,
+                actor=current_user,
+            )
+            flash(_("%(email)s was created and invited by e-mail.", email=user.email), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def edit_user(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = UserEditForm(obj=user)
+    form.municipality.choices = municipality_choices(all_municipalities())
+    if not form.is_submitted():
+        form.municipality.data = user.municipality.slug
+        form.role.data = user.role.value
+    if form.validate_on_submit():
+        auth_service.update_user(
+            user,
+            current_user,
+            name=form.name.data.strip(),
+            municipality=municipality_by_slug(form.municipality.data),
+            role=Role(form.role.data),
+            locale=form.locale.data,
+            active=form.active.data,
+        )
+        flash(_("The account is saved."), "success")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user)

@@ -1,0 +1,1 @@
+"""Reference data and cross-cutting records: municipalities and the audit log."""

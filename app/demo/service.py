@@ -1,0 +1,25 @@
+"""Fictional demo data. Each feature contributes a seeder; each creates only what
+is missing, identified by a natural key, and never changes what exists."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from app.extensions import db
+
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - published demo credential
+
+
+def seeders() -> list[Callable[[], list[str]]]:
+    from app.auth.demo import seed_users
+
+    return [seed_users]
+
+
+def seed_demo() -> list[str]:
+    """Run every seeder in order and commit; returns lines to print."""
+    lines: list[str] = []
+    for seeder in seeders():
+        lines.extend(seeder())
+        db.session.commit()
+    return lines

@@ -1,0 +1,77 @@
+"""Friendly error pages for people, JSON errors for the API and JSON clients."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "invalid",
+    429: "too_many_requests",
+    500: "server_error",
+}
+
+
+def wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes[
+        "text/html"
+    ]
+
+
+def _messages() -> dict[int, str]:
+    return {
+        400: _("The request could not be understood. Reload the page and try again."),
+        401: _("You need to log in."),
+        403: _("You do not have permission to do that."),
+        404: _("We could not find that page."),
+        405: _("That method is not allowed here."),
+        409: _("Someone else changed this in the meantime."),
+        413: _("What you sent is too large."),
+        422: _("Some fields need attention."),
+        429: _("Too many attempts. Try again later."),
+        500: _("Something went wrong on our side. It has been logged."),
+    }
+
+
+def json_error(status: int, message: str, fields: dict | None = None):
+    body = {"code": ERROR_CODES.get(status, "error"), "message": message}
+    if fields:
+        body["fields"] = fields
+    return jsonify({"error": body}), status
+
+
+def handle_http_error(error: HTTPException):
+    status = error.code or 500
+    message = _messages().get(status, error.description or "")
+    if isinstance(error, CSRFError):
+        message = _("The form has expired or lacks its security token. Reload the page and "
+                    "try again.")
+    if wants_json():
+        response = json_error(status, message)
+    else:
+        response = render_template("errors/error.html", status=status, message=message), status
+    return response
+
+
+def handle_unexpected(error: Exception):
+    from flask import current_app
+
+    current_app.logger.exception("Unhandled error: %s", error)
+    return handle_http_error(InternalServerError())
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected)

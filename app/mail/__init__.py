@@ -1,0 +1,1 @@
+"""Outgoing e-mail: one module, several transports (see service.py)."""

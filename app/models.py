@@ -1,0 +1,9 @@
+"""Imports every model so that Alembic and the app see the whole schema.
+
+Each feature adds its own models module here.
+"""
+
+from app.auth.models import ApiToken, Role, User
+from app.core.models import AuditEvent, Municipality
+
+__all__ = ["ApiToken", "AuditEvent", "Municipality", "Role", "User"]

@@ -1,0 +1,83 @@
+"""The one place that decides which municipality-owned rows a user may read.
+
+Every query of municipality-owned data goes through `visible_filter`,
+`select_visible` or `get_visible_or_404`. A feature registers the rule for
+each of its models with `@scope_rule(Model)`; a model without a rule cannot be
+queried through this module at all, so nothing is visible by accident.
+
+The rule for a municipality's matters (`municipality_matter_rule`):
+- advisors and viewers read their own municipality's matters and those shared
+  with their municipality;
+- admins also read every municipality's non-confidential matters;
+- confidential matters stay within the owning municipality and the
+  municipalities they are shared with, admins included (secrecy holds
+  between municipalities).
+Outside your scope an object answers 404, never revealing that it exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from flask import abort
+from sqlalchemy.sql.elements import ColumnElement
+
+from app.extensions import db
+
+M = TypeVar("M")
+Rule = Callable[[Any], ColumnElement[bool]]
+
+_RULES: dict[type, Rule] = {}
+
+
+def scope_rule(model: type) -> Callable[[Rule], Rule]:
+    """Register the visibility rule of `model`: a function from user to SQL criterion."""
+
+    def register(rule: Rule) -> Rule:
+        _RULES[model] = rule
+        return rule
+
+    return register
+
+
+def visible_filter(user: Any, model: type) -> ColumnElement[bool]:
+    """The SQL criterion selecting the rows of `model` that `user` may read."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return sa.false()
+    try:
+        rule = _RULES[model]
+    except KeyError:
+        raise LookupError(f"no scope rule registered for {model.__name__}") from None
+    return rule(user)
+
+
+def select_visible(user: Any, model: type[M]) -> sa.Select[tuple[M]]:
+    return sa.select(model).where(visible_filter(user, model))
+
+
+def get_visible(user: Any, model: type[M], ident: int) -> M | None:
+    return db.session.scalar(select_visible(user, model).where(model.id == ident))
+
+
+def get_visible_or_404(user: Any, model: type[M], ident: int) -> M:
+    found = get_visible(user, model, ident)
+    if found is None:
+        abort(404)
+    return found
+
+
+def municipality_matter_rule(
+    model: Any, user: Any, shared_with: ColumnElement[bool] | None = None
+) -> ColumnElement[bool]:
+    """The standard rule for a municipality's matters (see the module docstring).
+
+    `model` needs `municipality_id` and `confidential` columns; `shared_with` is
+    the criterion "shared with the user's municipality", where the model has shares.
+    """
+    own = model.municipality_id == user.municipality_id
+    partner = shared_with if shared_with is not None else sa.false()
+    if user.is_admin:
+        return sa.or_(model.confidential.is_(False), own, partner)
+    return sa.or_(own, partner)

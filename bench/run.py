@@ -1,0 +1,171 @@
+"""`make bench`: generate data into the benchmark's own database, serve the app with
+gunicorn and measure each scenario against the trivial baseline route of the same run.
+
+Prints a table and writes bench/results.json. Figures, not pass/fail tests.
+Database: BENCH_DATABASE_URL, else PostgreSQL database `etablera_bench` on
+127.0.0.1:5432 when reachable, else SQLite `bench/bench.db`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.generate import BENCH_PASSWORD, generators  # noqa: E402
+from bench.scenarios import BASELINE, SCENARIOS, Scenario  # noqa: E402
+
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/etablera_bench"
+
+
+def database_url() -> str:
+    if os.environ.get("BENCH_DATABASE_URL"):
+        return os.environ["BENCH_DATABASE_URL"]
+    try:
+        admin = sa.create_engine(PG_URL.rsplit("/", 1)[0] + "/postgres",
+                                 isolation_level="AUTOCOMMIT", poolclass=sa.NullPool)
+        with admin.connect() as connection:
+            exists = connection.scalar(
+                sa.text("select 1 from pg_database where datname = 'etablera_bench'"))
+            if not exists:
+                connection.execute(sa.text("CREATE DATABASE etablera_bench"))
+        return PG_URL
+    except sa.exc.OperationalError:
+        return f"sqlite:///{ROOT / 'bench' / 'bench.db'}"
+
+
+def prepare(url: str) -> list[str]:
+    from flask_migrate import upgrade
+
+    from app import create_app
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        upgrade()
+        lines = [generator() for generator in generators()]
+        from app.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+    return lines
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(url: str, port: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "ETABLERA_ENV": "production",
+        "ETABLERA_BENCH": "1",
+        "SECRET_KEY": "bench-secret",
+        "DATABASE_URL": url,
+        "SESSION_COOKIE_SECURE": "0",
+        "MAIL_BACKEND": "console",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", "wsgi:app"],
+        cwd=ROOT, env=env,
+    )
+    for _ in range(100):
+        try:
+            requests.get(f"http://127.0.0.1:{port}/bench/baseline", timeout=1)
+            return process
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+def logged_in_session(base: str, email: str) -> requests.Session:
+    session = requests.Session()
+    page = session.get(f"{base}/login", timeout=10).text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = session.post(f"{base}/login", timeout=10, allow_redirects=False,
+                            data={"email": email, "password": BENCH_PASSWORD,
+                                  "csrf_token": token})
+    if response.status_code != 302:
+        raise RuntimeError(f"bench login failed for {email}")
+    return session
+
+
+def measure(base: str, scenario: Scenario, sessions: dict) -> dict:
+    if scenario.user not in sessions:
+        sessions[scenario.user] = (
+            logged_in_session(base, scenario.user) if scenario.user else requests.Session()
+        )
+    session = sessions[scenario.user]
+    url = f"{base}{scenario.path}"
+    for _ in range(3):
+        session.get(url, timeout=60)
+    timings, sizes, statuses = [], [], set()
+    for _ in range(scenario.requests):
+        started = time.perf_counter()
+        response = session.get(url, timeout=60)
+        timings.append((time.perf_counter() - started) * 1000)
+        sizes.append(len(response.content))
+        statuses.add(response.status_code)
+    timings.sort()
+    return {
+        "name": scenario.name,
+        "path": scenario.path,
+        "requests": scenario.requests,
+        "status": sorted(statuses),
+        "p50_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 2),
+        "bytes": int(statistics.median(sizes)),
+        "target_ratio": scenario.target_ratio,
+    }
+
+
+def main() -> int:
+    url = database_url()
+    print(f"benchmark database: {sa.engine.make_url(url).render_as_string()}")
+    for line in prepare(url):
+        print(f"  {line}")
+    port = free_port()
+    server = start_server(url, port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        sessions: dict = {}
+        baseline = measure(base, BASELINE, sessions)
+        results = [baseline] + [measure(base, s, sessions) for s in SCENARIOS]
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    for row in results:
+        row["ratio"] = round(row["p50_ms"] / baseline["p50_ms"], 1)
+        row["within_target"] = (row["ratio"] <= row["target_ratio"]
+                                if row["target_ratio"] else None)
+    print(f"\n{'scenario':32} {'status':10} {'p50 ms':>8} {'p95 ms':>8} {'bytes':>10} "
+          f"{'× base':>7} {'target':>7}")
+    for row in results:
+        target = f"≤{row['target_ratio']:g}×" if row["target_ratio"] else ""
+        flag = "" if row["within_target"] in (None, True) else "  OVER"
+        print(f"{row['name']:32} {','.join(map(str, row['status'])):10} {row['p50_ms']:8.1f} "
+              f"{row['p95_ms']:8.1f} {row['bytes']:10d} {row['ratio']:7.1f} {target:>7}{flag}")
+    output = ROOT / "bench" / "results.json"
+    output.write_text(json.dumps({"database": sa.engine.make_url(url).get_backend_name(),
+                                  "results": results}, indent=2))
+    print(f"\nwrote {output.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

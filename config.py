@@ -1,0 +1,159 @@
+"""Settings for Etablera, read from the environment (and an optional `.env`).
+
+`ETABLERA_ENV` chooses the class: `development` (default), `testing` or
+`production`. Every setting is read when the config object is created, so a
+test or a CLI run sees the environment as it is at that moment.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+load_dotenv(BASE_DIR / ".env")
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong; the message is one line for the operator."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = _env(name)
+    return int(value) if value is not None else default
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+
+    def __init__(self) -> None:
+        self.SECRET_KEY = _env("SECRET_KEY")
+        self.SQLALCHEMY_DATABASE_URI = _env("DATABASE_URL")
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+        self.TIMEZONE = _env("TIMEZONE", "Europe/Stockholm")
+
+        self.BABEL_DEFAULT_LOCALE = "sv"
+        self.BABEL_DEFAULT_TIMEZONE = self.TIMEZONE
+        self.BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "app" / "translations")
+        self.LANGUAGES = ("sv", "en")
+
+        self.MAIL_BACKEND = _env("MAIL_BACKEND", "file")
+        self.MAIL_SERVER = _env("MAIL_SERVER", "localhost")
+        self.MAIL_PORT = _env_int("MAIL_PORT", 25)
+        self.MAIL_USE_TLS = _env_bool("MAIL_USE_TLS")
+        self.MAIL_USE_SSL = _env_bool("MAIL_USE_SSL")
+        self.MAIL_USERNAME = _env("MAIL_USERNAME")
+        self.MAIL_PASSWORD = _env("MAIL_PASSWORD")
+        self.MAIL_DEFAULT_SENDER = _env(
+            "MAIL_DEFAULT_SENDER", "Etablera <etablera@logistikregionen.example>"
+        )
+        self.MAIL_TIMEOUT = min(_env_int("MAIL_TIMEOUT", 20), 30)
+        self.MAIL_OUTBOX = _env("MAIL_OUTBOX", str(INSTANCE_DIR / "outbox"))
+
+        self.MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 4 * 1024 * 1024)
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = False
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_HTTPONLY = True
+        self.REMEMBER_COOKIE_DURATION = timedelta(days=14)
+        self.PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+        self.WTF_CSRF_TIME_LIMIT = 8 * 3600
+
+        self.LOGIN_MAX_FAILURES = 10
+        self.LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+        self.LOGIN_LOCK_DURATION = timedelta(minutes=15)
+        self.PASSWORD_RESET_MAX_AGE = 3600
+        self.INVITATION_MAX_AGE = 7 * 24 * 3600
+
+        self.BENCH_ROUTES = _env_bool("ETABLERA_BENCH")
+
+    def validate(self) -> None:
+        """Raise ConfigError when the settings cannot run this environment."""
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SECRET_KEY = self.SECRET_KEY or "dev-only-not-secret"
+        self.SQLALCHEMY_DATABASE_URI = (
+            self.SQLALCHEMY_DATABASE_URI or f"sqlite:///{INSTANCE_DIR / 'etablera.db'}"
+        )
+
+
+class TestingConfig(Config):
+    """Tests never read DATABASE_URL: SQLite unless TEST_DATABASE_URL is set."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SECRET_KEY = "testing-secret-key"  # noqa: S105 - tests only
+        self.SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
+        self.MAIL_BACKEND = "file"
+        self.BASE_URL = "http://etablera.test"
+        self.LOGIN_MAX_FAILURES = 10
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", True)
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.PREFERRED_URL_SCHEME = "https"
+
+    def validate(self) -> None:
+        missing = [
+            name
+            for name, value in (
+                ("SECRET_KEY", self.SECRET_KEY),
+                ("DATABASE_URL", self.SQLALCHEMY_DATABASE_URI),
+            )
+            if not value
+        ]
+        if missing:
+            raise ConfigError(
+                f"Production needs {' and '.join(missing)} set in the environment; refusing to start."
+            )
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(env_name: str | None = None) -> Config:
+    """The config object for `env_name`, else for `ETABLERA_ENV`, validated."""
+    name = (env_name or _env("ETABLERA_ENV", "development")).strip().lower()
+    if name not in CONFIGS:
+        raise ConfigError(f"ETABLERA_ENV must be one of {', '.join(CONFIGS)}, not {name!r}.")
+    config = CONFIGS[name]()
+    config.validate()
+    return config
