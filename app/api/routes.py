@@ -2,10 +2,21 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from app.api.auth import api_user, authenticate_request
+from app.api.auth import api_user
+from app.api.common import API_PREFIX, make_api_blueprint
+from app.api.openapi import openapi_document
+from app.extensions import csrf
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-bp.before_request(authenticate_request)
+bp = make_api_blueprint("api", __name__)
+
+# The OpenAPI document is public: it describes the API, it holds no data.
+docs = Blueprint("api_docs", __name__, url_prefix=API_PREFIX)
+csrf.exempt(docs)
+
+
+@docs.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
 
 
 @bp.get("/me")

@@ -1,9 +1,26 @@
-"""What the start page shows; each feature adds its own panels here."""
+"""What the start page shows. Each feature adds a panel with `register_panel`:
+a template (under templates/) and a function from the user to its context (or
+None to hide the panel)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+PanelContext = Callable[[Any], dict[str, Any] | None]
+_PANELS: list[tuple[int, str, PanelContext]] = []
+
+
+def register_panel(template: str, context: PanelContext, order: int = 100) -> None:
+    if all(existing != template for _, existing, _ in _PANELS):
+        _PANELS.append((order, template, context))
+        _PANELS.sort(key=lambda panel: panel[0])
 
 
 def start_page_summary(user: Any) -> dict[str, Any]:
-    return {"municipality": user.municipality, "role": user.role}
+    panels = []
+    for _order, template, context in _PANELS:
+        values = context(user)
+        if values is not None:
+            panels.append({"template": template, "context": values})
+    return {"municipality": user.municipality, "role": user.role, "panels": panels}

@@ -1,0 +1,76 @@
+"""Shared pieces of the JSON API: blueprints, errors, pagination, the OpenAPI registry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, request
+
+from app.api.auth import authenticate_request
+from app.errors import json_error
+from app.extensions import csrf, db
+
+API_PREFIX = "/api/v1"
+DEFAULT_PER_PAGE = 50
+MAX_PER_PAGE = 200
+
+
+def make_api_blueprint(name: str, import_name: str) -> Blueprint:
+    """A blueprint under /api/v1 with bearer-token auth and no CSRF (cookies are ignored)."""
+    bp = Blueprint(name, import_name, url_prefix=API_PREFIX)
+    bp.before_request(authenticate_request)
+    csrf.exempt(bp)
+    return bp
+
+
+class ApiError(Exception):
+    """Raised by API views and services; rendered as {"error": {...}} with its status."""
+
+    def __init__(self, status: int, message: str, fields: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.fields = fields or {}
+
+
+def handle_api_error(error: ApiError):
+    return json_error(error.status, str(error.message), error.fields or None)
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object, or a 400 ApiError."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, "The body must be a JSON object.")
+    return body
+
+
+def page_args() -> tuple[int, int]:
+    """`page` (from 1) and `per_page` (1–200) from the query string, or a 400 ApiError."""
+    try:
+        page = int(request.args.get("page", 1))
+        per_page = int(request.args.get("per_page", DEFAULT_PER_PAGE))
+    except ValueError:
+        raise ApiError(400, "page and per_page must be whole numbers.") from None
+    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
+        raise ApiError(400, f"page must be at least 1 and per_page between 1 and {MAX_PER_PAGE}.")
+    return page, per_page
+
+
+def paginated(statement: sa.Select, serialise, page: int, per_page: int) -> dict[str, Any]:
+    """{"items", "page", "per_page", "total"} for a select statement."""
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(statement.order_by(None).subquery()))
+    rows = db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page))
+    return {"items": [serialise(row) for row in rows], "page": page, "per_page": per_page,
+            "total": total}
+
+
+# The OpenAPI document is assembled from what each feature registers.
+OPENAPI_PATHS: dict[str, dict[str, Any]] = {}
+OPENAPI_SCHEMAS: dict[str, dict[str, Any]] = {}
+
+
+def register_openapi(paths: dict[str, dict[str, Any]], schemas: dict[str, dict[str, Any]]) -> None:
+    OPENAPI_PATHS.update(paths)
+    OPENAPI_SCHEMAS.update(schemas)

@@ -1,0 +1,80 @@
+"""The OpenAPI 3 document at /api/v1/openapi.json, built from what features register."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.api.common import API_PREFIX, OPENAPI_PATHS, OPENAPI_SCHEMAS, register_openapi
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "fields": {"type": "object", "additionalProperties": True},
+            },
+        }
+    },
+}
+
+
+def error_response(description: str) -> dict[str, Any]:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+STANDARD_ERRORS = {
+    "400": error_response("Malformed request"),
+    "401": error_response("Missing or invalid bearer token"),
+}
+
+register_openapi(
+    {
+        "/me": {
+            "get": {
+                "summary": "The user the token belongs to",
+                "responses": {
+                    "200": {
+                        "description": "The token's user",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Me"}}},
+                    },
+                    **STANDARD_ERRORS,
+                },
+            }
+        }
+    },
+    {
+        "Error": ERROR_SCHEMA,
+        "Me": {
+            "type": "object",
+            "required": ["id", "email", "name", "role", "municipality", "locale"],
+            "properties": {
+                "id": {"type": "integer"},
+                "email": {"type": "string"},
+                "name": {"type": "string"},
+                "role": {"type": "string", "enum": ["admin", "advisor", "viewer"]},
+                "municipality": {"type": "string", "enum": ["orebro", "hallsberg", "kumla", "arboga"]},
+                "locale": {"type": "string", "enum": ["sv", "en"]},
+            },
+        },
+    },
+)
+
+
+def openapi_document() -> dict[str, Any]:
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Etablera API", "version": "1"},
+        "servers": [{"url": API_PREFIX}],
+        "security": [{"bearer": []}],
+        "paths": dict(sorted(OPENAPI_PATHS.items())),
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": dict(sorted(OPENAPI_SCHEMAS.items())),
+        },
+    }
