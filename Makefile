@@ -32,7 +32,7 @@ extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 	  --omit-header -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations -D messages \
-	  --no-fuzzy-matching --omit-header --no-location
+	  --no-fuzzy-matching --ignore-obsolete --no-wrap
 
 run: translations
 	$(BIN)/flask db upgrade
