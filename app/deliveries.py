@@ -142,29 +142,28 @@ def claim(model: type, key: dict[str, Any], now: datetime | None = None) -> Clai
     """Claim the delivery `key` of `model` for this process, committed; None when
     another process holds it, it is finished, or it waits for its back-off."""
     now = now or utcnow()
+    # RETURNING tells whether this statement wrote the row (rowcount is not reliable
+    # for INSERT … ON CONFLICT with every driver).
     inserted = db.session.execute(
         _insert(model)
         .values(**key, status=DeliveryStatus.SENDING, attempts=1, claimed_at=now)
         .on_conflict_do_nothing()
-    )
-    attempt = 1
-    if inserted.rowcount != 1:
-        retried = db.session.execute(
+        .returning(model.id, model.attempts)
+    ).first()
+    if inserted is None:
+        inserted = db.session.execute(
             sa.update(model)
             .where(*_key_filter(model, key), claimable(model, now))
             .values(status=DeliveryStatus.SENDING, attempts=model.attempts + 1, claimed_at=now,
                     next_attempt_at=None)
+            .returning(model.id, model.attempts)
             .execution_options(synchronize_session=False)
-        )
-        if retried.rowcount != 1:
-            db.session.rollback()
-            return None
-        attempt = None
+        ).first()
+    if inserted is None:
+        db.session.rollback()
+        return None
     db.session.commit()
-    row = db.session.execute(
-        sa.select(model.id, model.attempts).where(*_key_filter(model, key))
-    ).one()
-    return Claim(model, row.id, attempt or row.attempts)
+    return Claim(model, inserted.id, inserted.attempts)
 
 
 def finish(claim_: Claim, outcome: Outcome, error: str | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import email
 import shutil
 import socket
@@ -28,6 +29,8 @@ class _Recorder:
         self.server = server
 
     async def handle_DATA(self, _server, _session, envelope) -> str:  # noqa: N802 - aiosmtpd's name
+        if self.server.delay:
+            await asyncio.sleep(self.server.delay)
         with self.server.lock:
             self.server.received.append((list(envelope.rcpt_tos), bytes(envelope.original_content)))
         return "250 OK"
@@ -36,8 +39,9 @@ class _Recorder:
 class SmtpServer:
     """Start, stop and start again on the same port; `received` survives restarts."""
 
-    def __init__(self, tls_context: ssl.SSLContext | None = None) -> None:
+    def __init__(self, tls_context: ssl.SSLContext | None = None, delay: float = 0) -> None:
         self.port = free_port()
+        self.delay = delay  # seconds before accepting each message (a slow server)
         self.tls_context = tls_context
         self.received: list[tuple[list[str], bytes]] = []
         self.lock = threading.Lock()
