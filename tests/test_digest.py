@@ -261,3 +261,17 @@ def test_cli_reminders_send_due_runs_every_registered_sender(app, runner):
         unregister_reminder_sender("test")
     assert result.exit_code == 0 and "test: 2 sent" in result.output
     assert seen and seen[0].tzinfo is not None
+
+
+def test_cli_send_exits_with_an_error_when_mail_fails(app, runner, notes):
+    from tests.smtp import SmtpServer
+
+    app.config.update(SmtpServer().settings())  # nothing listens on its port
+    make_user("a@test.example")
+    notes.items["a@test.example"] = [DigestItem("Något")]
+    with at(MONDAY_W49_0700_LOCAL):
+        result = runner.invoke(args=["digest", "send"])
+        assert result.exit_code == 1
+        assert "FAILED: a@test.example" in result.output
+        unknown = runner.invoke(args=["digest", "send", "--user", "nobody@test.example"])
+    assert unknown.exit_code == 2

@@ -27,6 +27,8 @@ def _week(_ctx, _param, value: str | None) -> IsoWeek | None:
 @click.option("--dry-run", is_flag=True, help="Compose and report, send and record nothing.")
 def send(week: IsoWeek | None, email: str | None, dry_run: bool) -> None:
     """Send the week's digests that are due and not yet delivered (safe to repeat)."""
+    if email and find_user_by_email(email) is None:
+        raise click.BadParameter(f"no user {email}", param_hint="--user")
     report = service.send_weekly_digests(week, email=email, dry_run=dry_run)
     for label, addresses in (("sent" if not dry_run else "would send", report.sent),
                              ("FAILED", report.failed), ("nothing to report", report.skipped)):
