@@ -70,6 +70,18 @@ class Config:
         self.MAIL_TIMEOUT = min(_env_int("MAIL_TIMEOUT", 20), 30)
         self.MAIL_OUTBOX = _env("MAIL_OUTBOX", str(INSTANCE_DIR / "outbox"))
 
+        # Weekly digest: sent from DIGEST_DAY at DIGEST_TIME (in TIMEZONE) on.
+        self.DIGEST_DAY = _env("DIGEST_DAY", "monday")
+        self.DIGEST_TIME = _env("DIGEST_TIME", "07:00")
+        self.DIGEST_SKIP_EMPTY = _env_bool("DIGEST_SKIP_EMPTY", True)
+        self.DIGEST_OVERDUE_AFTER = timedelta(hours=_env_int("DIGEST_OVERDUE_AFTER_HOURS", 2))
+        self.STALE_LEAD_DAYS = _env_int("STALE_LEAD_DAYS", 21)
+        # Deliveries (digests, reminders): claim lease, retries with back-off.
+        self.DELIVERY_LEASE = timedelta(minutes=15)
+        self.DELIVERY_MAX_ATTEMPTS = _env_int("DELIVERY_MAX_ATTEMPTS", 6)
+        self.DELIVERY_RETRY_BASE = timedelta(minutes=5)
+        self.SCHEDULER_STALE_AFTER = timedelta(minutes=10)
+
         self.MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 4 * 1024 * 1024)
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
@@ -113,7 +125,8 @@ class TestingConfig(Config):
         super().__init__()
         self.SECRET_KEY = "testing-secret-key"  # noqa: S105 - tests only
         self.SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
-        self.MAIL_BACKEND = "file"
+        # file unless a test starts the app in a subprocess against its own SMTP server
+        self.MAIL_BACKEND = _env("TEST_MAIL_BACKEND", "file")
         self.BASE_URL = "http://etablera.test"
         self.LOGIN_MAX_FAILURES = 10
 

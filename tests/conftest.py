@@ -125,3 +125,13 @@ def pytest_terminal_summary(terminalreporter):
             red=True, bold=True,
         )
         terminalreporter.write_line(banner, red=True, bold=True)
+
+
+@pytest.fixture
+def smtp_server():
+    """A running aiosmtpd server on a free loopback port; see tests/smtp.py."""
+    from tests.smtp import SmtpServer
+
+    server = SmtpServer().start()
+    yield server
+    server.stop()

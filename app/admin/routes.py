@@ -46,8 +46,10 @@ def new_user():
                 role=Role(form.role.data),
                 locale=form.locale.data,
                 actor=current_user,
+                invite=False,
             )
-            flash(_("%(email)s was created and invited by e-mail.", email=user.email), "success")
+            if not _flash_invitation(user, auth_service.send_invitation(user)):
+                return redirect(url_for("admin.edit_user", user_id=user.id))
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
 
@@ -74,3 +76,28 @@ def edit_user(user_id: int):
         flash(_("The account is saved."), "success")
         return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)
+
+
+def _flash_invitation(user: User, sent) -> bool:
+    if sent.failed:
+        flash(_("The invitation to %(email)s could not be sent (%(error)s). The account exists; "
+                "send the invitation again once e-mail works.", email=user.email, error=sent.error),
+              "danger")
+        return False
+    flash(_("%(email)s was created and invited by e-mail.", email=user.email), "success")
+    return True
+
+
+@bp.route("/users/<int:user_id>/invitation", methods=["POST"])
+@admin_required
+def resend_invitation(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    if user.password_hash is not None or not user.active:
+        abort(409)
+    sent = auth_service.send_invitation(user)
+    if sent.failed:
+        flash(_("The invitation to %(email)s could not be sent (%(error)s).", email=user.email,
+                error=sent.error), "danger")
+    else:
+        flash(_("The invitation was sent again to %(email)s.", email=user.email), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))

@@ -26,8 +26,14 @@ def create_user(email: str, name: str, slug: str, role: str, locale: str) -> Non
     if service.find_user_by_email(email) is not None:
         raise click.BadParameter(f"{email} already has an account", param_hint="--email")
     user = service.create_user(
-        email=email, name=name, municipality=municipality, role=Role(role), locale=locale
+        email=email, name=name, municipality=municipality, role=Role(role), locale=locale,
+        invite=False,
     )
+    sent = service.send_invitation(user)
+    if sent.failed:
+        click.echo(f"Created {user.email} ({user.role}, {municipality.slug}), but the invitation "
+                   f"could NOT be sent: {sent.error}", err=True)
+        raise SystemExit(1)
     click.echo(f"Created {user.email} ({user.role}, {municipality.slug}); invitation sent.")
 
 

@@ -46,3 +46,4 @@ class SetPasswordForm(FlaskForm):
 class ProfileForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), max_length(User.name)])
     locale = SelectField(_l("Language"), choices=LOCALE_CHOICES)
+    weekly_digest = BooleanField(_l("Send me the weekly summary e-mail"))

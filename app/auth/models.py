@@ -38,6 +38,7 @@ class User(UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(default=0)
     failed_window_started_at: Mapped[datetime | None]
     locked_until: Mapped[datetime | None]
+    digest_opt_out: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     municipality: Mapped[Municipality] = relationship(lazy="joined")
 

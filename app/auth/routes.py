@@ -51,7 +51,13 @@ def logout():
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        service.send_password_reset(form.email.data)
+        sent = service.send_password_reset(form.email.data)
+        if sent is not None and sent.failed:
+            # Tells that the address has an account, but only while mail is broken;
+            # a silent failure would leave the user waiting for nothing.
+            flash(_("The e-mail could not be sent just now. Try again in a while; if it keeps "
+                    "failing, contact your administrator."), "danger")
+            return render_template("auth/reset_request.html", form=form), 503
         flash(_("If the address belongs to an account, a link to set a new password is on its "
                 "way. The link is valid for one hour."), "info")
         return redirect(url_for("auth.login"))
@@ -86,9 +92,12 @@ def accept_invitation(token: str):
 @login_required
 def profile():
     form = ProfileForm(obj=current_user)
+    if not form.is_submitted():
+        form.weekly_digest.data = not current_user.digest_opt_out
     if form.validate_on_submit():
         service.update_user(current_user, current_user, name=form.name.data.strip(),
-                            locale=form.locale.data)
+                            locale=form.locale.data,
+                            digest_opt_out=not form.weekly_digest.data)
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("auth.profile"))
     return render_template("auth/profile.html", form=form)

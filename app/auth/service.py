@@ -17,6 +17,7 @@ from app.auth.models import ApiToken, Role, User
 from app.clock import utcnow
 from app.core.models import Municipality
 from app.extensions import db
+from app.mail.models import MailMessage
 from app.mail.service import absolute_url, send_to_user
 
 RESET_SALT = "etablera-password-reset"
@@ -127,18 +128,25 @@ def set_password(user: User, password: str, actor: User | None = None) -> None:
     db.session.commit()
 
 
-def send_password_reset(email: str) -> None:
-    """E-mail a reset link when the address belongs to an active user; silent otherwise."""
+def send_password_reset(email: str) -> MailMessage | None:
+    """E-mail a reset link when the address belongs to an active user; None otherwise.
+
+    The returned log entry says whether the mail left (a failure is logged with
+    its error in /admin/mail and is not retried: the user is told to try again).
+    """
     user = find_user_by_email(email)
     if user is None or not user.active:
-        return
+        return None
     link = absolute_url(f"/reset/{make_password_token(user, RESET)}")
-    send_to_user(user, "password_reset", lambda: _l("Reset your Etablera password"), link=link)
+    return send_to_user(user, "password_reset", lambda: _l("Reset your Etablera password"),
+                        link=link)
 
 
-def send_invitation(user: User) -> None:
+def send_invitation(user: User) -> MailMessage:
+    """E-mail an invitation link; the log entry says whether it left (not retried:
+    the admin is told and can send it again from the account's page)."""
     link = absolute_url(f"/invitation/{make_password_token(user, INVITATION)}")
-    send_to_user(user, "invitation", lambda: _l("You are invited to Etablera"), link=link)
+    return send_to_user(user, "invitation", lambda: _l("You are invited to Etablera"), link=link)
 
 
 def create_user(
@@ -151,7 +159,9 @@ def create_user(
     actor: User | None = None,
     invite: bool = True,
 ) -> User:
-    """Create an account without a password and e-mail an invitation to set one."""
+    """Create an account without a password and e-mail an invitation to set one.
+
+    Pass invite=False and call `send_invitation` to learn whether the mail left."""
     user = User(
         email=User.normalise_email(email),
         name=name.strip(),

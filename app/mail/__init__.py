@@ -1,1 +1,11 @@
-"""Outgoing e-mail: one module, several transports (see service.py)."""
+"""Outgoing e-mail: one module, several transports (see service.py), and the
+log admins read at /admin/mail."""
+
+
+def init_app(app) -> None:
+    from app.admin.service import register_warning_check
+    from app.mail.routes import bp
+    from app.mail.status import given_up_warnings
+
+    app.register_blueprint(bp)
+    register_warning_check(given_up_warnings)

@@ -1,23 +1,52 @@
 """Compose and send e-mail in the recipient's language with absolute links.
 
 Every message has a plain-text and an HTML part, rendered from
-`templates/mail/<template>.txt` and `.html` under the recipient's locale.
+`templates/mail/<template>.txt` and `.html` under the recipient's locale, and
+every attempt is logged as a `MailMessage` (see /admin/mail).
+
+Transport failures never propagate: the log row is marked `failed` with the
+error, and the caller reads the returned `MailMessage` to tell the user (an
+invitation or reset that could not be sent) or to retry (digest and reminder
+deliveries).
 """
 
 from __future__ import annotations
 
+import logging
+import smtplib
+import ssl
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from app.clock import utcnow
+from app.extensions import db
+from app.mail.models import MailMessage, MailStatus
 from app.mail.transports import current_transport
+
+log = logging.getLogger(__name__)
+
+# What a transport raises when a message cannot leave: the server is down or
+# refuses us, TLS fails (a bad certificate), the outbox folder is not writable.
+TRANSPORT_ERRORS = (OSError, smtplib.SMTPException, ssl.SSLError)
 
 
 def absolute_url(path: str) -> str:
     """A link for an e-mail, built from BASE_URL (never from the request)."""
     return f"{current_app.config['BASE_URL']}/{path.lstrip('/')}"
+
+
+def absolute_url_for(endpoint: str, **values) -> str:
+    """`url_for` for e-mails: an absolute URL on BASE_URL, also outside requests."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https"
+    )
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def compose(to: str, subject: str, text: str, html: str, to_name: str = "") -> EmailMessage:
@@ -35,18 +64,75 @@ def render_mail(template: str, locale: str | None, subject: str, **context) -> t
     """Render (subject, text, html) of a mail template in `locale` (Swedish by default)."""
     with force_locale(locale or "sv"):
         context.setdefault("base_url", current_app.config["BASE_URL"])
+        context.setdefault("url_for_mail", absolute_url_for)
         text = render_template(f"mail/{template}.txt", **context)
         html = render_template(f"mail/{template}.html", **context)
         return str(subject), text, html
 
 
-def send_to_user(user, template: str, subject_factory, **context) -> None:
-    """Render `template` in the user's language and send it to them.
+def deliver(message: EmailMessage, *, kind: str, locale: str, user=None) -> MailMessage:
+    """Send a composed message through the configured transport and log it.
 
-    `subject_factory` is called inside the user's locale so that its gettext
-    call is translated for the recipient.
+    Commits the session twice: the log row as `sending` before the transport
+    is called, then its outcome. Callers therefore send after committing the
+    change the message reports.
     """
+    entry = MailMessage(
+        recipient=message["To"].addresses[0].addr_spec,
+        user_id=getattr(user, "id", None),
+        kind=kind[:40],
+        subject=str(message["Subject"])[:255],
+        locale=locale or "sv",
+        status=MailStatus.SENDING,
+    )
+    db.session.add(entry)
+    db.session.commit()
+    try:
+        location = current_transport().send(message)
+    except TRANSPORT_ERRORS as error:
+        entry.status = MailStatus.FAILED
+        entry.error = describe_error(error)
+        log.warning("mail %s to %s failed: %s", kind, entry.recipient, entry.error)
+    else:
+        entry.status = MailStatus.SENT
+        entry.sent_at = utcnow()
+        entry.eml_path = location
+    db.session.commit()
+    return entry
+
+
+def describe_error(error: BaseException) -> str:
+    text = str(error) or repr(error)
+    return f"{type(error).__name__}: {text}"[:2000]
+
+
+def render_for_user(user, template: str, subject_factory, **context) -> EmailMessage:
+    """The message `send_to_user` would send, without sending or logging it."""
     with force_locale(user.locale or "sv"):
         subject = str(subject_factory())
     subject, text, html = render_mail(template, user.locale, subject, user=user, **context)
-    current_transport().send(compose(user.email, subject, text, html, to_name=user.name))
+    return compose(user.email, subject, text, html, to_name=user.name)
+
+
+def send_to_user(user, template: str, subject_factory, **context) -> MailMessage:
+    """Render `template` in the user's language, send it to them and log it.
+
+    `subject_factory` is called inside the user's locale so that its gettext
+    call is translated for the recipient. The template name is the message's
+    kind in the log. Never raises for a transport failure: the returned
+    `MailMessage` says whether it was sent (`.sent`) or failed (`.error`).
+    Commits the session (see `deliver`).
+    """
+    message = render_for_user(user, template, subject_factory, **context)
+    return deliver(message, kind=template, locale=user.locale, user=user)
+
+
+def outbox_file(entry: MailMessage) -> Path | None:
+    """The .eml file the file transport wrote for `entry`, if it is still there."""
+    if not entry.eml_path:
+        return None
+    folder = Path(current_app.config["MAIL_OUTBOX"]).resolve()
+    path = (folder / entry.eml_path).resolve()
+    if path.parent != folder or not path.is_file():
+        return None
+    return path

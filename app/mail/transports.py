@@ -16,7 +16,10 @@ from app.clock import utcnow
 
 
 class Transport(Protocol):
-    def send(self, message: EmailMessage) -> None: ...
+    def send(self, message: EmailMessage) -> str | None:
+        """Deliver `message`; return where it was written (file transport) or None.
+
+        Raises on failure (OSError, smtplib.SMTPException, ssl.SSLError)."""
 
 
 class FileTransport:
@@ -25,20 +28,28 @@ class FileTransport:
     def __init__(self, folder: str) -> None:
         self.folder = Path(folder)
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, message: EmailMessage) -> str:
         self.folder.mkdir(parents=True, exist_ok=True)
         name = f"{utcnow():%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml"
         (self.folder / name).write_bytes(bytes(message))
+        return name
 
 
 class ConsoleTransport:
     def send(self, message: EmailMessage) -> None:
         sys.stdout.write(message.as_string() + "\n")
         sys.stdout.flush()
+        return None
 
 
 class SmtpTransport:
-    """smtplib with verified TLS (STARTTLS or implicit), a timeout and optional login."""
+    """smtplib with verified TLS (STARTTLS or implicit), a timeout and optional login.
+
+    The TLS context is always `ssl.create_default_context()` (certificate and host
+    name checked against the system's CAs); only tests pass their own context
+    through MAIL_SSL_CONTEXT to trust a local test CA. MAIL_USE_SSL (implicit
+    TLS, port 465) wins over MAIL_USE_TLS (STARTTLS, port 587).
+    """
 
     def __init__(self, config: dict) -> None:
         self.host = config["MAIL_SERVER"]
@@ -47,7 +58,7 @@ class SmtpTransport:
         self.use_ssl = config["MAIL_USE_SSL"]
         self.username = config["MAIL_USERNAME"]
         self.password = config["MAIL_PASSWORD"]
-        self.timeout = config["MAIL_TIMEOUT"]
+        self.timeout = min(config["MAIL_TIMEOUT"], 30)
         self.ssl_context = config.get("MAIL_SSL_CONTEXT") or ssl.create_default_context()
 
     def send(self, message: EmailMessage) -> None:
@@ -63,6 +74,7 @@ class SmtpTransport:
             if self.username:
                 client.login(self.username, self.password or "")
             client.send_message(message)
+        return None
 
 
 def current_transport() -> Transport:

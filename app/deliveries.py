@@ -1,0 +1,240 @@
+"""Deliveries that go out once: claimed before sending, retried until sent.
+
+A delivery model (the weekly `DigestDelivery(user, iso_week)`, a follow-up's
+`ReminderDelivery(follow_up, remind_at)`) mixes in `DeliveryMixin` and has a
+unique constraint over its key columns. The rules, for every such model:
+
+- Never twice. Before sending, a process *claims* the delivery: an INSERT …
+  ON CONFLICT DO NOTHING of the key in state `sending` (or, for a row that
+  exists, a conditional UPDATE that only matches a retryable row), committed
+  before the mail server is contacted. Only the process whose statement
+  changed the row sends.
+- Never lost. The claim moves `sending` → `sent` or `failed` (keeping the
+  error). A claim still `sending` after DELIVERY_LEASE (15 min) counts as
+  failed: its sender died. Failed deliveries are claimed again by later runs
+  after a back-off (DELIVERY_RETRY_BASE doubled per attempt) until
+  DELIVERY_MAX_ATTEMPTS; then they have *given up* and admins see them in red.
+- `skipped` is a final outcome for a delivery with nothing to send (an empty
+  digest), so later runs in the same period do not reconsider it.
+
+Usage (the whole protocol in one call):
+
+    outcome = run_delivery(DigestDelivery, {"user_id": u.id, "iso_week": "2026-W48"},
+                           lambda: send_to_user(u, ...))
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.clock import utcnow
+from app.db_types import enum_column
+from app.extensions import db
+
+
+class DeliveryStatus(enum.StrEnum):
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class DeliveryMixin:
+    """Columns of a claimable delivery. The model adds its key columns and a
+    UniqueConstraint over them, and may override `describe()` for admins."""
+
+    status: Mapped[DeliveryStatus] = mapped_column(enum_column(DeliveryStatus, 16))
+    attempts: Mapped[int] = mapped_column(default=0)
+    claimed_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    next_attempt_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(sa.Text)
+
+    def describe(self) -> str:
+        return f"{type(self).__name__} {self.id}"
+
+    def lease_expired(self, now: datetime | None = None) -> bool:
+        lease = current_app.config["DELIVERY_LEASE"]
+        return self.status == DeliveryStatus.SENDING and self.claimed_at + lease <= (now or utcnow())
+
+    def effective_status(self, now: datetime | None = None) -> DeliveryStatus:
+        """`sending` past its lease reads as `failed`."""
+        return DeliveryStatus.FAILED if self.lease_expired(now) else self.status
+
+    def gave_up(self, now: datetime | None = None) -> bool:
+        return (
+            self.effective_status(now) == DeliveryStatus.FAILED
+            and self.attempts >= current_app.config["DELIVERY_MAX_ATTEMPTS"]
+        )
+
+
+class Outcome(enum.StrEnum):
+    SENT = "sent"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+    NOT_CLAIMED = "not_claimed"  # another process has it, or it is done, or waits for back-off
+
+
+@dataclass
+class Claim:
+    """A claim this process holds: the row's id and the attempt number it claimed."""
+
+    model: type
+    id: int
+    attempt: int
+
+
+# Every delivery model, so admins see all that gave up (part of the admin mail page).
+DELIVERY_MODELS: list[type] = []
+
+
+def register_delivery_model(model: type) -> type:
+    if model not in DELIVERY_MODELS:
+        DELIVERY_MODELS.append(model)
+    return model
+
+
+def _settings() -> tuple[Any, int, Any]:
+    config = current_app.config
+    return config["DELIVERY_LEASE"], config["DELIVERY_MAX_ATTEMPTS"], config["DELIVERY_RETRY_BASE"]
+
+
+def claimable(model: type, now: datetime) -> sa.ColumnElement[bool]:
+    """SQL: an existing row this process may claim now (failed and due for a retry,
+    or stuck in `sending` past the lease), with attempts left. Combine with an
+    outer join for rows that do not exist yet."""
+    lease, max_attempts, _base = _settings()
+    return sa.and_(
+        model.attempts < max_attempts,
+        sa.or_(
+            sa.and_(
+                model.status == DeliveryStatus.FAILED,
+                sa.or_(model.next_attempt_at.is_(None), model.next_attempt_at <= now),
+            ),
+            sa.and_(model.status == DeliveryStatus.SENDING, model.claimed_at <= now - lease),
+        ),
+    )
+
+
+def _insert(model: type):
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(model)
+    if dialect == "sqlite":
+        return sqlite.insert(model)
+    raise RuntimeError(f"deliveries need SQLite or PostgreSQL, not {dialect}")
+
+
+def _key_filter(model: type, key: dict[str, Any]) -> list[sa.ColumnElement[bool]]:
+    return [getattr(model, name) == value for name, value in key.items()]
+
+
+def claim(model: type, key: dict[str, Any], now: datetime | None = None) -> Claim | None:
+    """Claim the delivery `key` of `model` for this process, committed; None when
+    another process holds it, it is finished, or it waits for its back-off."""
+    now = now or utcnow()
+    # RETURNING tells whether this statement wrote the row (rowcount is not reliable
+    # for INSERT … ON CONFLICT with every driver).
+    inserted = db.session.execute(
+        _insert(model)
+        .values(**key, status=DeliveryStatus.SENDING, attempts=1, claimed_at=now)
+        .on_conflict_do_nothing()
+        .returning(model.id, model.attempts)
+    ).first()
+    if inserted is None:
+        inserted = db.session.execute(
+            sa.update(model)
+            .where(*_key_filter(model, key), claimable(model, now))
+            .values(status=DeliveryStatus.SENDING, attempts=model.attempts + 1, claimed_at=now,
+                    next_attempt_at=None)
+            .returning(model.id, model.attempts)
+            .execution_options(synchronize_session=False)
+        ).first()
+    if inserted is None:
+        db.session.rollback()
+        return None
+    db.session.commit()
+    return Claim(model, inserted.id, inserted.attempts)
+
+
+def finish(claim_: Claim, outcome: Outcome, error: str | None = None,
+           now: datetime | None = None) -> None:
+    """Record the outcome of a claim (only while this process still holds it)."""
+    now = now or utcnow()
+    model = claim_.model
+    values: dict[str, Any] = {"finished_at": now}
+    if outcome == Outcome.FAILED:
+        _lease, max_attempts, base = _settings()
+        values.update(
+            status=DeliveryStatus.FAILED,
+            last_error=(error or "unknown error")[:2000],
+            next_attempt_at=now + base * 2 ** (claim_.attempt - 1),
+        )
+    else:
+        values.update(status=DeliveryStatus(outcome.value), last_error=None, next_attempt_at=None)
+    db.session.execute(
+        sa.update(model)
+        .where(model.id == claim_.id, model.attempts == claim_.attempt,
+               model.status == DeliveryStatus.SENDING)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def run_delivery(model: type, key: dict[str, Any], send: Callable[[], Any],
+                 now: datetime | None = None) -> Outcome:
+    """Claim, send, record. `send` returns a `MailMessage` (its status decides
+    sent or failed) or None for nothing to send (skipped); if it raises, the
+    delivery is recorded as failed and the exception propagates."""
+    held = claim(model, key, now)
+    if held is None:
+        return Outcome.NOT_CLAIMED
+    try:
+        message = send()
+    except Exception as error:
+        db.session.rollback()
+        finish(held, Outcome.FAILED, f"{type(error).__name__}: {error}")
+        raise
+    if message is None:
+        finish(held, Outcome.SKIPPED)
+        return Outcome.SKIPPED
+    if getattr(message, "sent", False):
+        finish(held, Outcome.SENT)
+        return Outcome.SENT
+    finish(held, Outcome.FAILED, getattr(message, "error", None))
+    return Outcome.FAILED
+
+
+def given_up(model: type, now: datetime | None = None, limit: int = 100) -> list[Any]:
+    """Deliveries of `model` that failed DELIVERY_MAX_ATTEMPTS times (newest first)."""
+    now = now or utcnow()
+    lease, max_attempts, _base = _settings()
+    return list(
+        db.session.scalars(
+            sa.select(model)
+            .where(
+                model.attempts >= max_attempts,
+                sa.or_(
+                    model.status == DeliveryStatus.FAILED,
+                    sa.and_(model.status == DeliveryStatus.SENDING,
+                            model.claimed_at <= now - lease),
+                ),
+            )
+            .order_by(model.claimed_at.desc())
+            .limit(limit)
+        )
+    )
+
+
+def all_given_up(now: datetime | None = None) -> list[Any]:
+    return [row for model in DELIVERY_MODELS for row in given_up(model, now)]

@@ -1,0 +1,78 @@
+"""The registry of digest sections. Each feature registers what it reports:
+
+    register_section("overdue_follow_ups", _l("Overdue follow-ups"), collect, order=10)
+
+`collect(users, context)` receives every recipient of one language at once
+(inside that locale, so gettext works) and returns {user_id: [DigestItem, …]};
+users without items may be left out. Collect in a fixed number of queries for
+all users — never one query per lead — and only what each user may see in
+the product (confidential leads by codename only). `per_user` adapts a simple
+function of one user for sections where that is cheap enough.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from app.digest.weeks import IsoWeek
+
+
+@dataclass(frozen=True)
+class DigestContext:
+    """What a section needs to know about the digest being composed (all UTC)."""
+
+    week: IsoWeek
+    now: datetime
+    week_start: datetime
+    week_end: datetime
+    stale_before: datetime  # now − STALE_LEAD_DAYS
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """One line of a section: text (escaped in HTML), an absolute link, a detail."""
+
+    text: str
+    url: str | None = None
+    detail: str | None = None
+
+
+Collect = Callable[[Sequence[Any], DigestContext], Mapping[int, Sequence[DigestItem]]]
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    key: str
+    title: Any  # a lazy string, translated in the recipient's locale
+    collect: Collect
+    order: int = 100
+
+
+SECTIONS: dict[str, DigestSection] = {}
+
+
+def register_section(key: str, title: Any, collect: Collect, order: int = 100) -> DigestSection:
+    """Add (or replace) the section `key`; sections appear in `order`."""
+    section = DigestSection(key, title, collect, order)
+    SECTIONS[key] = section
+    return section
+
+
+def unregister_section(key: str) -> None:
+    SECTIONS.pop(key, None)
+
+
+def sections() -> list[DigestSection]:
+    return sorted(SECTIONS.values(), key=lambda section: (section.order, section.key))
+
+
+def per_user(function: Callable[[Any, DigestContext], Sequence[DigestItem]]) -> Collect:
+    """A `collect` from a function of one user (one call per user)."""
+
+    def collect(users: Sequence[Any], context: DigestContext) -> dict[int, Sequence[DigestItem]]:
+        return {user.id: function(user, context) for user in users}
+
+    return collect

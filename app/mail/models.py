@@ -1,0 +1,52 @@
+"""The log of every e-mail the application tried to send."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.clock import utcnow
+from app.db_types import enum_column
+from app.extensions import db
+
+
+class MailStatus(enum.StrEnum):
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class MailMessage(db.Model):
+    """One outgoing message: who, what kind, when, and whether it left.
+
+    The row is committed as `sending` before the transport is called, so a
+    crash mid-send still leaves a trace. With the file transport `eml_path`
+    names the written file (admins can read it).
+    """
+
+    __tablename__ = "mail_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient: Mapped[str] = mapped_column(sa.String(254), index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    subject: Mapped[str] = mapped_column(sa.String(255))
+    locale: Mapped[str] = mapped_column(sa.String(2))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    sent_at: Mapped[datetime | None]
+    status: Mapped[MailStatus] = mapped_column(enum_column(MailStatus, 16))
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    eml_path: Mapped[str | None] = mapped_column(sa.String(500))
+
+    @property
+    def sent(self) -> bool:
+        return self.status == MailStatus.SENT
+
+    @property
+    def failed(self) -> bool:
+        return self.status == MailStatus.FAILED
