@@ -7,3 +7,6 @@ from app.auth.models import ApiToken, Role, User
 from app.core.models import AuditEvent, Municipality
 
 __all__ = ["ApiToken", "AuditEvent", "Municipality", "Role", "User"]
+from app.leads.models import Activity, Company, Contact, FollowUp, Lead, LeadShare  # noqa: E402
+
+__all__ += ["Activity", "Company", "Contact", "FollowUp", "Lead", "LeadShare"]
