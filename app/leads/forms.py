@@ -76,7 +76,7 @@ class LeadForm(FlaskForm):
     land_must = BooleanField(_l("Land area is a must"))
     building_m2 = IntegerField(_l("Building area (m²)"), validators=[Optional(), NOT_NEGATIVE, INT_LIMIT])
     building_must = BooleanField(_l("Building area is a must"))
-    rail_siding = SelectField(_l("Rail siding needed"), choices=labels.yes_no_choices)
+    rail_siding = SelectField(_l("Rail siding needed"), choices=labels.yes_no_choices, default="")
     rail_must = BooleanField(_l("Rail siding is a must"))
     motorway_km_max = FloatField(_l("Max km to motorway"), validators=[Optional(), NOT_NEGATIVE, LIMIT])
     motorway_must = BooleanField(_l("Motorway distance is a must"))
@@ -85,7 +85,7 @@ class LeadForm(FlaskForm):
     terminal_must = BooleanField(_l("Terminal distance is a must"))
     power_mw = FloatField(_l("Power (MW)"), validators=[Optional(), NOT_NEGATIVE, LIMIT])
     power_must = BooleanField(_l("Power is a must"))
-    water_sewage = SelectField(_l("Water and sewage needed"), choices=labels.yes_no_choices)
+    water_sewage = SelectField(_l("Water and sewage needed"), choices=labels.yes_no_choices, default="")
     water_must = BooleanField(_l("Water and sewage is a must"))
     preferred_municipalities = SelectMultipleField(_l("Preferred municipalities"),
                                                    choices=municipality_options)

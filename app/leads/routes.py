@@ -20,9 +20,11 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.exceptions import Forbidden
 
 from app.auth.models import Role, User
 from app.auth.permissions import admin_required
+from app.errors import handle_http_error
 from app.extensions import db
 from app.leads import companies, export, followups, labels, service, sharing
 from app.leads.forms import (
@@ -46,7 +48,7 @@ bp = Blueprint("leads", __name__)
 
 @bp.errorhandler(service.PermissionDenied)
 def _permission_denied(_error):
-    abort(403)
+    return handle_http_error(Forbidden())
 
 
 def template_helpers() -> dict[str, Any]:

@@ -351,6 +351,8 @@ def update_lead(user: Any, lead: Lead, submitted_version: int | None, values: di
     values = {name: value for name, value in values.items() if name in EDITABLE_FIELDS}
     if "codename" in values and not values["codename"]:
         values["codename"] = lead.codename
+    if "received_on" in values and values["received_on"] is None:
+        values["received_on"] = lead.received_on
     merged = snapshot(lead) | values
     _check_lead_values(merged, lead.id)
     before = snapshot(lead)
