@@ -42,6 +42,7 @@ def _req_in(value: dict[str, Any]) -> dict[str, Any]:
 NUMBER = {"type": "number", "minimum": 0, "maximum": 1e12}
 INTEGER = {"type": "integer", "minimum": 0, "maximum": 2_000_000_000}
 DATE = {"type": "string", "format": "date"}
+ID = {"type": "integer", "minimum": 1}
 
 REQUIREMENTS = {
     "type": "object",
@@ -154,7 +155,7 @@ LEAD_FIELDS_INPUT = {
     "expected_jobs": _nullable(INTEGER),
     "investment_msek": _nullable(NUMBER),
     "company": _nullable(_ref("CompanyInput")),
-    "company_id": {"type": "integer"},
+    "company_id": ID,
 }
 LEAD_INPUT = {"type": "object", "required": ["source"], "properties": LEAD_FIELDS_INPUT}
 LEAD_PATCH = {
@@ -204,7 +205,7 @@ FOLLOWUP_INPUT = {
         "title": {"type": "string", "minLength": 1, "maxLength": 200},
         "due_on": DATE,
         "remind_at": _nullable({"type": "string", "format": "date-time"}),
-        "assignee_id": {"type": "integer"},
+        "assignee_id": ID,
     },
 }
 SHARE_INPUT = {

@@ -68,6 +68,10 @@ def visible_companies(user: Any) -> sa.Select:
 
 
 def get_visible_company(user: Any, company_id: int) -> Company | None:
+    from app.leads.service import is_id
+
+    if not is_id(company_id):
+        return None
     return db.session.scalar(visible_companies(user).where(Company.id == company_id))
 
 

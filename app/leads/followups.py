@@ -19,6 +19,7 @@ from app.leads.service import (
     ValidationFailed,
     can_contribute,
     can_edit,
+    is_id,
     local_today,
 )
 
@@ -40,7 +41,8 @@ def add_followup(user: Any, lead: Lead, title: str, due_on: date | None,
         errors["title"] = [str(_l("This field is required."))]
     if due_on is None:
         errors["due_on"] = [str(_l("This field is required."))]
-    assignee = db.session.get(User, assignee_id) if assignee_id else user
+    assignee = (db.session.get(User, assignee_id) if is_id(assignee_id) else None) \
+        if assignee_id else user
     if assignee is None or not assignee.active or scope.get_visible(assignee, Lead, lead.id) is None:
         errors["assignee_id"] = [str(_l("The assignee must be able to see the lead."))]
     if errors:
@@ -60,6 +62,8 @@ def add_followup(user: Any, lead: Lead, title: str, due_on: date | None,
 
 def get_followup(user: Any, followup_id: int) -> FollowUp | None:
     """A follow-up on a lead the user can see."""
+    if not is_id(followup_id):
+        return None
     return db.session.scalar(
         sa.select(FollowUp).join(Lead, Lead.id == FollowUp.lead_id)
         .where(FollowUp.id == followup_id, scope.visible_filter(user, Lead)))

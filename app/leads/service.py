@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
+from flask import abort, current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 
 from app import audit, scope
@@ -39,6 +39,11 @@ OWNER = "owner"
 FULL = "full"
 ANONYMISED = "anonymised"
 PAGE_SIZE = 50
+MAX_ID = 2**31 - 1  # ids beyond a 32-bit integer column exist nowhere
+
+
+def is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
 class PermissionDenied(Exception):
@@ -134,11 +139,13 @@ def can_respond(user: Any, lead: Lead) -> bool:
 
 
 def get_lead_or_404(user: Any, lead_id: int) -> Lead:
+    if not is_id(lead_id):
+        abort(404)
     return scope.get_visible_or_404(user, Lead, lead_id)
 
 
 def get_lead(user: Any, lead_id: int) -> Lead | None:
-    return scope.get_visible(user, Lead, lead_id)
+    return scope.get_visible(user, Lead, lead_id) if is_id(lead_id) else None
 
 
 def record_view(user: Any, lead: Lead) -> None:
