@@ -86,7 +86,7 @@ def seed_leads() -> list[str]:
             continue
         slug = SLUGS[n % 4]
         owner = advisors[slug]
-        stage = stages[n % len(stages)]
+        stage = stages[(n + n // 4) % len(stages)]  # every owner gets every stage
         received = today - timedelta(days=5 + (n * 7) % 200)
         lead = Lead(
             codename=codename, source=list(Source)[n % len(Source)], received_on=received,
