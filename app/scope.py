@@ -89,7 +89,9 @@ from app.leads.models import Lead, LeadShare  # noqa: E402
 
 @scope_rule(Lead)
 def _lead_rule(user: Any) -> ColumnElement[bool]:
-    shared = sa.exists().where(
-        LeadShare.lead_id == Lead.id, LeadShare.municipality_id == user.municipality_id
+    # "a LeadShare of this lead with the user's municipality exists", written as IN so
+    # that PostgreSQL evaluates the shares once (hashed) instead of once per lead.
+    shared = Lead.id.in_(
+        sa.select(LeadShare.lead_id).where(LeadShare.municipality_id == user.municipality_id)
     )
     return municipality_matter_rule(Lead, user, shared_with=shared)

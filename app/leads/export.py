@@ -6,8 +6,6 @@ import csv
 import io
 from typing import Any
 
-from openpyxl import Workbook
-
 from app.extensions import db
 from app.leads import labels
 from app.leads.service import LeadFilters, lead_query, share_levels, shows_company
@@ -71,6 +69,8 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
 
 
 def to_xlsx(rows: list[dict[str, Any]]) -> bytes:
+    from openpyxl import Workbook  # imported when used: it slows every worker's start
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Leads")
     sheet.append(list(COLUMNS))

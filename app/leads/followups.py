@@ -92,17 +92,30 @@ def lead_followups(user: Any, lead: Lead, level: str) -> list[FollowUp]:
     return list(db.session.scalars(statement))
 
 
+def _on_visible_leads(user: Any, followups: list[FollowUp]) -> list[FollowUp]:
+    """Keep the follow-ups whose lead the user still sees (one query by primary key;
+    joining first made PostgreSQL scan every lead of the municipality)."""
+    lead_ids = {followup.lead_id for followup in followups}
+    if not lead_ids:
+        return []
+    visible = set(db.session.scalars(sa.select(Lead.id).where(
+        Lead.id.in_(lead_ids), scope.visible_filter(user, Lead))))
+    return [followup for followup in followups if followup.lead_id in visible]
+
+
+MY_FOLLOWUPS_LIMIT = 500
+
+
 def my_followups(user: Any) -> dict[str, list[FollowUp]]:
     """The user's follow-ups on leads they still see: overdue, today, this week, later,
     and those done in the last week (to undo)."""
     today = local_today()
     end_of_week = today + timedelta(days=6 - today.weekday())
-    visible = scope.visible_filter(user, Lead)
-    base = (sa.select(FollowUp).join(Lead, Lead.id == FollowUp.lead_id)
-            .where(FollowUp.assignee_id == user.id, visible)
-            .options(sa.orm.contains_eager(FollowUp.lead)))
-    open_rows = db.session.scalars(base.where(FollowUp.done_at.is_(None))
-                                   .order_by(FollowUp.due_on, FollowUp.id).limit(500)).unique()
+    mine = sa.select(FollowUp).where(FollowUp.assignee_id == user.id).options(
+        sa.orm.selectinload(FollowUp.lead).lazyload("*"))  # only the codename is shown
+    open_rows = _on_visible_leads(user, list(db.session.scalars(
+        mine.where(FollowUp.done_at.is_(None)).order_by(FollowUp.due_on, FollowUp.id)
+        .limit(MY_FOLLOWUPS_LIMIT))))
     groups: dict[str, list[FollowUp]] = {"overdue": [], "today": [], "week": [], "later": []}
     for followup in open_rows:
         if followup.due_on < today:
@@ -114,13 +127,18 @@ def my_followups(user: Any) -> dict[str, list[FollowUp]]:
         else:
             groups["later"].append(followup)
     since = utcnow() - timedelta(days=7)
-    groups["done"] = list(db.session.scalars(
-        base.where(FollowUp.done_at >= since).order_by(FollowUp.done_at.desc()).limit(100)).unique())
+    groups["done"] = _on_visible_leads(user, list(db.session.scalars(
+        mine.where(FollowUp.done_at >= since).order_by(FollowUp.done_at.desc()).limit(100))))
     return groups
 
 
 def overdue_count(user: Any) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(FollowUp).join(Lead, Lead.id == FollowUp.lead_id)
-        .where(FollowUp.assignee_id == user.id, FollowUp.done_at.is_(None),
-               FollowUp.due_on < local_today(), scope.visible_filter(user, Lead))) or 0
+    rows = list(db.session.execute(
+        sa.select(FollowUp.lead_id).where(
+            FollowUp.assignee_id == user.id, FollowUp.done_at.is_(None),
+            FollowUp.due_on < local_today()).limit(MY_FOLLOWUPS_LIMIT)).scalars())
+    if not rows:
+        return 0
+    visible = set(db.session.scalars(sa.select(Lead.id).where(
+        Lead.id.in_(set(rows)), scope.visible_filter(user, Lead))))
+    return sum(1 for lead_id in rows if lead_id in visible)

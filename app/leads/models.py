@@ -70,10 +70,19 @@ class ActivityKind(enum.StrEnum):
     STAGE_CHANGE = "stage_change"
 
 
+def trigram_index(name: str, column: str) -> sa.Index:
+    """A trigram index for ILIKE '%…%' search on PostgreSQL (a plain index elsewhere)."""
+    return sa.Index(name, column, postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"})
+
+
 class Company(db.Model):
     """A company behind one or more leads. No scope of its own: seen only through leads."""
 
     __tablename__ = "companies"
+    __table_args__ = (
+        trigram_index("ix_companies_name_key_trgm", "name_key"),
+        trigram_index("ix_companies_orgnr_trgm", "orgnr"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200))
@@ -117,6 +126,8 @@ class Lead(db.Model):
         sa.Index("ix_leads_municipality_stage", "municipality_id", "stage"),
         sa.Index("ix_leads_received_on_id", "received_on", "id"),
         sa.Index("ix_leads_stage_changed", "stage", "stage_changed_at"),
+        trigram_index("ix_leads_codename_trgm", "codename"),
+        trigram_index("ix_leads_description_trgm", "description"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -166,9 +177,10 @@ class Lead(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    company: Mapped[Company | None] = relationship(lazy="joined")
-    owner: Mapped[User] = relationship(lazy="joined", foreign_keys=[owner_id])
-    municipality: Mapped[Municipality] = relationship(lazy="joined")
+    # Loaded with one extra query per list (selectin): a join would run before LIMIT.
+    company: Mapped[Company | None] = relationship(lazy="selectin")
+    owner: Mapped[User] = relationship(lazy="selectin", foreign_keys=[owner_id])
+    municipality: Mapped[Municipality] = relationship(lazy="selectin")
     shares: Mapped[list[LeadShare]] = relationship(
         back_populates="lead", cascade="all, delete-orphan", order_by="LeadShare.id"
     )

@@ -20,12 +20,14 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from werkzeug.exceptions import Forbidden
 
 from app.auth.models import Role, User
 from app.auth.permissions import admin_required
 from app.errors import handle_http_error
 from app.extensions import db
+from app.i18n import local_date
 from app.leads import companies, export, followups, labels, service, sharing
 from app.leads.forms import (
     ActivityForm,
@@ -40,7 +42,7 @@ from app.leads.forms import (
     ShareForm,
     StageForm,
 )
-from app.leads.models import Company, Lead, Stage
+from app.leads.models import Company, Lead
 from app.locking import StaleVersion
 
 bp = Blueprint("leads", __name__)
@@ -102,8 +104,8 @@ def filters_from_request() -> service.LeadFilters:
     )
 
 
-def _owner_choices() -> list[User]:
-    return list(db.session.scalars(sa.select(User).where(
+def _owner_choices() -> list:
+    return list(db.session.execute(sa.select(User.id, User.name).where(
         User.role == Role.ADVISOR, User.active.is_(True)).order_by(User.name).limit(500)))
 
 
@@ -466,12 +468,25 @@ def respond(lead_id: int):
 def pipeline():
     columns = service.pipeline(current_user)
     cards = [lead for column in columns.values() for lead in column["cards"]]
+    due = service.next_followups([lead.id for lead in cards])
+    due_labels = {day: local_date(day) for day in set(due.values())}  # 400 cards, few dates
     return render_template(
         "leads/pipeline.html", columns=columns, levels=service.share_levels(current_user, cards),
-        next_followups=service.next_followups([lead.id for lead in cards]),
-        stage_choices=labels.stage_choices(), today=service.local_today(),
-        closed_stages=(Stage.WON, Stage.LOST),
+        next_followups=due, due_labels=due_labels, stage_options=_stage_options(),
+        today=service.local_today(),
     )
+
+
+def _stage_options() -> dict[str, Markup]:
+    """The <option> list of the per-card stage select, once per stage (not per card)."""
+    choices = labels.stage_choices()
+    return {
+        current: Markup("").join(
+            Markup('<option value="{}"{}>{}</option>').format(
+                value, Markup(" selected") if value == current else "", text)
+            for value, text in choices)
+        for current, _text in choices
+    }
 
 
 @bp.get("/followups", endpoint="followups")
