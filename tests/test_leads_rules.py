@@ -215,3 +215,16 @@ def test_handover_to_another_municipality_or_by_an_advisor_is_refused(client, us
     client.post("/logout")
     login(client, "kumla")
     assert client.get("/leads/handover").status_code == 403
+
+
+def test_text_the_database_cannot_store_is_a_field_error(client, users, tokens):  # noqa: F811
+    login(client, "kumla")
+    page = client.post("/leads/new", data={"source": "direct", "codename": "Projekt \x00 Nul"})
+    assert page.status_code == 422
+    api = client.post("/api/v1/leads", headers=bearer(tokens["kumla"]),
+                      json={"source": "direct", "sector": "bad \ud800 surrogate"})
+    assert api.status_code == 422 and "sector" in api.json["error"]["fields"]
+    assert _count(Lead) == 0
+    for url in ("/leads?q=a%00b", "/leads?source=nope&owner=99999999999999&sort=x",
+                "/companies?q=%00"):
+        assert client.get(url).status_code == 200, url

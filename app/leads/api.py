@@ -16,7 +16,7 @@ from app.api.common import make_api_blueprint as _make
 from app.extensions import db
 from app.leads import companies, followups, labels, service, sharing
 from app.leads.api_schema import register
-from app.leads.forms import ActivityForm, FollowUpForm, LeadForm, StageForm
+from app.leads.forms import ActivityForm, FollowUpForm, LeadForm, StageForm, clean_text, storable
 from app.leads.models import Activity, Company, FollowUp, Lead, LeadShare
 from app.locking import StaleVersion
 
@@ -245,10 +245,9 @@ def list_leads():
     page, per_page = page_args()
     stage = request.args.getlist("stage")
     filters = service.LeadFilters(
-        stage=stage, municipality=request.args.get("municipality") or None,
-        q=(request.args.get("q") or "").strip()[:200] or None,
-        sort=request.args.get("sort") if request.args.get("sort") in service.SORTS
-        else "received_desc")
+        stage=stage, municipality=clean_text(request.args.get("municipality")) or None,
+        q=(clean_text(request.args.get("q")) or "").strip()[:200] or None,
+        sort=request.args.get("sort") or "received_desc")
     statement = service.lead_query(user, filters)
     result = paginated(statement, lambda lead: lead, page, per_page)
     levels = service.share_levels(user, result["items"])
@@ -412,7 +411,7 @@ def share_lead(lead_id: int):
     slugs = body.get("municipalities", [body["municipality"]] if "municipality" in body else [])
     level = body.get("level")
     errors = {}
-    if not (isinstance(slugs, list) and all(isinstance(s, str) for s in slugs)):
+    if not (isinstance(slugs, list) and all(isinstance(s, str) and storable(s) for s in slugs)):
         errors["municipalities"] = ["Must be a list of municipality slugs."]
     if not isinstance(level, str):
         errors["level"] = ["Must be anonymised or full."]
@@ -429,7 +428,7 @@ def share_lead(lead_id: int):
 def list_companies():
     user = api_user()
     page, per_page = page_args()
-    raw = request.args.get("orgnr")
+    raw = clean_text(request.args.get("orgnr"))
     if not raw:
         raise ApiError(400, "The orgnr query parameter is required.")
     try:

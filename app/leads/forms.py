@@ -36,6 +36,34 @@ def LIMIT(form, field) -> None:  # noqa: N802 - used like the validator objects 
 INT_LIMIT = NumberRange(max=2_000_000_000, message=_l("The number is too large."))
 
 
+def clean_text(text: str | None) -> str | None:
+    """Query-string text without NUL bytes and lone surrogates (PostgreSQL refuses both)."""
+    if text is None:
+        return None
+    return text.replace("\x00", "").encode("utf-8", "ignore").decode("utf-8")
+
+
+def storable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, e.g. from a JSON "\ud800" escape
+        return False
+    return "\x00" not in text
+
+
+class LeadsForm(FlaskForm):
+    """Every lead form: text that the database cannot store is a field error."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            values = field.data if isinstance(field.data, list) else [field.data]
+            if any(isinstance(value, str) and not storable(value) for value in values):
+                field.errors = [*field.errors, str(_l("Contains a character that is not allowed."))]
+                valid = False
+        return valid
+
+
 def validate_orgnr(form, field) -> None:
     if field.data:
         try:
@@ -48,7 +76,7 @@ def municipality_options() -> list[tuple[str, str]]:
     return [(slug, labels.MUNICIPALITY_NAMES[slug]) for slug in MUNICIPALITY_SLUGS]
 
 
-class LeadForm(FlaskForm):
+class LeadForm(LeadsForm):
     version = HiddenField()
     codename = StringField(_l("Codename"), validators=[Optional(), max_length(Lead.codename)],
                            description=_l("Leave blank for a suggestion such as “Projekt Trana”."))
@@ -133,7 +161,7 @@ class LeadForm(FlaskForm):
             raise ValidationError(_l("Give the company's name as well."))
 
 
-class StageForm(FlaskForm):
+class StageForm(LeadsForm):
     version = HiddenField()
     stage = SelectField(_l("Stage"), choices=labels.stage_choices, validators=[DataRequired()])
     lost_reason = SelectField(_l("Reason"), choices=labels.lost_reason_choices_blank,
@@ -149,13 +177,13 @@ class StageForm(FlaskForm):
                 "investment_msek": self.investment_msek.data}
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(LeadsForm):
     kind = SelectField(_l("Kind"), choices=labels.activity_kind_choices, validators=[DataRequired()])
     body = TextAreaField(_l("Text"), validators=[DataRequired(), max_length(Activity.body)])
     internal = BooleanField(_l("Internal (hidden from anonymised shares)"), default=True)
 
 
-class FollowUpForm(FlaskForm):
+class FollowUpForm(LeadsForm):
     title = StringField(_l("Follow-up"), validators=[DataRequired(), max_length(FollowUp.title)])
     due_on = DateField(_l("Due"), validators=[InputRequired()])
     remind_at = DateTimeLocalField(_l("Reminder"), validators=[Optional()])
@@ -163,39 +191,39 @@ class FollowUpForm(FlaskForm):
                               validators=[Optional()])
 
 
-class ShareForm(FlaskForm):
+class ShareForm(LeadsForm):
     municipalities = SelectMultipleField(_l("Municipalities"), choices=municipality_options,
                                          validators=[DataRequired()])
     level = SelectField(_l("Level"), choices=labels.share_level_choices, validators=[DataRequired()])
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(LeadsForm):
     municipality = HiddenField(validators=[DataRequired()])
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(LeadsForm):
     response = SelectField(_l("Response"), choices=labels.response_choices,
                            validators=[DataRequired()])
     comment = TextAreaField(_l("Comment"),
                             validators=[Optional(), max_length(LeadShare.response_comment)])
 
 
-class ContactForm(FlaskForm):
+class ContactForm(LeadsForm):
     name = StringField(_l("Name"), validators=[DataRequired(), max_length(Contact.name)])
     title = StringField(_l("Title"), validators=[Optional(), max_length(Contact.title)])
     email = StringField(_l("E-mail"), validators=[Optional(), max_length(Contact.email)])
     phone = StringField(_l("Phone"), validators=[Optional(), max_length(Contact.phone)])
 
 
-class HandoverForm(FlaskForm):
+class HandoverForm(LeadsForm):
     from_user = SelectField(_l("From"), coerce=int, validators=[DataRequired()])
     to_user = SelectField(_l("To"), coerce=int, validators=[DataRequired()])
 
 
-class MergeForm(FlaskForm):
+class MergeForm(LeadsForm):
     source = IntegerField(_l("Merge this company (id)"), validators=[InputRequired()])
     target = IntegerField(_l("into this company (id)"), validators=[InputRequired()])
 
 
-class DoneForm(FlaskForm):
+class DoneForm(LeadsForm):
     done = HiddenField()

@@ -41,6 +41,7 @@ from app.leads.forms import (
     RevokeForm,
     ShareForm,
     StageForm,
+    clean_text,
 )
 from app.leads.models import Company, Lead
 from app.locking import StaleVersion
@@ -88,19 +89,22 @@ def _bool_arg(name: str) -> bool | None:
     return {"1": True, "yes": True, "0": False, "no": False}.get(value)
 
 
+def _text_arg(name: str) -> str | None:
+    return (clean_text(request.args.get(name)) or "").strip()[:200] or None
+
+
 def filters_from_request() -> service.LeadFilters:
     owner = request.args.get("owner", "")
-    sort = request.args.get("sort", "received_desc")
     return service.LeadFilters(
         stage=request.args.getlist("stage"),
-        municipality=request.args.get("municipality") or None,
-        owner_id=int(owner) if owner.isdigit() else None,
-        sector=(request.args.get("sector") or "").strip() or None,
+        municipality=_text_arg("municipality"),
+        owner_id=int(owner) if owner.isdigit() and len(owner) < 10 else None,
+        sector=_text_arg("sector"),
         source=request.args.get("source") or None,
         confidential=_bool_arg("confidential"),
         overdue=request.args.get("overdue") == "1",
-        q=(request.args.get("q") or "").strip()[:200] or None,
-        sort=sort if sort in service.SORTS else "received_desc",
+        q=_text_arg("q"),
+        sort=request.args.get("sort", "received_desc"),
     )
 
 
@@ -525,7 +529,7 @@ def handover():
 @bp.get("/companies")
 @login_required
 def company_list():
-    q = (request.args.get("q") or "").strip()[:200]
+    q = _text_arg("q") or ""
     statement = companies.visible_companies(current_user)
     if q:
         statement = statement.where(sa.or_(

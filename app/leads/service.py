@@ -31,6 +31,7 @@ from app.leads.models import (
     LeadShare,
     LostReason,
     ShareLevel,
+    Source,
     Stage,
 )
 from app.locking import update_versioned
@@ -214,8 +215,8 @@ def lead_query(user: Any, filters: LeadFilters) -> sa.Select:
         statement = statement.where(Lead.owner_id == filters.owner_id)
     if filters.sector:
         statement = statement.where(Lead.sector.ilike(like_pattern(filters.sector), escape="\\"))
-    if filters.source:
-        statement = statement.where(Lead.source == filters.source)
+    if filters.source in Source._value2member_map_:
+        statement = statement.where(Lead.source == Source(filters.source))
     if filters.confidential is not None:
         statement = statement.where(Lead.confidential.is_(filters.confidential))
     if filters.overdue:
@@ -223,7 +224,8 @@ def lead_query(user: Any, filters: LeadFilters) -> sa.Select:
             FollowUp.done_at.is_(None), FollowUp.due_on < local_today())))
     if filters.q and filters.q.strip():
         statement = statement.where(search_criterion(user, filters.q))
-    return statement.order_by(*_ordering(user, filters.sort))
+    sort = filters.sort if filters.sort in SORTS else "received_desc"
+    return statement.order_by(*_ordering(user, sort))
 
 
 def _ordering(user: Any, sort: str) -> list:

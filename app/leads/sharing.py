@@ -26,8 +26,9 @@ def share_lead(user: Any, lead: Lead, municipality_slugs: list[str], level: str)
     if level not in ShareLevel._value2member_map_:
         errors["level"] = [str(_l("Not a valid choice."))]
     municipalities = []
+    known = {m.slug: m for m in db.session.scalars(sa.select(Municipality))}
     for slug in municipality_slugs:
-        municipality = db.session.scalar(sa.select(Municipality).where(Municipality.slug == slug))
+        municipality = known.get(slug)
         if municipality is None:
             errors["municipalities"] = [str(_l("Unknown municipality."))]
         elif municipality.id == lead.municipality_id:
