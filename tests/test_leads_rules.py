@@ -228,3 +228,15 @@ def test_text_the_database_cannot_store_is_a_field_error(client, users, tokens):
     for url in ("/leads?q=a%00b", "/leads?source=nope&owner=99999999999999&sort=x",
                 "/companies?q=%00"):
         assert client.get(url).status_code == 200, url
+
+
+def test_an_activity_records_when_it_happened(client, users, tokens):  # noqa: F811
+    lead = make_lead(users["kumla"], "when")
+    login(client, "kumla")
+    client.post(f"/leads/{lead.id}/activities", data={"kind": "meeting", "body": "Möte",
+                                                      "at": "2026-11-20T09:30"})
+    response = client.post(f"/api/v1/leads/{lead.id}/activities", headers=bearer(tokens["kumla"]),
+                           json={"kind": "call", "body": "Samtal", "at": "2026-11-21T08:00:00Z"})
+    assert response.status_code == 201 and response.json["at"].startswith("2026-11-21T08:00")
+    times = dict(db.session.execute(sa.select(Activity.kind, Activity.at)).all())
+    assert times[ActivityKind.MEETING].isoformat().startswith("2026-11-20T08:30")  # 09:30 in Sweden

@@ -349,12 +349,13 @@ def add_activity(lead_id: int):
     given.put("internal", "internal", BOOLEAN, body.get("internal", True))
     if given.errors:
         raise ApiError(422, "Some fields need attention.", given.errors)
+    at = _parse_datetime(body.get("at"), "at")
     form = ActivityForm(formdata=given.data, meta={"csrf": False})
     if not form.validate():
         raise ApiError(422, "Some fields need attention.", _form_errors(form))
     try:
         activity = service.add_activity(user, lead, form.kind.data, form.body.data,
-                                        form.internal.data)
+                                        form.internal.data, at=at)
     except service.ValidationFailed as error:
         raise _validation_error(error) from None
     return jsonify(activity_json(activity)), 201
@@ -386,7 +387,7 @@ def add_followup(lead_id: int):
     return jsonify(followup_json(followup)), 201
 
 
-def _parse_datetime(value: Any) -> datetime | None:
+def _parse_datetime(value: Any, name: str = "remind_at") -> datetime | None:
     if value is None:
         return None
     try:
@@ -395,7 +396,7 @@ def _parse_datetime(value: Any) -> datetime | None:
         parsed = None
     if parsed is None or not 1900 <= parsed.year <= 9999:
         raise ApiError(422, "Some fields need attention.",
-                       {"remind_at": ["Must be a date-time (ISO 8601)."]})
+                       {name: ["Must be a date-time (ISO 8601)."]})
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
     return parsed

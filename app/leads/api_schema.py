@@ -187,6 +187,7 @@ ACTIVITY_INPUT = {
                                             if v != ActivityKind.STAGE_CHANGE]},
         "body": {"type": "string", "minLength": 1, "maxLength": 5000},
         "internal": {"type": "boolean"},
+        "at": _nullable({"type": "string", "format": "date-time"}),
     },
 }
 FOLLOWUP = {

@@ -181,6 +181,8 @@ class ActivityForm(LeadsForm):
     kind = SelectField(_l("Kind"), choices=labels.activity_kind_choices, validators=[DataRequired()])
     body = TextAreaField(_l("Text"), validators=[DataRequired(), max_length(Activity.body)])
     internal = BooleanField(_l("Internal (hidden from anonymised shares)"), default=True)
+    at = DateTimeLocalField(_l("When"), validators=[Optional()],
+                            description=_l("Leave blank for now."))
 
 
 class FollowUpForm(LeadsForm):

@@ -330,8 +330,10 @@ def add_activity(lead_id: int):
     lead = service.get_lead_or_404(current_user, lead_id)
     form = ActivityForm()
     if form.validate():
+        at = form.at.data.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"])) \
+            if form.at.data else None
         service.add_activity(current_user, lead, form.kind.data, form.body.data,
-                             form.internal.data)
+                             form.internal.data, at=at)
         flash(_("The activity is saved."), "success")
     else:
         _flash_form_errors(form)
