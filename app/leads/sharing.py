@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app import audit
@@ -72,10 +73,15 @@ def notify_partner(lead: Lead, municipality: Municipality, level: ShareLevel) ->
         User.municipality_id == municipality.id, User.active.is_(True), User.role == Role.ADVISOR))
     link = absolute_url(f"/leads/{lead.id}")
     for advisor in advisors:
-        send_to_user(advisor, "lead_shared",
-                     lambda: _l("A lead was shared with %(municipality)s", municipality=municipality.name),
-                     codename=lead.codename, owner_municipality=lead.municipality.name,
-                     full=level == ShareLevel.FULL, link=link)
+        try:
+            send_to_user(advisor, "lead_shared",
+                         lambda: _l("A lead was shared with %(municipality)s",
+                                    municipality=municipality.name),
+                         codename=lead.codename, owner_municipality=lead.municipality.name,
+                         full=level == ShareLevel.FULL, link=link)
+        except Exception:  # the share is saved; a mail failure must not undo or hide it
+            current_app.logger.exception("Could not e-mail %s about lead %s", advisor.email,
+                                         lead.id)
 
 
 def revoke_share(user: Any, lead: Lead, municipality_slug: str) -> None:
