@@ -52,6 +52,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         digest,
         health,
+        leads,
         mail,
         main,
         navigation,
@@ -60,8 +61,8 @@ def register_blueprints(app: Flask) -> None:
         security,
     )
 
-    for feature in (security, navigation, auth, main, admin, health, api, mail, digest, reminders,
-                    scheduler):
+    for feature in (security, navigation, auth, main, admin, health, api, leads, mail, digest,
+                    reminders, scheduler):
         feature.init_app(app)
     if app.config.get("BENCH_ROUTES"):
         from app import bench

@@ -5,11 +5,25 @@ Each feature adds its own models module here.
 
 from app.auth.models import ApiToken, Role, User
 from app.core.models import AuditEvent, Municipality
+from app.digest.models import DigestDelivery
+from app.leads.models import Activity, Company, Contact, FollowUp, Lead, LeadShare
+from app.mail.models import MailMessage, MailStatus
+from app.scheduler.models import SchedulerHeartbeat
 
-__all__ = ["ApiToken", "AuditEvent", "Municipality", "Role", "User"]
-
-from app.digest.models import DigestDelivery  # noqa: E402
-from app.mail.models import MailMessage, MailStatus  # noqa: E402
-from app.scheduler.models import SchedulerHeartbeat  # noqa: E402
-
-__all__ += ["DigestDelivery", "MailMessage", "MailStatus", "SchedulerHeartbeat"]
+__all__ = [
+    "Activity",
+    "ApiToken",
+    "AuditEvent",
+    "Company",
+    "Contact",
+    "DigestDelivery",
+    "FollowUp",
+    "Lead",
+    "LeadShare",
+    "MailMessage",
+    "MailStatus",
+    "Municipality",
+    "Role",
+    "SchedulerHeartbeat",
+    "User",
+]

@@ -81,3 +81,17 @@ def municipality_matter_rule(
     if user.is_admin:
         return sa.or_(model.confidential.is_(False), own, partner)
     return sa.or_(own, partner)
+
+
+# Leads (issue 3): a lead is shared with a municipality when a LeadShare exists.
+from app.leads.models import Lead, LeadShare  # noqa: E402
+
+
+@scope_rule(Lead)
+def _lead_rule(user: Any) -> ColumnElement[bool]:
+    # "a LeadShare of this lead with the user's municipality exists", written as IN so
+    # that PostgreSQL evaluates the shares once (hashed) instead of once per lead.
+    shared = Lead.id.in_(
+        sa.select(LeadShare.lead_id).where(LeadShare.municipality_id == user.municipality_id)
+    )
+    return municipality_matter_rule(Lead, user, shared_with=shared)

@@ -48,4 +48,121 @@ def generate_users() -> str:
 
 def generators():
     """In order; later features append their own (leads, sites, …)."""
-    return [generate_users]
+    return [generate_users, generate_leads]
+
+
+LEADS_TARGET = 100_000
+ACTIVITIES_PER_LEAD = 5
+FOLLOWUPS_PER_LEAD = 2
+LEAD_CHUNK = 5_000
+BENCH_COMPANIES = 50_000
+
+
+def generate_leads() -> str:
+    """100,000 leads over the four municipalities, each with 5 activities and 2
+    follow-ups; every tenth lead shared with a partner. Bulk inserts in chunks,
+    committed per chunk, so an interrupted run resumes where it stopped."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from app.leads.companies import normalise_company_name
+    from app.leads.models import (
+        Activity,
+        ActivityKind,
+        Company,
+        FollowUp,
+        Lead,
+        LeadShare,
+        ShareLevel,
+        Source,
+        Stage,
+    )
+
+    existing = db.session.scalar(sa.select(sa.func.count()).select_from(Lead))
+    if existing >= LEADS_TARGET:
+        analyse()
+        return f"leads: {existing} (kept)"
+    municipalities = list(db.session.scalars(sa.select(Municipality).order_by(
+        sa.case((Municipality.slug == "orebro", 0), else_=1), Municipality.id)))
+    advisors = {m.id: list(db.session.scalars(sa.select(User.id).where(
+        User.municipality_id == m.id, User.role == Role.ADVISOR).order_by(User.id)))
+        for m in municipalities}
+    companies = db.session.scalar(sa.select(sa.func.count()).select_from(Company))
+    words = ["Nord", "Syd", "Väst", "Öst", "Berg", "Sjö", "Skog", "Älv", "Dal", "Slätt"]
+    kinds = ["Logistik", "Lager", "Frakt", "Kyl", "Terminal", "Distribution", "Industri"]
+    if companies < BENCH_COMPANIES:
+        rows = []
+        for n in range(companies, BENCH_COMPANIES):
+            name = f"{words[n % 10]}{kinds[n % 7]} {n} AB"
+            rows.append({"name": name, "name_key": normalise_company_name(name),
+                         "orgnr": None, "country": "Sverige", "sector": kinds[n % 7],
+                         "created_at": datetime.now(UTC)})
+        for start in range(0, len(rows), 10_000):
+            db.session.execute(sa.insert(Company), rows[start:start + 10_000])
+        db.session.commit()
+    company_ids = list(db.session.scalars(sa.select(Company.id).order_by(Company.id)))
+    rng = random.Random(existing + 3)
+    stages = list(Stage)
+    sources = list(Source)
+    kinds_activity = [k for k in ActivityKind if k != ActivityKind.STAGE_CHANGE]
+    now = datetime.now(UTC)
+    today = date.today()  # noqa: DTZ011 - benchmark data only
+    for start in range(existing, LEADS_TARGET, LEAD_CHUNK):
+        lead_rows = []
+        for n in range(start, min(start + LEAD_CHUNK, LEADS_TARGET)):
+            municipality = municipalities[n % len(municipalities)]
+            owner = advisors[municipality.id][n // len(municipalities) % len(advisors[municipality.id])]
+            stage = stages[rng.randrange(len(stages))]
+            lead_rows.append({
+                "codename": f"Bench {n}", "company_id": company_ids[n % len(company_ids)]
+                if n % 5 != 4 else None, "source": sources[n % len(sources)],
+                "received_on": today - timedelta(days=rng.randrange(1800)), "stage": stage,
+                "stage_changed_at": now - timedelta(days=rng.randrange(700)),
+                "owner_id": owner, "municipality_id": municipality.id,
+                "sector": kinds[n % 7], "confidential": n % 9 == 0,
+                "description": f"Benchmark inquiry {n} for {kinds[n % 7].lower()} ({words[n % 10]})",
+                "land_min_m2": 10_000 + n % 50 * 1000, "land_max_m2": 80_000 + n % 50 * 1000,
+                "land_must": True, "building_must": False, "rail_must": False,
+                "motorway_must": False, "terminal_must": False, "power_must": False,
+                "water_must": False, "preferred_must": False, "start_must": False,
+                "power_mw": float(n % 20), "expected_jobs": n % 300, "version": 1,
+                "created_at": now, "updated_at": now,
+            })
+        ids = list(db.session.scalars(
+            sa.insert(Lead).returning(Lead.id, sort_by_parameter_order=True), lead_rows))
+        activities, followups, shares = [], [], []
+        for lead_id, row in zip(ids, lead_rows, strict=True):
+            for i in range(ACTIVITIES_PER_LEAD):
+                activities.append({
+                    "lead_id": lead_id, "kind": kinds_activity[i % len(kinds_activity)],
+                    "body": f"Activity {i} of {row['codename']}", "internal": i % 2 == 0,
+                    "author_id": row["owner_id"], "municipality_id": row["municipality_id"],
+                    "at": now - timedelta(days=rng.randrange(700))})
+            for i in range(FOLLOWUPS_PER_LEAD):
+                followups.append({
+                    "lead_id": lead_id, "title": f"Follow up {i}",
+                    "due_on": today + timedelta(days=rng.randrange(-60, 120)),
+                    "assignee_id": row["owner_id"], "created_by_id": row["owner_id"],
+                    "municipality_id": row["municipality_id"], "created_at": now,
+                    "done_at": now if i == 0 and lead_id % 3 == 0 else None})
+            if lead_id % 10 == 0:
+                partner = municipalities[(municipalities.index(next(
+                    m for m in municipalities if m.id == row["municipality_id"])) + 1) % 4]
+                shares.append({"lead_id": lead_id, "municipality_id": partner.id,
+                               "level": ShareLevel.FULL if lead_id % 20 else ShareLevel.ANONYMISED,
+                               "created_at": now, "updated_at": now})
+        db.session.execute(sa.insert(Activity), activities)
+        db.session.execute(sa.insert(FollowUp), followups)
+        if shares:
+            db.session.execute(sa.insert(LeadShare), shares)
+        db.session.commit()
+    analyse()
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(Lead))
+    return f"leads: {total} (with {ACTIVITIES_PER_LEAD} activities and {FOLLOWUPS_PER_LEAD} follow-ups each)"
+
+
+def analyse() -> None:
+    """Fresh planner statistics after bulk inserts (autovacuum may not have run yet)."""
+    if db.engine.dialect.name == "postgresql":
+        for table in ("companies", "leads", "lead_shares", "activities", "follow_ups"):
+            db.session.execute(sa.text(f"ANALYZE {table}"))
+        db.session.commit()

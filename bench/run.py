@@ -87,7 +87,7 @@ def start_server(url: str, port: int) -> subprocess.Popen:
         try:
             requests.get(f"http://127.0.0.1:{port}/bench/baseline", timeout=1)
             return process
-        except requests.ConnectionError:
+        except requests.RequestException:  # refused, or accepted before a worker is ready
             time.sleep(0.2)
     process.kill()
     raise RuntimeError("gunicorn did not start")

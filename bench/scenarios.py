@@ -19,4 +19,10 @@ BASELINE = Scenario("baseline", "/bench/baseline", user=None, requests=200)
 SCENARIOS: list[Scenario] = [
     Scenario("start page", "/", target_ratio=10),
     Scenario("healthz", "/healthz", user=None, target_ratio=10),
+    Scenario("leads filtered, first page", "/leads?stage=qualified&municipality=orebro",
+             target_ratio=10),
+    Scenario("leads filtered, deep page", "/leads?stage=qualified&page=40", target_ratio=10),
+    Scenario("leads search", "/leads?q=Nordlogistik", target_ratio=10),
+    Scenario("lead detail", "/leads/1", target_ratio=10),
+    Scenario("pipeline", "/pipeline", target_ratio=10),
 ]

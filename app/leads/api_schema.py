@@ -1,0 +1,330 @@
+"""The OpenAPI description of the lead endpoints (kept beside the implementation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.api.common import register_openapi
+from app.leads.models import ActivityKind, LostReason, ShareLevel, ShareResponse, Source, Stage
+
+SLUGS = ["orebro", "hallsberg", "kumla", "arboga"]
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    texts = {400: "Malformed request", 401: "Missing or invalid bearer token",
+             403: "Not allowed for this user", 404: "No such lead (or not visible)",
+             409: "Stale version: someone saved first", 422: "Field errors"}
+    return {str(code): _json(_ref("Error"), texts[code]) for code in codes}
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {**schema, "nullable": True}
+
+
+def _req(value: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "required": ["value", "must"],
+            "properties": {"value": _nullable(value), "must": {"type": "boolean"}}}
+
+
+def _req_in(value: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object",
+            "properties": {"value": _nullable(value), "must": {"type": "boolean"}}}
+
+
+NUMBER = {"type": "number", "minimum": 0, "maximum": 1e12}
+INTEGER = {"type": "integer", "minimum": 0, "maximum": 2_000_000_000}
+DATE = {"type": "string", "format": "date"}
+ID = {"type": "integer", "minimum": 1}
+
+REQUIREMENTS = {
+    "type": "object",
+    "required": ["land_area", "building_area", "rail_siding", "motorway_km", "terminal_km",
+                 "power_mw", "water_sewage", "preferred_municipalities", "desired_start"],
+    "properties": {
+        "land_area": {"type": "object", "required": ["min", "max", "must"], "properties": {
+            "min": _nullable({"type": "integer"}), "max": _nullable({"type": "integer"}),
+            "must": {"type": "boolean"}}},
+        "building_area": _req({"type": "integer"}),
+        "rail_siding": _req({"type": "boolean"}),
+        "motorway_km": _req({"type": "number"}),
+        "terminal_km": _req({"type": "number"}),
+        "power_mw": _req({"type": "number"}),
+        "water_sewage": _req({"type": "boolean"}),
+        "preferred_municipalities": {"type": "object", "required": ["value", "must"],
+                                     "properties": {"value": {"type": "array", "items": {
+                                         "type": "string", "enum": SLUGS}},
+                                         "must": {"type": "boolean"}}},
+        "desired_start": _req(DATE),
+    },
+}
+REQUIREMENTS_INPUT = {
+    "type": "object",
+    "properties": {
+        "land_area": {"type": "object", "properties": {
+            "min": _nullable(INTEGER), "max": _nullable(INTEGER), "must": {"type": "boolean"}}},
+        "building_area": _req_in(INTEGER),
+        "rail_siding": _req_in({"type": "boolean"}),
+        "motorway_km": _req_in(NUMBER),
+        "terminal_km": _req_in(NUMBER),
+        "power_mw": _req_in(NUMBER),
+        "water_sewage": _req_in({"type": "boolean"}),
+        "preferred_municipalities": {"type": "object", "properties": {
+            "value": {"type": "array", "items": {"type": "string", "enum": SLUGS}},
+            "must": {"type": "boolean"}}},
+        "desired_start": _req_in(DATE),
+    },
+}
+COMPANY = {
+    "type": "object",
+    "required": ["id", "name", "orgnr", "country", "sector", "website"],
+    "properties": {
+        "id": {"type": "integer"}, "name": {"type": "string"},
+        "orgnr": _nullable({"type": "string", "pattern": r"^\d{6}-\d{4}$"}),
+        "country": {"type": "string"}, "sector": _nullable({"type": "string"}),
+        "website": _nullable({"type": "string"}),
+    },
+}
+COMPANY_INPUT = {
+    "type": "object", "required": ["name"],
+    "properties": {
+        "name": {"type": "string", "minLength": 1, "maxLength": 200},
+        "orgnr": _nullable({"type": "string", "maxLength": 11}),
+        "country": _nullable({"type": "string", "maxLength": 80}),
+        "sector": _nullable({"type": "string", "maxLength": 120}),
+        "website": _nullable({"type": "string", "maxLength": 255}),
+    },
+}
+SHARE = {
+    "type": "object", "required": ["municipality", "level", "response", "response_comment",
+                                   "responded_at"],
+    "properties": {
+        "municipality": {"type": "string", "enum": SLUGS},
+        "level": {"type": "string", "enum": [v.value for v in ShareLevel]},
+        "response": _nullable({"type": "string", "enum": [v.value for v in ShareResponse]}),
+        "response_comment": _nullable({"type": "string"}),
+        "responded_at": _nullable({"type": "string", "format": "date-time"}),
+    },
+}
+LEAD = {
+    "type": "object",
+    "required": ["id", "codename", "stage", "municipality", "owner", "source", "received_on",
+                 "sector", "confidential", "share_level", "requirements", "expected_jobs",
+                 "investment_msek", "version", "stage_changed_at", "lost_reason", "decided_on"],
+    "properties": {
+        "id": {"type": "integer"},
+        "codename": {"type": "string"},
+        "stage": {"type": "string", "enum": [v.value for v in Stage]},
+        "municipality": {"type": "string", "enum": SLUGS},
+        "owner": {"type": "object", "required": ["id", "name"],
+                  "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+        "source": {"type": "string", "enum": [v.value for v in Source]},
+        "received_on": DATE,
+        "sector": _nullable({"type": "string"}),
+        "confidential": {"type": "boolean"},
+        "share_level": {"type": "string", "enum": ["owner", "full", "anonymised"]},
+        "requirements": _ref("LeadRequirements"),
+        "expected_jobs": _nullable({"type": "integer"}),
+        "investment_msek": _nullable({"type": "number"}),
+        "version": {"type": "integer"},
+        "stage_changed_at": {"type": "string", "format": "date-time"},
+        "lost_reason": _nullable({"type": "string", "enum": [v.value for v in LostReason]}),
+        "decided_on": _nullable(DATE),
+        "company": _nullable(_ref("Company")),
+        "description": _nullable({"type": "string"}),
+        "registration_number": _nullable({"type": "string"}),
+        "shares": {"type": "array", "items": _ref("LeadShare")},
+    },
+}
+LEAD_FIELDS_INPUT = {
+    "codename": {"type": "string", "maxLength": 80},
+    "registration_number": _nullable({"type": "string", "maxLength": 40}),
+    "source": {"type": "string", "enum": [v.value for v in Source]},
+    "received_on": DATE,
+    "sector": _nullable({"type": "string", "maxLength": 120}),
+    "confidential": {"type": "boolean"},
+    "description": _nullable({"type": "string", "maxLength": 5000}),
+    "requirements": _ref("LeadRequirementsInput"),
+    "expected_jobs": _nullable(INTEGER),
+    "investment_msek": _nullable(NUMBER),
+    "company": _nullable(_ref("CompanyInput")),
+    "company_id": ID,
+}
+LEAD_INPUT = {"type": "object", "required": ["source"], "properties": LEAD_FIELDS_INPUT}
+LEAD_PATCH = {
+    "type": "object", "required": ["version"],
+    "properties": {
+        **{key: value for key, value in LEAD_FIELDS_INPUT.items() if key != "source"},
+        "source": {"type": "string", "enum": [v.value for v in Source]},
+        "version": {"type": "integer"},
+        "stage": {"type": "string", "enum": [v.value for v in Stage]},
+        "lost_reason": {"type": "string", "enum": [v.value for v in LostReason]},
+        "lost_comment": {"type": "string", "maxLength": 1000},
+        "decided_on": DATE,
+    },
+}
+ACTIVITY = {
+    "type": "object", "required": ["id", "lead_id", "kind", "body", "internal", "at", "author_id"],
+    "properties": {
+        "id": {"type": "integer"}, "lead_id": {"type": "integer"},
+        "kind": {"type": "string", "enum": [v.value for v in ActivityKind]},
+        "body": {"type": "string"}, "internal": {"type": "boolean"},
+        "at": {"type": "string", "format": "date-time"},
+        "author_id": _nullable({"type": "integer"}),
+    },
+}
+ACTIVITY_INPUT = {
+    "type": "object", "required": ["kind", "body"],
+    "properties": {
+        "kind": {"type": "string", "enum": [v.value for v in ActivityKind
+                                            if v != ActivityKind.STAGE_CHANGE]},
+        "body": {"type": "string", "minLength": 1, "maxLength": 5000},
+        "internal": {"type": "boolean"},
+        "at": _nullable({"type": "string", "format": "date-time"}),
+    },
+}
+FOLLOWUP = {
+    "type": "object",
+    "required": ["id", "lead_id", "title", "due_on", "remind_at", "assignee_id", "done_at"],
+    "properties": {
+        "id": {"type": "integer"}, "lead_id": {"type": "integer"}, "title": {"type": "string"},
+        "due_on": DATE, "remind_at": _nullable({"type": "string", "format": "date-time"}),
+        "assignee_id": {"type": "integer"},
+        "done_at": _nullable({"type": "string", "format": "date-time"}),
+    },
+}
+FOLLOWUP_INPUT = {
+    "type": "object", "required": ["title", "due_on"],
+    "properties": {
+        "title": {"type": "string", "minLength": 1, "maxLength": 200},
+        "due_on": DATE,
+        "remind_at": _nullable({"type": "string", "format": "date-time"}),
+        "assignee_id": ID,
+    },
+}
+SHARE_INPUT = {
+    "type": "object", "required": ["municipalities", "level"],
+    "properties": {
+        "municipalities": {"type": "array", "minItems": 1,
+                           "items": {"type": "string", "enum": SLUGS}},
+        "level": {"type": "string", "enum": [v.value for v in ShareLevel]},
+    },
+}
+
+
+def _page(item: str) -> dict[str, Any]:
+    return {"type": "object", "required": ["items", "page", "per_page", "total"],
+            "properties": {"items": {"type": "array", "items": _ref(item)},
+                           "page": {"type": "integer"}, "per_page": {"type": "integer"},
+                           "total": {"type": "integer"}}}
+
+
+PAGE_PARAMS = [
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1,
+                                                   "maximum": 200}},
+]
+LEAD_ID = {"name": "lead_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def _body(name: str) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": _ref(name)}}}
+
+
+def register() -> None:
+    register_openapi(
+        {
+            "/leads": {
+                "get": {
+                    "summary": "The leads visible to the token's user, filtered and paginated",
+                    "parameters": [*PAGE_PARAMS,
+                                   {"name": "stage", "in": "query",
+                                    "schema": {"type": "string", "enum": [v.value for v in Stage]}},
+                                   {"name": "municipality", "in": "query",
+                                    "schema": {"type": "string", "enum": SLUGS}},
+                                   {"name": "q", "in": "query", "schema": {"type": "string"}},
+                                   {"name": "sort", "in": "query", "schema": {
+                                       "type": "string", "enum": ["received_desc", "received_asc",
+                                                                  "codename", "company", "stage",
+                                                                  "updated_desc"]}}],
+                    "responses": {"200": _json(_ref("LeadPage"), "A page of leads"),
+                                  **_errors(400, 401)},
+                },
+                "post": {
+                    "summary": "Create a lead owned by the token's user (advisors)",
+                    "requestBody": _body("LeadInput"),
+                    "responses": {"201": _json(_ref("Lead"), "The new lead"),
+                                  **_errors(400, 401, 403, 422)},
+                },
+            },
+            "/leads/{lead_id}": {
+                "parameters": [LEAD_ID],
+                "get": {
+                    "summary": "One lead, as far as the share level allows",
+                    "responses": {"200": _json(_ref("Lead"), "The lead"),
+                                  **_errors(400, 401, 404)},
+                },
+                "patch": {
+                    "summary": "Edit a lead or change its stage; carries the version it started from",
+                    "requestBody": _body("LeadPatch"),
+                    "responses": {"200": _json(_ref("Lead"), "The saved lead"),
+                                  **_errors(400, 401, 403, 404, 409, 422)},
+                },
+            },
+            "/leads/{lead_id}/activities": {
+                "parameters": [LEAD_ID],
+                "post": {
+                    "summary": "Add an activity to the lead's timeline",
+                    "requestBody": _body("ActivityInput"),
+                    "responses": {"201": _json(_ref("Activity"), "The activity"),
+                                  **_errors(400, 401, 403, 404, 422)},
+                },
+            },
+            "/leads/{lead_id}/followups": {
+                "parameters": [LEAD_ID],
+                "post": {
+                    "summary": "Add a follow-up to the lead",
+                    "requestBody": _body("FollowUpInput"),
+                    "responses": {"201": _json(_ref("FollowUp"), "The follow-up"),
+                                  **_errors(400, 401, 403, 404, 422)},
+                },
+            },
+            "/leads/{lead_id}/shares": {
+                "parameters": [LEAD_ID],
+                "post": {
+                    "summary": "Share the lead with partner municipalities (or change the level)",
+                    "requestBody": _body("ShareInput"),
+                    "responses": {"201": _json({"type": "object", "required": ["items"],
+                                                "properties": {"items": {
+                                                    "type": "array", "items": _ref("LeadShare")}}},
+                                               "All shares of the lead"),
+                                  **_errors(400, 401, 403, 404, 422)},
+                },
+            },
+            "/companies": {
+                "get": {
+                    "summary": "Companies with this organisation number, seen through visible leads",
+                    "parameters": [*PAGE_PARAMS,
+                                   {"name": "orgnr", "in": "query", "required": True,
+                                    "schema": {"type": "string"}}],
+                    "responses": {"200": _json(_ref("CompanyPage"), "Matching companies"),
+                                  **_errors(400, 401, 422)},
+                },
+            },
+        },
+        {
+            "Lead": LEAD, "LeadRequirements": REQUIREMENTS,
+            "LeadRequirementsInput": REQUIREMENTS_INPUT, "LeadInput": LEAD_INPUT,
+            "LeadPatch": LEAD_PATCH, "LeadPage": _page("Lead"), "LeadShare": SHARE,
+            "Company": COMPANY, "CompanyInput": COMPANY_INPUT, "CompanyPage": _page("Company"),
+            "Activity": ACTIVITY, "ActivityInput": ACTIVITY_INPUT, "FollowUp": FOLLOWUP,
+            "FollowUpInput": FOLLOWUP_INPUT, "ShareInput": SHARE_INPUT,
+        },
+    )

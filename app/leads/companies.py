@@ -1,0 +1,155 @@
+"""Companies and contacts: organisation numbers, duplicate detection and merging.
+
+Companies have no scope of their own: a user sees a company only through a
+lead visible to them at full level (or owned by their municipality).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from stdnum import luhn
+
+from app import audit
+from app.extensions import db
+from app.leads.models import Company, Contact, Lead
+from app.leads.service import PermissionDenied, ValidationFailed, full_level_filter
+
+
+class OrgnrError(ValueError):
+    """An organisation number that we refuse; the message names the problem."""
+
+
+def normalise_orgnr(raw: str) -> str:
+    """`NNNNNN-NNNN` for a valid legal entity's organisation number, else OrgnrError.
+
+    python-stdnum's se.orgnr also accepts personal identity numbers (sole
+    traders); we do not store those, so digits 3–4 must be at least 20.
+    """
+    text = re.sub(r"[\s-]", "", raw or "")
+    if not text.isdigit():
+        raise OrgnrError(_l("An organisation number has only digits and a hyphen."))
+    if len(text) == 12 and text.startswith("16"):
+        text = text[2:]
+    if len(text) != 10:
+        raise OrgnrError(_l("An organisation number has 10 digits (NNNNNN-NNNN), this has %(n)d.",
+                            n=len(text)))
+    if not luhn.is_valid(text):
+        raise OrgnrError(_l("The check digit (the last digit) is wrong."))
+    if int(text[2:4]) < 20:
+        raise OrgnrError(_l("This is a personal identity number, not a legal entity: "
+                            "digits 3–4 must be at least 20."))
+    return f"{text[:6]}-{text[6:]}"
+
+
+_SUFFIX = re.compile(r"\b(aktiebolag|ab|publ)\b")
+
+
+def normalise_company_name(name: str) -> str:
+    """Case, diacritics, punctuation and the AB/Aktiebolag suffix ignored."""
+    text = unicodedata.normalize("NFKD", name or "").casefold()
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"[^\w\s]", " ", text)
+    text = _SUFFIX.sub(" ", text)
+    return " ".join(text.split())[:200]
+
+
+def visible_company_filter(user: Any) -> sa.ColumnElement[bool]:
+    """Companies seen through a lead the user sees at full level (or owns)."""
+    return sa.exists().where(Lead.company_id == Company.id, full_level_filter(user))
+
+
+def visible_companies(user: Any) -> sa.Select:
+    return sa.select(Company).where(visible_company_filter(user))
+
+
+def get_visible_company(user: Any, company_id: int) -> Company | None:
+    from app.leads.service import is_id
+
+    if not is_id(company_id):
+        return None
+    return db.session.scalar(visible_companies(user).where(Company.id == company_id))
+
+
+def find_duplicates(user: Any, name: str | None, orgnr: str | None,
+                    exclude_id: int | None = None) -> list[Company]:
+    """Visible companies with the same organisation number or normalised name."""
+    criteria = []
+    if orgnr:
+        criteria.append(Company.orgnr == orgnr)
+    key = normalise_company_name(name or "")
+    if key:
+        criteria.append(Company.name_key == key)
+    if not criteria:
+        return []
+    statement = visible_companies(user).where(sa.or_(*criteria)).order_by(Company.name).limit(20)
+    if exclude_id:
+        statement = statement.where(Company.id != exclude_id)
+    return list(db.session.scalars(statement))
+
+
+def companies_by_orgnr(user: Any, orgnr: str) -> sa.Select:
+    return visible_companies(user).where(Company.orgnr == orgnr).order_by(Company.id)
+
+
+def build_company(values: dict[str, Any]) -> Company:
+    company = Company(
+        name=values["name"].strip(),
+        orgnr=values.get("orgnr") or None,
+        country=(values.get("country") or "Sverige").strip() or "Sverige",
+        sector=values.get("sector") or None,
+        website=values.get("website") or None,
+    )
+    company.name_key = normalise_company_name(company.name)
+    return company
+
+
+def add_contact(user: Any, lead: Lead, values: dict[str, Any]) -> Contact:
+    from app.leads.service import can_edit
+
+    if not can_edit(user, lead):
+        raise PermissionDenied()
+    if lead.company is None:
+        raise ValidationFailed({"name": [str(_l("Link a company to the lead first."))]})
+    contact = Contact(company=lead.company, name=values["name"], title=values.get("title") or None,
+                      email=values.get("email") or None, phone=values.get("phone") or None)
+    db.session.add(contact)
+    db.session.flush()
+    audit.record(user, "contact.created", "contact", contact.id,
+                 after={"company_id": lead.company_id, "lead_id": lead.id},
+                 municipality_id=lead.municipality_id)
+    db.session.commit()
+    return contact
+
+
+def merge_companies(user: Any, source_id: int, target_id: int) -> Company:
+    """Admins merge `source` into `target`: its leads and contacts move over, it is removed."""
+    if not user.is_admin:
+        raise PermissionDenied()
+    if source_id == target_id:
+        raise ValidationFailed({"target": [str(_l("Choose two different companies."))]})
+    source = get_visible_company(user, source_id)
+    target = get_visible_company(user, target_id)
+    if source is None or target is None:
+        raise ValidationFailed({"source" if source is None else "target":
+                                [str(_l("Unknown company."))]})
+    lead_ids = list(db.session.scalars(sa.select(Lead.id).where(Lead.company_id == source.id)))
+    db.session.execute(sa.update(Lead).where(Lead.company_id == source.id)
+                       .values(company_id=target.id, version=Lead.version + 1)
+                       .execution_options(synchronize_session=False))
+    db.session.execute(sa.update(Contact).where(Contact.company_id == source.id)
+                       .values(company_id=target.id).execution_options(synchronize_session=False))
+    if not target.orgnr and source.orgnr:
+        target.orgnr = source.orgnr
+    audit.record(user, "company.merged", "company", target.id,
+                 before={"source_id": source.id, "source_name": source.name,
+                         "source_orgnr": source.orgnr},
+                 after={"target_id": target.id, "lead_ids": lead_ids})
+    db.session.expire_all()
+    db.session.execute(sa.delete(Company).where(Company.id == source_id))
+    db.session.commit()
+    return db.session.get(Company, target_id)

@@ -1,0 +1,144 @@
+"""Follow-ups: dated tasks on a lead for someone who can see it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app import audit, scope
+from app.auth.models import Role, User
+from app.clock import utcnow
+from app.extensions import db
+from app.leads.models import FollowUp, Lead
+from app.leads.service import (
+    ANONYMISED,
+    PermissionDenied,
+    ValidationFailed,
+    can_contribute,
+    can_edit,
+    is_id,
+    local_today,
+)
+
+
+def assignable_users(lead: Lead) -> list[User]:
+    """Active advisors of the owning municipality and of the partners."""
+    municipality_ids = {lead.municipality_id} | {share.municipality_id for share in lead.shares}
+    return list(db.session.scalars(
+        sa.select(User).where(User.municipality_id.in_(municipality_ids), User.active.is_(True),
+                              User.role == Role.ADVISOR).order_by(User.name)))
+
+
+def add_followup(user: Any, lead: Lead, title: str, due_on: date | None,
+                 assignee_id: int | None = None, remind_at: datetime | None = None) -> FollowUp:
+    if not can_contribute(user, lead):
+        raise PermissionDenied()
+    errors: dict[str, list[str]] = {}
+    if not (title or "").strip():
+        errors["title"] = [str(_l("This field is required."))]
+    if due_on is None:
+        errors["due_on"] = [str(_l("This field is required."))]
+    assignee = (db.session.get(User, assignee_id) if is_id(assignee_id) else None) \
+        if assignee_id else user
+    if assignee is None or not assignee.active or scope.get_visible(assignee, Lead, lead.id) is None:
+        errors["assignee_id"] = [str(_l("The assignee must be able to see the lead."))]
+    if errors:
+        raise ValidationFailed(errors)
+    followup = FollowUp(lead_id=lead.id, title=title.strip(), due_on=due_on, remind_at=remind_at,
+                        assignee_id=assignee.id, created_by_id=user.id,
+                        municipality_id=user.municipality_id)
+    db.session.add(followup)
+    db.session.flush()
+    audit.record(user, "followup.created", "lead", lead.id,
+                 after={"followup_id": followup.id, "title": followup.title, "due_on": due_on,
+                        "assignee_id": assignee.id},
+                 municipality_id=lead.municipality_id)
+    db.session.commit()
+    return followup
+
+
+def get_followup(user: Any, followup_id: int) -> FollowUp | None:
+    """A follow-up on a lead the user can see."""
+    if not is_id(followup_id):
+        return None
+    return db.session.scalar(
+        sa.select(FollowUp).join(Lead, Lead.id == FollowUp.lead_id)
+        .where(FollowUp.id == followup_id, scope.visible_filter(user, Lead)))
+
+
+def set_done(user: Any, followup: FollowUp, done: bool) -> FollowUp:
+    """The assignee, the creator or an editor of the lead marks it done (or undoes that)."""
+    allowed = user.id in (followup.assignee_id, followup.created_by_id) or can_edit(user, followup.lead)
+    if not allowed:
+        raise PermissionDenied()
+    before = {"done_at": followup.done_at}
+    followup.done_at = utcnow() if done else None
+    audit.record(user, "followup.done" if done else "followup.reopened", "lead", followup.lead_id,
+                 before=before, after={"followup_id": followup.id, "done_at": followup.done_at},
+                 municipality_id=followup.lead.municipality_id)
+    db.session.commit()
+    return followup
+
+
+def lead_followups(user: Any, lead: Lead, level: str) -> list[FollowUp]:
+    """A lead's follow-ups; anonymised shares see only their own municipality's."""
+    statement = (sa.select(FollowUp).where(FollowUp.lead_id == lead.id)
+                 .order_by(FollowUp.done_at.is_not(None), FollowUp.due_on, FollowUp.id).limit(200))
+    if level == ANONYMISED:
+        statement = statement.where(FollowUp.municipality_id == user.municipality_id)
+    return list(db.session.scalars(statement))
+
+
+def _on_visible_leads(user: Any, followups: list[FollowUp]) -> list[FollowUp]:
+    """Keep the follow-ups whose lead the user still sees (one query by primary key;
+    joining first made PostgreSQL scan every lead of the municipality)."""
+    lead_ids = {followup.lead_id for followup in followups}
+    if not lead_ids:
+        return []
+    visible = set(db.session.scalars(sa.select(Lead.id).where(
+        Lead.id.in_(lead_ids), scope.visible_filter(user, Lead))))
+    return [followup for followup in followups if followup.lead_id in visible]
+
+
+MY_FOLLOWUPS_LIMIT = 500
+
+
+def my_followups(user: Any) -> dict[str, list[FollowUp]]:
+    """The user's follow-ups on leads they still see: overdue, today, this week, later,
+    and those done in the last week (to undo)."""
+    today = local_today()
+    end_of_week = today + timedelta(days=6 - today.weekday())
+    mine = sa.select(FollowUp).where(FollowUp.assignee_id == user.id).options(
+        sa.orm.selectinload(FollowUp.lead).lazyload("*"))  # only the codename is shown
+    open_rows = _on_visible_leads(user, list(db.session.scalars(
+        mine.where(FollowUp.done_at.is_(None)).order_by(FollowUp.due_on, FollowUp.id)
+        .limit(MY_FOLLOWUPS_LIMIT))))
+    groups: dict[str, list[FollowUp]] = {"overdue": [], "today": [], "week": [], "later": []}
+    for followup in open_rows:
+        if followup.due_on < today:
+            groups["overdue"].append(followup)
+        elif followup.due_on == today:
+            groups["today"].append(followup)
+        elif followup.due_on <= end_of_week:
+            groups["week"].append(followup)
+        else:
+            groups["later"].append(followup)
+    since = utcnow() - timedelta(days=7)
+    groups["done"] = _on_visible_leads(user, list(db.session.scalars(
+        mine.where(FollowUp.done_at >= since).order_by(FollowUp.done_at.desc()).limit(100))))
+    return groups
+
+
+def overdue_count(user: Any) -> int:
+    rows = list(db.session.execute(
+        sa.select(FollowUp.lead_id).where(
+            FollowUp.assignee_id == user.id, FollowUp.done_at.is_(None),
+            FollowUp.due_on < local_today()).limit(MY_FOLLOWUPS_LIMIT)).scalars())
+    if not rows:
+        return 0
+    visible = set(db.session.scalars(sa.select(Lead.id).where(
+        Lead.id.in_(set(rows)), scope.visible_filter(user, Lead))))
+    return sum(1 for lead_id in rows if lead_id in visible)

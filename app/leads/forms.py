@@ -1,0 +1,231 @@
+"""Forms of the lead pages; the JSON API fills the same forms, so both check alike."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
+
+from app.forms import max_length
+from app.leads import labels
+from app.leads.companies import OrgnrError, normalise_orgnr
+from app.leads.models import Activity, Company, Contact, FollowUp, Lead, LeadShare
+
+MUNICIPALITY_SLUGS = ("orebro", "hallsberg", "kumla", "arboga")
+NOT_NEGATIVE = NumberRange(min=0, message=_l("Must not be negative."))
+
+
+def LIMIT(form, field) -> None:  # noqa: N802 - used like the validator objects beside it
+    """Finite and at most 10^12 (no NaN or infinity)."""
+    if field.data is not None and not (field.data == field.data and abs(field.data) <= 1e12):
+        raise ValidationError(_l("The number is too large."))
+
+
+INT_LIMIT = NumberRange(max=2_000_000_000, message=_l("The number is too large."))
+
+
+def clean_text(text: str | None) -> str | None:
+    """Query-string text without NUL bytes and lone surrogates (PostgreSQL refuses both)."""
+    if text is None:
+        return None
+    return text.replace("\x00", "").encode("utf-8", "ignore").decode("utf-8")
+
+
+def storable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, e.g. from a JSON "\ud800" escape
+        return False
+    return "\x00" not in text
+
+
+class LeadsForm(FlaskForm):
+    """Every lead form: text that the database cannot store is a field error."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            values = field.data if isinstance(field.data, list) else [field.data]
+            if any(isinstance(value, str) and not storable(value) for value in values):
+                field.errors = [*field.errors, str(_l("Contains a character that is not allowed."))]
+                valid = False
+        return valid
+
+
+def validate_orgnr(form, field) -> None:
+    if field.data:
+        try:
+            field.data = normalise_orgnr(field.data)
+        except OrgnrError as error:
+            raise ValidationError(str(error)) from None
+
+
+def municipality_options() -> list[tuple[str, str]]:
+    return [(slug, labels.MUNICIPALITY_NAMES[slug]) for slug in MUNICIPALITY_SLUGS]
+
+
+class LeadForm(LeadsForm):
+    version = HiddenField()
+    codename = StringField(_l("Codename"), validators=[Optional(), max_length(Lead.codename)],
+                           description=_l("Leave blank for a suggestion such as “Projekt Trana”."))
+    registration_number = StringField(_l("Registration number (diarienummer)"),
+                                      validators=[Optional(), max_length(Lead.registration_number)])
+    source = SelectField(_l("Source"), choices=labels.source_choices, validators=[DataRequired()])
+    received_on = DateField(_l("Received"), validators=[Optional()])
+    sector = StringField(_l("Sector"), validators=[Optional(), max_length(Lead.sector)])
+    confidential = BooleanField(_l("Confidential"))
+    description = TextAreaField(_l("Description"),
+                                validators=[Optional(), max_length(Lead.description)])
+
+    link_company_id = HiddenField()
+    company_name = StringField(_l("Company name"), validators=[Optional(), max_length(Company.name)])
+    company_orgnr = StringField(_l("Organisation number"),
+                                validators=[Optional(), max_length(Company.orgnr), validate_orgnr])
+    company_country = StringField(_l("Country"), validators=[Optional(), max_length(Company.country)])
+    company_sector = StringField(_l("Company sector"),
+                                 validators=[Optional(), max_length(Company.sector)])
+    company_website = StringField(_l("Website"), validators=[Optional(), max_length(Company.website)])
+    create_anyway = BooleanField(_l("Create a new company even though a similar one exists"))
+
+    land_min_m2 = IntegerField(_l("Land area min (m²)"), validators=[Optional(), NOT_NEGATIVE, INT_LIMIT])
+    land_max_m2 = IntegerField(_l("Land area max (m²)"), validators=[Optional(), NOT_NEGATIVE, INT_LIMIT])
+    land_must = BooleanField(_l("Land area is a must"))
+    building_m2 = IntegerField(_l("Building area (m²)"), validators=[Optional(), NOT_NEGATIVE, INT_LIMIT])
+    building_must = BooleanField(_l("Building area is a must"))
+    rail_siding = SelectField(_l("Rail siding needed"), choices=labels.yes_no_choices, default="")
+    rail_must = BooleanField(_l("Rail siding is a must"))
+    motorway_km_max = FloatField(_l("Max km to motorway"), validators=[Optional(), NOT_NEGATIVE, LIMIT])
+    motorway_must = BooleanField(_l("Motorway distance is a must"))
+    terminal_km_max = FloatField(_l("Max km to intermodal terminal"),
+                                 validators=[Optional(), NOT_NEGATIVE, LIMIT])
+    terminal_must = BooleanField(_l("Terminal distance is a must"))
+    power_mw = FloatField(_l("Power (MW)"), validators=[Optional(), NOT_NEGATIVE, LIMIT])
+    power_must = BooleanField(_l("Power is a must"))
+    water_sewage = SelectField(_l("Water and sewage needed"), choices=labels.yes_no_choices, default="")
+    water_must = BooleanField(_l("Water and sewage is a must"))
+    preferred_municipalities = SelectMultipleField(_l("Preferred municipalities"),
+                                                   choices=municipality_options)
+    preferred_must = BooleanField(_l("Preferred municipalities are a must"))
+    desired_start = DateField(_l("Desired start"), validators=[Optional()])
+    start_must = BooleanField(_l("Start date is a must"))
+    expected_jobs = IntegerField(_l("Expected jobs"), validators=[Optional(), NOT_NEGATIVE, INT_LIMIT])
+    investment_msek = FloatField(_l("Investment (MSEK)"), validators=[Optional(), NOT_NEGATIVE, LIMIT])
+
+    def validate_land_max_m2(self, field) -> None:
+        low = self.land_min_m2.data
+        if field.data is not None and low is not None and field.data < low:
+            raise ValidationError(_l("The maximum must not be below the minimum."))
+
+    def lead_values(self) -> dict:
+        """The Lead columns from the form."""
+        values = {
+            name: getattr(self, name).data
+            for name in ("registration_number", "source", "received_on", "sector", "confidential",
+                         "description", "land_min_m2", "land_max_m2", "land_must", "building_m2",
+                         "building_must", "rail_must", "motorway_km_max", "motorway_must",
+                         "terminal_km_max", "terminal_must", "power_mw", "power_must", "water_must",
+                         "preferred_must", "desired_start", "start_must", "expected_jobs",
+                         "investment_msek")
+        }
+        for name in ("registration_number", "sector", "description"):
+            values[name] = values[name] or None
+        values["codename"] = (self.codename.data or "").strip()
+        values["rail_siding"] = labels.yes_no_value(self.rail_siding.data)
+        values["water_sewage"] = labels.yes_no_value(self.water_sewage.data)
+        values["preferred_municipalities"] = ",".join(
+            slug for slug in MUNICIPALITY_SLUGS if slug in (self.preferred_municipalities.data or [])
+        ) or None
+        return values
+
+    def company_values(self) -> dict | None:
+        if not (self.company_name.data or "").strip():
+            return None
+        return {"name": self.company_name.data.strip(), "orgnr": self.company_orgnr.data or None,
+                "country": self.company_country.data, "sector": self.company_sector.data,
+                "website": self.company_website.data}
+
+    def validate_company_orgnr(self, field) -> None:
+        if field.data and not (self.company_name.data or "").strip():
+            raise ValidationError(_l("Give the company's name as well."))
+
+
+class StageForm(LeadsForm):
+    version = HiddenField()
+    stage = SelectField(_l("Stage"), choices=labels.stage_choices, validators=[DataRequired()])
+    lost_reason = SelectField(_l("Reason"), choices=labels.lost_reason_choices_blank,
+                              validators=[Optional()])
+    lost_comment = TextAreaField(_l("Comment"), validators=[Optional(), max_length(Lead.lost_comment)])
+    decided_on = DateField(_l("Decision date"), validators=[Optional()])
+    expected_jobs = IntegerField(_l("Jobs"), validators=[Optional(), NOT_NEGATIVE, INT_LIMIT])
+    investment_msek = FloatField(_l("Investment (MSEK)"), validators=[Optional(), NOT_NEGATIVE, LIMIT])
+
+    def stage_data(self) -> dict:
+        return {"lost_reason": self.lost_reason.data or None, "lost_comment": self.lost_comment.data,
+                "decided_on": self.decided_on.data, "expected_jobs": self.expected_jobs.data,
+                "investment_msek": self.investment_msek.data}
+
+
+class ActivityForm(LeadsForm):
+    kind = SelectField(_l("Kind"), choices=labels.activity_kind_choices, validators=[DataRequired()])
+    body = TextAreaField(_l("Text"), validators=[DataRequired(), max_length(Activity.body)])
+    internal = BooleanField(_l("Internal (hidden from anonymised shares)"), default=True)
+    at = DateTimeLocalField(_l("When"), validators=[Optional()],
+                            description=_l("Leave blank for now."))
+
+
+class FollowUpForm(LeadsForm):
+    title = StringField(_l("Follow-up"), validators=[DataRequired(), max_length(FollowUp.title)])
+    due_on = DateField(_l("Due"), validators=[InputRequired()])
+    remind_at = DateTimeLocalField(_l("Reminder"), validators=[Optional()])
+    assignee_id = SelectField(_l("Assignee"), coerce=int, validate_choice=False,
+                              validators=[Optional()])
+
+
+class ShareForm(LeadsForm):
+    municipalities = SelectMultipleField(_l("Municipalities"), choices=municipality_options,
+                                         validators=[DataRequired()])
+    level = SelectField(_l("Level"), choices=labels.share_level_choices, validators=[DataRequired()])
+
+
+class RevokeForm(LeadsForm):
+    municipality = HiddenField(validators=[DataRequired()])
+
+
+class ResponseForm(LeadsForm):
+    response = SelectField(_l("Response"), choices=labels.response_choices,
+                           validators=[DataRequired()])
+    comment = TextAreaField(_l("Comment"),
+                            validators=[Optional(), max_length(LeadShare.response_comment)])
+
+
+class ContactForm(LeadsForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), max_length(Contact.name)])
+    title = StringField(_l("Title"), validators=[Optional(), max_length(Contact.title)])
+    email = StringField(_l("E-mail"), validators=[Optional(), max_length(Contact.email)])
+    phone = StringField(_l("Phone"), validators=[Optional(), max_length(Contact.phone)])
+
+
+class HandoverForm(LeadsForm):
+    from_user = SelectField(_l("From"), coerce=int, validators=[DataRequired()])
+    to_user = SelectField(_l("To"), coerce=int, validators=[DataRequired()])
+
+
+class MergeForm(LeadsForm):
+    source = IntegerField(_l("Merge this company (id)"), validators=[InputRequired()])
+    target = IntegerField(_l("into this company (id)"), validators=[InputRequired()])
+
+
+class DoneForm(LeadsForm):
+    done = HiddenField()

@@ -1,0 +1,104 @@
+"""Translated labels of the lead vocabulary (stages in the Swedish of DOMAIN.md)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from app.leads.models import ActivityKind, LostReason, ShareLevel, ShareResponse, Source, Stage
+
+STAGE_LABELS = {
+    Stage.NEW: _l("New inquiry"),
+    Stage.QUALIFIED: _l("Needs analysis"),
+    Stage.SITES_PROPOSED: _l("Sites proposed"),
+    Stage.SITE_VISIT: _l("Site visit"),
+    Stage.NEGOTIATION: _l("Negotiation"),
+    Stage.WON: _l("Established"),
+    Stage.LOST: _l("Lost"),
+    Stage.ON_HOLD: _l("On hold"),
+}
+SOURCE_LABELS = {
+    Source.DIRECT: _l("Direct"),
+    Source.BUSINESS_SWEDEN: _l("Business Sweden"),
+    Source.REGION: _l("Business Region Örebro / Region"),
+    Source.BROKER: _l("Broker or consultant"),
+    Source.WEB_FORM: _l("Web form"),
+    Source.FAIR: _l("Fair or event"),
+    Source.OTHER: _l("Other"),
+}
+LOST_REASON_LABELS = {
+    LostReason.OTHER_REGION: _l("Chose another region"),
+    LostReason.NO_SUITABLE_SITE: _l("No suitable site"),
+    LostReason.GRID_CAPACITY: _l("Grid capacity"),
+    LostReason.TIMELINE: _l("Timeline"),
+    LostReason.CANCELLED: _l("Project cancelled"),
+    LostReason.OTHER: _l("Other"),
+}
+SHARE_LEVEL_LABELS = {
+    ShareLevel.ANONYMISED: _l("Anonymised"),
+    ShareLevel.FULL: _l("Full"),
+}
+RESPONSE_LABELS = {
+    ShareResponse.INTERESTED: _l("Interested"),
+    ShareResponse.NO_SUITABLE_SITE: _l("No suitable site"),
+}
+ACTIVITY_LABELS = {
+    ActivityKind.NOTE: _l("Note"),
+    ActivityKind.CALL: _l("Call"),
+    ActivityKind.MEETING: _l("Meeting"),
+    ActivityKind.EMAIL: _l("E-mail"),
+    ActivityKind.SITE_VISIT: _l("Site visit"),
+    ActivityKind.STAGE_CHANGE: _l("Stage change"),
+}
+LEVEL_LABELS = {"owner": _l("Owner"), "full": _l("Full"), "anonymised": _l("Anonymised")}
+MUNICIPALITY_NAMES = {"orebro": "Örebro", "hallsberg": "Hallsberg", "kumla": "Kumla",
+                      "arboga": "Arboga"}
+
+
+def label(mapping: dict, value) -> str:
+    if value is None:
+        return ""
+    return str(mapping.get(value, value))
+
+
+def stage_label(stage) -> str:
+    return label(STAGE_LABELS, Stage(stage) if stage in Stage._value2member_map_ else stage)
+
+
+def _choices(mapping: dict) -> list[tuple[str, str]]:
+    return [(key.value, str(text)) for key, text in mapping.items()]
+
+
+def stage_choices():
+    return _choices(STAGE_LABELS)
+
+
+def source_choices():
+    return _choices(SOURCE_LABELS)
+
+
+def lost_reason_choices_blank():
+    return [("", "–")] + _choices(LOST_REASON_LABELS)
+
+
+def share_level_choices():
+    return _choices(SHARE_LEVEL_LABELS)
+
+
+def response_choices():
+    return _choices(RESPONSE_LABELS)
+
+
+def activity_kind_choices():
+    return [c for c in _choices(ACTIVITY_LABELS) if c[0] != ActivityKind.STAGE_CHANGE.value]
+
+
+def yes_no_choices():
+    return [("", str(_l("Not stated"))), ("yes", str(_l("Yes"))), ("no", str(_l("No")))]
+
+
+def yes_no_value(data: str | None) -> bool | None:
+    return {"yes": True, "no": False}.get(data or "")
+
+
+def yes_no_data(value: bool | None) -> str:
+    return "" if value is None else ("yes" if value else "no")

@@ -1,0 +1,273 @@
+"""Leads (establishment inquiries), the companies behind them, their contacts,
+shares with partner municipalities, the activity timeline and follow-ups."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import User
+from app.clock import utcnow
+from app.core.models import Municipality
+from app.db_types import enum_column
+from app.extensions import db
+
+
+class Stage(enum.StrEnum):
+    NEW = "new"
+    QUALIFIED = "qualified"
+    SITES_PROPOSED = "sites_proposed"
+    SITE_VISIT = "site_visit"
+    NEGOTIATION = "negotiation"
+    WON = "won"
+    LOST = "lost"
+    ON_HOLD = "on_hold"
+
+
+OPEN_STAGES = (Stage.NEW, Stage.QUALIFIED, Stage.SITES_PROPOSED, Stage.SITE_VISIT,
+               Stage.NEGOTIATION, Stage.ON_HOLD)
+CLOSED_STAGES = (Stage.WON, Stage.LOST)
+
+
+class Source(enum.StrEnum):
+    DIRECT = "direct"
+    BUSINESS_SWEDEN = "business_sweden"
+    REGION = "region"
+    BROKER = "broker"
+    WEB_FORM = "web_form"
+    FAIR = "fair"
+    OTHER = "other"
+
+
+class LostReason(enum.StrEnum):
+    OTHER_REGION = "other_region"
+    NO_SUITABLE_SITE = "no_suitable_site"
+    GRID_CAPACITY = "grid_capacity"
+    TIMELINE = "timeline"
+    CANCELLED = "cancelled"
+    OTHER = "other"
+
+
+class ShareLevel(enum.StrEnum):
+    ANONYMISED = "anonymised"
+    FULL = "full"
+
+
+class ShareResponse(enum.StrEnum):
+    INTERESTED = "interested"
+    NO_SUITABLE_SITE = "no_suitable_site"
+
+
+class ActivityKind(enum.StrEnum):
+    NOTE = "note"
+    CALL = "call"
+    MEETING = "meeting"
+    EMAIL = "email"
+    SITE_VISIT = "site_visit"
+    STAGE_CHANGE = "stage_change"
+
+
+def trigram_index(name: str, column: str) -> sa.Index:
+    """A trigram index for ILIKE '%…%' search on PostgreSQL (a plain index elsewhere)."""
+    return sa.Index(name, column, postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"})
+
+
+class Company(db.Model):
+    """A company behind one or more leads. No scope of its own: seen only through leads."""
+
+    __tablename__ = "companies"
+    __table_args__ = (
+        trigram_index("ix_companies_name_key_trgm", "name_key"),
+        trigram_index("ix_companies_orgnr_trgm", "orgnr"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    name_key: Mapped[str] = mapped_column(sa.String(200), index=True)
+    orgnr: Mapped[str | None] = mapped_column(sa.String(11), index=True)
+    country: Mapped[str] = mapped_column(sa.String(80), default="Sverige")
+    sector: Mapped[str | None] = mapped_column(sa.String(120))
+    website: Mapped[str | None] = mapped_column(sa.String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="company", order_by="Contact.name", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Company {self.id}>"
+
+
+class Contact(db.Model):
+    """A contact person at a company: personal data."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    company_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id", ondelete="CASCADE"),
+                                            index=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    title: Mapped[str | None] = mapped_column(sa.String(120))
+    email: Mapped[str | None] = mapped_column(sa.String(254))
+    phone: Mapped[str | None] = mapped_column(sa.String(40))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    company: Mapped[Company] = relationship(back_populates="contacts")
+
+
+class Lead(db.Model):
+    """An establishment inquiry, owned by one advisor of one municipality."""
+
+    __tablename__ = "leads"
+    __table_args__ = (
+        sa.Index("ix_leads_municipality_stage", "municipality_id", "stage"),
+        sa.Index("ix_leads_received_on_id", "received_on", "id"),
+        sa.Index("ix_leads_stage_changed", "stage", "stage_changed_at"),
+        trigram_index("ix_leads_codename_trgm", "codename"),
+        trigram_index("ix_leads_description_trgm", "description"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    codename: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    company_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("companies.id", ondelete="SET NULL"), index=True
+    )
+    registration_number: Mapped[str | None] = mapped_column(sa.String(40))
+    source: Mapped[Source] = mapped_column(enum_column(Source, 20))
+    received_on: Mapped[date] = mapped_column(sa.Date)
+    stage: Mapped[Stage] = mapped_column(enum_column(Stage, 20), default=Stage.NEW)
+    stage_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    owner_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipalities.id"))
+    sector: Mapped[str | None] = mapped_column(sa.String(120))
+    confidential: Mapped[bool] = mapped_column(default=False)
+    description: Mapped[str | None] = mapped_column(sa.String(5000))
+
+    # Requirements, each marked "must" (True) or "nice to have" (False).
+    land_min_m2: Mapped[int | None]
+    land_max_m2: Mapped[int | None]
+    land_must: Mapped[bool] = mapped_column(default=False)
+    building_m2: Mapped[int | None]
+    building_must: Mapped[bool] = mapped_column(default=False)
+    rail_siding: Mapped[bool | None]
+    rail_must: Mapped[bool] = mapped_column(default=False)
+    motorway_km_max: Mapped[float | None] = mapped_column(sa.Float)
+    motorway_must: Mapped[bool] = mapped_column(default=False)
+    terminal_km_max: Mapped[float | None] = mapped_column(sa.Float)
+    terminal_must: Mapped[bool] = mapped_column(default=False)
+    power_mw: Mapped[float | None] = mapped_column(sa.Float)
+    power_must: Mapped[bool] = mapped_column(default=False)
+    water_sewage: Mapped[bool | None]
+    water_must: Mapped[bool] = mapped_column(default=False)
+    preferred_municipalities: Mapped[str | None] = mapped_column(sa.String(100))
+    preferred_must: Mapped[bool] = mapped_column(default=False)
+    desired_start: Mapped[date | None] = mapped_column(sa.Date)
+    start_must: Mapped[bool] = mapped_column(default=False)
+
+    expected_jobs: Mapped[int | None]
+    investment_msek: Mapped[float | None] = mapped_column(sa.Float)
+    lost_reason: Mapped[LostReason | None] = mapped_column(enum_column(LostReason, 20))
+    lost_comment: Mapped[str | None] = mapped_column(sa.String(1000))
+    decided_on: Mapped[date | None] = mapped_column(sa.Date)
+
+    version: Mapped[int] = mapped_column(default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    # Loaded with one extra query per list (selectin): a join would run before LIMIT.
+    company: Mapped[Company | None] = relationship(lazy="selectin")
+    owner: Mapped[User] = relationship(lazy="selectin", foreign_keys=[owner_id])
+    municipality: Mapped[Municipality] = relationship(lazy="selectin")
+    shares: Mapped[list[LeadShare]] = relationship(
+        back_populates="lead", cascade="all, delete-orphan", order_by="LeadShare.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Lead {self.codename}>"
+
+    @property
+    def is_open(self) -> bool:
+        return self.stage in OPEN_STAGES
+
+    @property
+    def preferred_slugs(self) -> list[str]:
+        return [s for s in (self.preferred_municipalities or "").split(",") if s]
+
+
+class LeadShare(db.Model):
+    """A lead shared with a partner municipality at a level, with the partner's response."""
+
+    __tablename__ = "lead_shares"
+    __table_args__ = (
+        sa.UniqueConstraint("lead_id", "municipality_id"),
+        sa.Index("ix_lead_shares_municipality_lead", "municipality_id", "lead_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(sa.ForeignKey("leads.id", ondelete="CASCADE"))
+    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipalities.id"))
+    level: Mapped[ShareLevel] = mapped_column(enum_column(ShareLevel, 16))
+    response: Mapped[ShareResponse | None] = mapped_column(enum_column(ShareResponse, 20))
+    response_comment: Mapped[str | None] = mapped_column(sa.String(1000))
+    responded_at: Mapped[datetime | None]
+    responded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    shared_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    lead: Mapped[Lead] = relationship(back_populates="shares")
+    municipality: Mapped[Municipality] = relationship(lazy="joined")
+    responded_by: Mapped[User | None] = relationship(foreign_keys=[responded_by_id])
+
+
+class Activity(db.Model):
+    """An entry of a lead's timeline. Plain text, always escaped on output."""
+
+    __tablename__ = "activities"
+    __table_args__ = (sa.Index("ix_activities_lead_at", "lead_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(sa.ForeignKey("leads.id", ondelete="CASCADE"))
+    kind: Mapped[ActivityKind] = mapped_column(enum_column(ActivityKind, 20))
+    body: Mapped[str] = mapped_column(sa.String(5000), default="")
+    from_stage: Mapped[Stage | None] = mapped_column(enum_column(Stage, 20))
+    to_stage: Mapped[Stage | None] = mapped_column(enum_column(Stage, 20))
+    internal: Mapped[bool] = mapped_column(default=True)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    municipality_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("municipalities.id", ondelete="SET NULL")
+    )
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User | None] = relationship(lazy="joined")
+
+
+class FollowUp(db.Model):
+    """A dated task on a lead for one user (who must be able to see the lead)."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (
+        sa.Index("ix_follow_ups_assignee_open", "assignee_id", "done_at", "due_on"),
+        sa.Index("ix_follow_ups_lead_open", "lead_id", "done_at", "due_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(sa.ForeignKey("leads.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(sa.String(200))
+    due_on: Mapped[date] = mapped_column(sa.Date)
+    remind_at: Mapped[datetime | None]
+    assignee_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    municipality_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("municipalities.id", ondelete="SET NULL")
+    )
+    done_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    lead: Mapped[Lead] = relationship()
+    assignee: Mapped[User] = relationship(lazy="joined", foreign_keys=[assignee_id])

@@ -1,0 +1,568 @@
+"""Lead pages: thin views that parse, call a service and render."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from werkzeug.exceptions import Forbidden
+
+from app.auth.models import Role, User
+from app.auth.permissions import admin_required
+from app.errors import handle_http_error
+from app.extensions import db
+from app.i18n import local_date
+from app.leads import companies, export, followups, labels, service, sharing
+from app.leads.forms import (
+    ActivityForm,
+    ContactForm,
+    DoneForm,
+    FollowUpForm,
+    HandoverForm,
+    LeadForm,
+    MergeForm,
+    ResponseForm,
+    RevokeForm,
+    ShareForm,
+    StageForm,
+    clean_text,
+)
+from app.leads.models import Company, Lead
+from app.locking import StaleVersion
+
+bp = Blueprint("leads", __name__)
+
+
+@bp.errorhandler(service.PermissionDenied)
+def _permission_denied(_error):
+    return handle_http_error(Forbidden())
+
+
+def template_helpers() -> dict[str, Any]:
+    return {
+        "stage_label": labels.stage_label,
+        "stage_choices_all": labels.stage_choices,
+        "source_choices_all": labels.source_choices,
+        "source_label": lambda value: labels.label(labels.SOURCE_LABELS, value),
+        "lost_reason_label": lambda value: labels.label(labels.LOST_REASON_LABELS, value),
+        "share_level_label": lambda value: labels.label(labels.LEVEL_LABELS, value),
+        "response_label": lambda value: labels.label(labels.RESPONSE_LABELS, value),
+        "activity_label": lambda value: labels.label(labels.ACTIVITY_LABELS, value),
+        "yes_no_label": lambda value: "" if value is None else (_("Yes") if value else _("No")),
+        "municipality_name": lambda slug: labels.MUNICIPALITY_NAMES.get(slug, slug),
+        "municipality_names": lambda slugs: ", ".join(labels.MUNICIPALITY_NAMES.get(s, s)
+                                                       for s in slugs),
+    }
+
+
+def _apply_errors(form, fields: dict[str, list[str]]) -> None:
+    for name, messages in fields.items():
+        target = getattr(form, name, None) or getattr(form, f"company_{name}", None)
+        if target is not None:
+            target.errors = list(target.errors) + list(messages)
+        else:
+            for message in messages:
+                flash(message, "danger")
+
+
+# --- list, export ------------------------------------------------------------------------
+
+
+def _bool_arg(name: str) -> bool | None:
+    value = request.args.get(name, "")
+    return {"1": True, "yes": True, "0": False, "no": False}.get(value)
+
+
+def _text_arg(name: str) -> str | None:
+    return (clean_text(request.args.get(name)) or "").strip()[:200] or None
+
+
+def filters_from_request() -> service.LeadFilters:
+    owner = request.args.get("owner", "")
+    return service.LeadFilters(
+        stage=request.args.getlist("stage"),
+        municipality=_text_arg("municipality"),
+        owner_id=int(owner) if owner.isdigit() and len(owner) < 10 else None,
+        sector=_text_arg("sector"),
+        source=request.args.get("source") or None,
+        confidential=_bool_arg("confidential"),
+        overdue=request.args.get("overdue") == "1",
+        q=_text_arg("q"),
+        sort=request.args.get("sort", "received_desc"),
+    )
+
+
+def _owner_choices() -> list:
+    return list(db.session.execute(sa.select(User.id, User.name).where(
+        User.role == Role.ADVISOR, User.active.is_(True)).order_by(User.name).limit(500)))
+
+
+@bp.get("/leads")
+@login_required
+def index():
+    filters = filters_from_request()
+    page = request.args.get("page", "1")
+    page = max(int(page), 1) if page.isdigit() and len(page) < 7 else 1
+    statement = service.lead_query(current_user, filters)
+    total = service.count_leads(statement)
+    leads = list(db.session.scalars(
+        statement.limit(service.PAGE_SIZE).offset((page - 1) * service.PAGE_SIZE)))
+    levels = service.share_levels(current_user, leads)
+    query_args = request.args.to_dict(flat=False)
+    query_args.pop("page", None)
+    return render_template(
+        "leads/index.html", leads=leads, levels=levels, total=total, page=page,
+        pages=max((total + service.PAGE_SIZE - 1) // service.PAGE_SIZE, 1), filters=filters,
+        query_args=query_args, owners=_owner_choices(), next_followups=service.next_followups(
+            [lead.id for lead in leads]), today=service.local_today(),
+    )
+
+
+@bp.get("/leads/export.csv")
+@login_required
+def export_csv():
+    rows = export.export_rows(current_user, filters_from_request())
+    return Response(export.to_csv(rows), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=leads.csv"})
+
+
+@bp.get("/leads/export.xlsx")
+@login_required
+def export_xlsx():
+    rows = export.export_rows(current_user, filters_from_request())
+    return Response(
+        export.to_xlsx(rows),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": "attachment; filename=leads.xlsx"},
+    )
+
+
+# --- create, show, edit -----------------------------------------------------------------------
+
+
+def _company_from_form(form: LeadForm, exclude_id: int | None = None) -> tuple[Company | None, list]:
+    """The company to link: an existing visible one, a new one, or duplicates to warn about."""
+    link = form.link_company_id.data
+    if link and link.isdigit():
+        company = companies.get_visible_company(current_user, int(link))
+        if company is None:
+            form.company_name.errors = [*form.company_name.errors, _("Unknown company.")]
+        return company, []
+    values = form.company_values()
+    if values is None:
+        return None, []
+    duplicates = companies.find_duplicates(current_user, values["name"], values["orgnr"],
+                                           exclude_id=exclude_id)
+    if duplicates and not form.create_anyway.data:
+        return None, duplicates
+    return companies.build_company(values), []
+
+
+@bp.route("/leads/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if not current_user.is_advisor:
+        abort(403)
+    form = LeadForm()
+    duplicates: list[Company] = []
+    if form.validate_on_submit():
+        company, duplicates = _company_from_form(form)
+        if not duplicates and not form.company_name.errors:
+            try:
+                lead = service.create_lead(current_user, form.lead_values(), company)
+            except service.ValidationFailed as error:
+                db.session.rollback()
+                _apply_errors(form, error.fields)
+            else:
+                flash(_("The lead %(codename)s was created.", codename=lead.codename), "success")
+                return redirect(url_for("leads.show", lead_id=lead.id))
+    status = 422 if form.is_submitted() and (form.errors or duplicates) else 200
+    return render_template("leads/form.html", form=form, lead=None, duplicates=duplicates,
+                           suggestion=service.suggest_codename()), status
+
+
+@bp.get("/leads/<int:lead_id>")
+@login_required
+def show(lead_id: int):
+    lead = service.get_lead_or_404(current_user, lead_id)
+    service.record_view(current_user, lead)
+    detail = service.lead_detail(current_user, lead)
+    followup_form = FollowUpForm()
+    followup_form.assignee_id.choices = [(u.id, u.name) for u in followups.assignable_users(lead)]
+    followup_form.assignee_id.data = current_user.id
+    stage_form = StageForm(data={"stage": lead.stage.value, "version": lead.version})
+    return render_template(
+        "leads/show.html", lead=lead, detail=detail, activity_form=ActivityForm(),
+        followup_form=followup_form, share_form=ShareForm(), response_form=ResponseForm(),
+        contact_form=ContactForm(), stage_form=stage_form, revoke_form=RevokeForm(),
+        done_form=DoneForm(), today=service.local_today(),
+    )
+
+
+def _fill_form(form: LeadForm, lead: Lead) -> None:
+    for name in service.EDITABLE_FIELDS:
+        field = getattr(form, name, None)
+        if field is not None and name not in ("rail_siding", "water_sewage",
+                                              "preferred_municipalities"):
+            field.data = getattr(lead, name)
+    form.rail_siding.data = labels.yes_no_data(lead.rail_siding)
+    form.water_sewage.data = labels.yes_no_data(lead.water_sewage)
+    form.preferred_municipalities.data = lead.preferred_slugs
+    form.source.data = lead.source.value
+    form.version.data = str(lead.version)
+    if lead.company is not None:
+        form.link_company_id.data = str(lead.company_id)
+
+
+@bp.route("/leads/<int:lead_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(lead_id: int):
+    lead = service.get_lead_or_404(current_user, lead_id)
+    if not service.can_edit(current_user, lead):
+        abort(403)
+    form = LeadForm()
+    duplicates: list[Company] = []
+    if not form.is_submitted():
+        _fill_form(form, lead)
+    elif form.validate():
+        company, duplicates = _company_from_form(form, exclude_id=lead.company_id)
+        if not duplicates and not form.company_name.errors:
+            version = form.version.data
+            try:
+                service.update_lead(
+                    current_user, lead, int(version) if (version or "").isdigit() else None,
+                    form.lead_values(), company=company,
+                    unlink_company=company is None and not form.link_company_id.data)
+            except StaleVersion as stale:
+                return render_template("leads/conflict.html", form=form, lead=stale.current,
+                                       stored=_fill_stored(stale.current)), 409
+            except service.ValidationFailed as error:
+                db.session.rollback()
+                _apply_errors(form, error.fields)
+            else:
+                flash(_("The lead is saved."), "success")
+                return redirect(url_for("leads.show", lead_id=lead.id))
+    status = 422 if form.is_submitted() and (form.errors or duplicates) else 200
+    return render_template("leads/form.html", form=form, lead=lead, duplicates=duplicates,
+                           suggestion=None), status
+
+
+def _fill_stored(lead: Lead) -> LeadForm:
+    stored = LeadForm(formdata=None)
+    _fill_form(stored, lead)
+    return stored
+
+
+# --- stage (pipeline drag and drop, keyboard select, stage form) ---------------------------
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+@bp.route("/leads/<int:lead_id>/stage", methods=["GET", "POST"])
+@login_required
+def stage(lead_id: int):
+    lead = service.get_lead_or_404(current_user, lead_id)
+    if not service.can_edit(current_user, lead):
+        abort(403)
+    form = StageForm()
+    if not form.is_submitted():
+        form.stage.data = request.args.get("stage", lead.stage.value)
+        form.version.data = str(lead.version)
+        return render_template("leads/stage.html", form=form, lead=lead)
+    if form.validate():
+        version = form.version.data
+        try:
+            service.change_stage(current_user, lead,
+                                 int(version) if (version or "").isdigit() else None,
+                                 form.stage.data, form.stage_data())
+        except StaleVersion as stale:
+            if _wants_json():
+                return jsonify({"error": {"code": "conflict", "message": _(
+                    "Someone else changed this in the meantime."),
+                    "version": stale.current.version}}), 409
+            flash(_("Someone else changed this in the meantime."), "danger")
+            return render_template("leads/stage.html", form=form, lead=stale.current), 409
+        except service.ValidationFailed as error:
+            db.session.rollback()
+            _apply_errors(form, error.fields)
+        else:
+            if _wants_json():
+                return jsonify({"id": lead.id, "stage": lead.stage.value, "version": lead.version})
+            flash(_("%(codename)s moved to %(stage)s.", codename=lead.codename,
+                    stage=labels.stage_label(lead.stage)), "success")
+            target = request.form.get("next", "")
+            if target.startswith("/") and not target.startswith("//"):
+                return redirect(target)
+            return redirect(url_for("leads.show", lead_id=lead.id))
+    if _wants_json():
+        return jsonify({"error": {"code": "invalid", "message": _("Some fields need attention."),
+                                  "fields": form.errors,
+                                  "form_url": url_for("leads.stage", lead_id=lead.id,
+                                                      stage=form.stage.data)}}), 422
+    form.version.data = str(lead.version) if not form.version.data else form.version.data
+    return render_template("leads/stage.html", form=form, lead=lead), 422
+
+
+# --- activities, follow-ups, contacts -----------------------------------------------------
+
+
+@bp.post("/leads/<int:lead_id>/activities")
+@login_required
+def add_activity(lead_id: int):
+    lead = service.get_lead_or_404(current_user, lead_id)
+    form = ActivityForm()
+    if form.validate():
+        at = form.at.data.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"])) \
+            if form.at.data else None
+        service.add_activity(current_user, lead, form.kind.data, form.body.data,
+                             form.internal.data, at=at)
+        flash(_("The activity is saved."), "success")
+    else:
+        _flash_form_errors(form)
+    return redirect(url_for("leads.show", lead_id=lead.id) + "#timeline")
+
+
+def _flash_form_errors(form) -> None:
+    for name, messages in form.errors.items():
+        label = getattr(form, name).label.text if hasattr(form, name) else name
+        for message in messages:
+            flash(f"{label}: {message}", "danger")
+
+
+@bp.post("/leads/<int:lead_id>/followups")
+@login_required
+def add_followup(lead_id: int):
+    lead = service.get_lead_or_404(current_user, lead_id)
+    if not service.can_contribute(current_user, lead):
+        abort(403)
+    form = FollowUpForm()
+    form.assignee_id.choices = [(u.id, u.name) for u in followups.assignable_users(lead)]
+    if form.validate():
+        remind_at = None
+        if form.remind_at.data:
+            zone = ZoneInfo(current_app.config["TIMEZONE"])
+            remind_at = form.remind_at.data.replace(tzinfo=zone)
+        try:
+            followups.add_followup(current_user, lead, form.title.data, form.due_on.data,
+                                   form.assignee_id.data or None, remind_at)
+        except service.ValidationFailed as error:
+            db.session.rollback()
+            for messages in error.fields.values():
+                for message in messages:
+                    flash(message, "danger")
+        else:
+            flash(_("The follow-up is saved."), "success")
+    else:
+        _flash_form_errors(form)
+    return redirect(url_for("leads.show", lead_id=lead.id) + "#followups")
+
+
+@bp.post("/followups/<int:followup_id>/done")
+@login_required
+def followup_done(followup_id: int):
+    followup = followups.get_followup(current_user, followup_id)
+    if followup is None:
+        abort(404)
+    followups.set_done(current_user, followup, request.form.get("done") != "0")
+    target = request.form.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(url_for("leads.followups"))
+
+
+@bp.post("/leads/<int:lead_id>/contacts")
+@login_required
+def add_contact(lead_id: int):
+    lead = service.get_lead_or_404(current_user, lead_id)
+    form = ContactForm()
+    if form.validate():
+        try:
+            companies.add_contact(current_user, lead, form.data)
+        except service.ValidationFailed as error:
+            for messages in error.fields.values():
+                for message in messages:
+                    flash(message, "danger")
+        else:
+            flash(_("The contact is saved."), "success")
+    else:
+        _flash_form_errors(form)
+    return redirect(url_for("leads.show", lead_id=lead.id) + "#company")
+
+
+# --- sharing -------------------------------------------------------------------------------
+
+
+@bp.post("/leads/<int:lead_id>/shares")
+@login_required
+def share(lead_id: int):
+    lead = service.get_lead_or_404(current_user, lead_id)
+    form = ShareForm()
+    if form.validate():
+        try:
+            sharing.share_lead(current_user, lead, form.municipalities.data, form.level.data)
+        except service.ValidationFailed as error:
+            db.session.rollback()
+            for messages in error.fields.values():
+                for message in messages:
+                    flash(message, "danger")
+        else:
+            flash(_("The lead is shared."), "success")
+    else:
+        if not service.can_edit(current_user, lead):
+            abort(403)
+        _flash_form_errors(form)
+    return redirect(url_for("leads.show", lead_id=lead.id) + "#shares")
+
+
+@bp.post("/leads/<int:lead_id>/shares/revoke")
+@login_required
+def revoke(lead_id: int):
+    lead = service.get_lead_or_404(current_user, lead_id)
+    form = RevokeForm()
+    if not service.can_edit(current_user, lead):
+        abort(403)
+    if form.validate():
+        try:
+            sharing.revoke_share(current_user, lead, form.municipality.data)
+        except service.ValidationFailed as error:
+            for messages in error.fields.values():
+                for message in messages:
+                    flash(message, "danger")
+        else:
+            flash(_("The share is revoked."), "success")
+    return redirect(url_for("leads.show", lead_id=lead.id) + "#shares")
+
+
+@bp.post("/leads/<int:lead_id>/response")
+@login_required
+def respond(lead_id: int):
+    lead = service.get_lead_or_404(current_user, lead_id)
+    if not service.can_respond(current_user, lead):
+        abort(403)
+    form = ResponseForm()
+    if form.validate():
+        sharing.respond(current_user, lead, form.response.data, form.comment.data)
+        flash(_("Your response is saved."), "success")
+    else:
+        _flash_form_errors(form)
+    return redirect(url_for("leads.show", lead_id=lead.id) + "#shares")
+
+
+# --- pipeline, my follow-ups ---------------------------------------------------------------
+
+
+@bp.get("/pipeline")
+@login_required
+def pipeline():
+    columns = service.pipeline(current_user)
+    cards = [lead for column in columns.values() for lead in column["cards"]]
+    due = service.next_followups([lead.id for lead in cards])
+    due_labels = {day: local_date(day) for day in set(due.values())}  # 400 cards, few dates
+    return render_template(
+        "leads/pipeline.html", columns=columns, levels=service.share_levels(current_user, cards),
+        next_followups=due, due_labels=due_labels, stage_options=_stage_options(),
+        today=service.local_today(),
+    )
+
+
+def _stage_options() -> dict[str, Markup]:
+    """The <option> list of the per-card stage select, once per stage (not per card)."""
+    choices = labels.stage_choices()
+    return {
+        current: Markup("").join(
+            Markup('<option value="{}"{}>{}</option>').format(
+                value, Markup(" selected") if value == current else "", text)
+            for value, text in choices)
+        for current, _text in choices
+    }
+
+
+@bp.get("/followups", endpoint="followups")
+@login_required
+def followups_page():
+    return render_template("leads/followups.html", groups=followups.my_followups(current_user),
+                           today=service.local_today())
+
+
+# --- administration: handover, companies -----------------------------------------------------
+
+
+@bp.route("/leads/handover", methods=["GET", "POST"])
+@admin_required
+def handover():
+    form = HandoverForm()
+    people = list(db.session.scalars(sa.select(User).order_by(User.name)))
+    form.from_user.choices = [(u.id, f"{u.name} ({u.municipality.name})") for u in people]
+    form.to_user.choices = [(u.id, f"{u.name} ({u.municipality.name})") for u in people
+                            if u.active and u.is_advisor]
+    if form.validate_on_submit():
+        try:
+            moved = service.handover(current_user, db.session.get(User, form.from_user.data),
+                                     db.session.get(User, form.to_user.data))
+        except service.ValidationFailed as error:
+            db.session.rollback()
+            _apply_errors(form, error.fields)
+        else:
+            flash(_("%(leads)d leads and %(followups)d follow-ups were handed over.", **moved),
+                  "success")
+            return redirect(url_for("leads.handover"))
+    status = 422 if form.is_submitted() and form.errors else 200
+    return render_template("leads/handover.html", form=form), status
+
+
+@bp.get("/companies")
+@login_required
+def company_list():
+    q = _text_arg("q") or ""
+    statement = companies.visible_companies(current_user)
+    if q:
+        statement = statement.where(sa.or_(
+            Company.name.ilike(service.like_pattern(q), escape="\\"),
+            Company.name_key.like(service.like_pattern(companies.normalise_company_name(q)), escape="\\"),
+            Company.orgnr.like(service.like_pattern(q), escape="\\")))
+    rows = list(db.session.scalars(statement.order_by(Company.name_key, Company.id).limit(200)))
+    keys: dict[str, int] = {}
+    for company in rows:
+        keys[company.name_key] = keys.get(company.name_key, 0) + 1
+        if company.orgnr:
+            keys[company.orgnr] = keys.get(company.orgnr, 0) + 1
+    return render_template("leads/companies.html", companies=rows, q=q, keys=keys,
+                           merge_form=MergeForm())
+
+
+@bp.post("/companies/merge")
+@admin_required
+def merge():
+    form = MergeForm()
+    if form.validate():
+        try:
+            target = companies.merge_companies(current_user, form.source.data, form.target.data)
+        except service.ValidationFailed as error:
+            db.session.rollback()
+            for messages in error.fields.values():
+                for message in messages:
+                    flash(message, "danger")
+        else:
+            flash(_("The companies were merged into %(name)s.", name=target.name), "success")
+    else:
+        _flash_form_errors(form)
+    return redirect(url_for("leads.company_list"))
+

@@ -1,0 +1,577 @@
+"""The rules of the lead pipeline: who sees what of a lead, who may change it,
+creating and editing leads, stage changes, activities and the list query.
+
+Pages, API, export and demo data all go through these functions, so scope,
+share levels, stage rules, locking and audit hold everywhere.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import abort, current_app, has_app_context
+from flask_babel import lazy_gettext as _l
+
+from app import audit, scope
+from app.clock import utcnow
+from app.extensions import db
+from app.leads.models import (
+    CLOSED_STAGES,
+    OPEN_STAGES,
+    Activity,
+    ActivityKind,
+    Company,
+    FollowUp,
+    Lead,
+    LeadShare,
+    LostReason,
+    ShareLevel,
+    Source,
+    Stage,
+)
+from app.locking import update_versioned
+
+OWNER = "owner"
+FULL = "full"
+ANONYMISED = "anonymised"
+PAGE_SIZE = 50
+MAX_ID = 2**31 - 1  # ids beyond a 32-bit integer column exist nowhere
+
+
+def is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
+class PermissionDenied(Exception):
+    """The user may see the lead but not do this to it (403)."""
+
+
+class ValidationFailed(Exception):
+    """Field errors: {field: [message, …]}; nothing was stored."""
+
+    def __init__(self, fields: dict[str, list[str]]) -> None:
+        super().__init__("invalid input")
+        self.fields = fields
+
+
+# --- time ----------------------------------------------------------------------------
+
+
+def local_today() -> date:
+    zone = current_app.config["TIMEZONE"] if has_app_context() else "Europe/Stockholm"
+    return utcnow().astimezone(ZoneInfo(zone)).date()
+
+
+# --- what a user sees of a lead ------------------------------------------------------
+
+
+def full_level_filter(user: Any) -> sa.ColumnElement[bool]:
+    """Leads the user sees at full level: own municipality's, admins' non-confidential
+    ones, and those shared with the user's municipality at level full."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return sa.false()
+    shared_full = Lead.id.in_(sa.select(LeadShare.lead_id).where(
+        LeadShare.municipality_id == user.municipality_id, LeadShare.level == ShareLevel.FULL))
+    criteria = [Lead.municipality_id == user.municipality_id, shared_full]
+    if user.is_admin:
+        criteria.append(Lead.confidential.is_(False))
+    return sa.or_(*criteria)
+
+
+def share_levels(user: Any, leads: list[Lead]) -> dict[int, str]:
+    """owner | full | anonymised for each lead the user may see (one query for all)."""
+    levels: dict[int, str] = {}
+    others = []
+    for lead in leads:
+        if lead.municipality_id == user.municipality_id:
+            levels[lead.id] = OWNER
+        elif user.is_admin and not lead.confidential:
+            levels[lead.id] = FULL
+        else:
+            others.append(lead.id)
+    if others:
+        rows = db.session.execute(
+            sa.select(LeadShare.lead_id, LeadShare.level).where(
+                LeadShare.lead_id.in_(others), LeadShare.municipality_id == user.municipality_id
+            )
+        )
+        for lead_id, level in rows:
+            levels[lead_id] = FULL if level == ShareLevel.FULL else ANONYMISED
+    return levels
+
+
+def share_level_for(user: Any, lead: Lead) -> str | None:
+    """What this user may see of this lead: owner, full, anonymised (None: nothing)."""
+    return share_levels(user, [lead]).get(lead.id)
+
+
+def shows_company(level: str | None) -> bool:
+    return level in (OWNER, FULL)
+
+
+def can_edit(user: Any, lead: Lead) -> bool:
+    """Advisors of the owning municipality edit a lead; nobody else does."""
+    return bool(user.is_authenticated and user.is_advisor
+                and lead.municipality_id == user.municipality_id)
+
+
+def is_partner(user: Any, lead: Lead) -> bool:
+    return lead.municipality_id != user.municipality_id and any(
+        share.municipality_id == user.municipality_id for share in lead.shares
+    )
+
+
+def can_contribute(user: Any, lead: Lead) -> bool:
+    """Owners' advisors and partners' advisors add activities and follow-ups."""
+    return bool(user.is_authenticated and user.is_advisor
+                and (can_edit(user, lead) or is_partner(user, lead)))
+
+
+def can_respond(user: Any, lead: Lead) -> bool:
+    return bool(user.is_authenticated and user.is_advisor and is_partner(user, lead))
+
+
+def get_lead_or_404(user: Any, lead_id: int) -> Lead:
+    if not is_id(lead_id):
+        abort(404)
+    return scope.get_visible_or_404(user, Lead, lead_id)
+
+
+def get_lead(user: Any, lead_id: int) -> Lead | None:
+    return scope.get_visible(user, Lead, lead_id) if is_id(lead_id) else None
+
+
+def record_view(user: Any, lead: Lead) -> None:
+    """A confidential lead viewed by a user of another municipality is audited."""
+    if lead.confidential and lead.municipality_id != user.municipality_id:
+        audit.record(user, "lead.viewed_confidential", "lead", lead.id,
+                     municipality_id=lead.municipality_id)
+        db.session.commit()
+
+
+# --- the list ------------------------------------------------------------------------
+
+
+@dataclass
+class LeadFilters:
+    stage: list[str] = field(default_factory=list)
+    municipality: str | None = None
+    owner_id: int | None = None
+    sector: str | None = None
+    source: str | None = None
+    confidential: bool | None = None
+    overdue: bool = False
+    q: str | None = None
+    sort: str = "received_desc"
+
+
+SORTS = ("received_desc", "received_asc", "codename", "company", "stage", "updated_desc")
+
+
+def like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_criterion(user: Any, text: str) -> sa.ColumnElement[bool]:
+    """Codename always; company, organisation number and description only where the
+    user sees the lead at full level."""
+    from app.leads.companies import normalise_company_name
+
+    pattern = like_pattern(text.strip())
+    key = normalise_company_name(text)
+    companies = sa.select(Company.id).where(sa.or_(
+        Company.name_key.like(like_pattern(key), escape="\\") if key else sa.false(),
+        Company.orgnr.like(pattern, escape="\\")))
+    if db.engine.dialect.name == "postgresql":
+        # = ANY(ARRAY(…)) lets PostgreSQL combine the company match with the trigram
+        # indexes of codename and description in one bitmap scan; IN would not.
+        company_match = Lead.company_id == sa.any_(sa.func.array(companies.scalar_subquery()))
+    else:
+        company_match = Lead.company_id.in_(companies)
+    full_match = sa.or_(company_match, Lead.description.ilike(pattern, escape="\\"))
+    return sa.or_(Lead.codename.ilike(pattern, escape="\\"),
+                  sa.and_(full_level_filter(user), full_match))
+
+
+def lead_query(user: Any, filters: LeadFilters) -> sa.Select:
+    """The visible leads matching the filters, sorted; company-based sorting only
+    uses companies the user may see."""
+    from app.core.models import Municipality
+
+    statement = sa.select(Lead).where(scope.visible_filter(user, Lead))
+    stages = [s for s in filters.stage if s in Stage._value2member_map_]
+    if stages:
+        statement = statement.where(Lead.stage.in_([Stage(s) for s in stages]))
+    if filters.municipality:
+        statement = statement.where(Lead.municipality_id == sa.select(Municipality.id).where(
+            Municipality.slug == filters.municipality).scalar_subquery())
+    if filters.owner_id:
+        statement = statement.where(Lead.owner_id == filters.owner_id)
+    if filters.sector:
+        statement = statement.where(Lead.sector.ilike(like_pattern(filters.sector), escape="\\"))
+    if filters.source in Source._value2member_map_:
+        statement = statement.where(Lead.source == Source(filters.source))
+    if filters.confidential is not None:
+        statement = statement.where(Lead.confidential.is_(filters.confidential))
+    if filters.overdue:
+        statement = statement.where(Lead.id.in_(sa.select(FollowUp.lead_id).where(
+            FollowUp.done_at.is_(None), FollowUp.due_on < local_today())))
+    if filters.q and filters.q.strip():
+        statement = statement.where(search_criterion(user, filters.q))
+    sort = filters.sort if filters.sort in SORTS else "received_desc"
+    return statement.order_by(*_ordering(user, sort))
+
+
+def _ordering(user: Any, sort: str) -> list:
+    if sort == "received_asc":
+        return [Lead.received_on.asc(), Lead.id.asc()]
+    if sort == "codename":
+        return [Lead.codename.asc(), Lead.id.asc()]
+    if sort == "stage":
+        order = sa.case({s.value: i for i, s in enumerate(Stage)}, value=Lead.stage)
+        return [order, Lead.received_on.desc(), Lead.id.desc()]
+    if sort == "updated_desc":
+        return [Lead.updated_at.desc(), Lead.id.desc()]
+    if sort == "company":
+        name = (sa.select(Company.name_key).where(Company.id == Lead.company_id)
+                .scalar_subquery())
+        visible_name = sa.case((full_level_filter(user), name), else_=sa.null())
+        return [visible_name.is_(None), visible_name.asc(), Lead.codename.asc(), Lead.id.asc()]
+    return [Lead.received_on.desc(), Lead.id.desc()]
+
+
+def count_leads(statement: sa.Select) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())
+    ) or 0
+
+
+def next_followups(lead_ids: list[int]) -> dict[int, date]:
+    """The earliest open follow-up due date per lead (one query)."""
+    if not lead_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(FollowUp.lead_id, sa.func.min(FollowUp.due_on))
+        .where(FollowUp.lead_id.in_(lead_ids), FollowUp.done_at.is_(None))
+        .group_by(FollowUp.lead_id)
+    )
+    return dict(rows.all())
+
+
+# --- creating and editing --------------------------------------------------------------
+
+EDITABLE_FIELDS = (
+    "codename", "registration_number", "source", "received_on", "sector", "confidential",
+    "description", "land_min_m2", "land_max_m2", "land_must", "building_m2", "building_must",
+    "rail_siding", "rail_must", "motorway_km_max", "motorway_must", "terminal_km_max",
+    "terminal_must", "power_mw", "power_must", "water_sewage", "water_must",
+    "preferred_municipalities", "preferred_must", "desired_start", "start_must",
+    "expected_jobs", "investment_msek",
+)
+
+CODENAME_WORDS = (
+    "Trana", "Lärka", "Falk", "Örn", "Hök", "Svala", "Stare", "Mås", "Ejder", "Tärna", "Uggla",
+    "Gök", "Korp", "Kaja", "Skata", "Sparv", "Fink", "Mes", "Domherre", "Hackspett", "Vipa",
+    "Rördrom", "Sädesärla", "Näktergal", "Trast", "Glada", "Vråk", "Lom", "Knipa", "Gräsand",
+    "Storspov", "Tofsvipa", "Järpe", "Orre", "Tjäder", "Rapphöna", "Kungsfågel", "Gärdsmyg",
+    "Nötväcka", "Trädkrypare", "Stenknäck", "Grönsiska", "Steglits", "Hämpling", "Kornsparv",
+    "Lappsparv", "Snösparv", "Forsärla", "Strömstare", "Kricka",
+)
+
+
+def suggest_codename() -> str:
+    """'Projekt <bird>', with a number added when every plain name is taken."""
+    taken = set(db.session.scalars(sa.select(Lead.codename).where(Lead.codename.like("Projekt %"))))
+    for word in CODENAME_WORDS:
+        if f"Projekt {word}" not in taken:
+            return f"Projekt {word}"
+    rng = random.Random()
+    while True:
+        candidate = f"Projekt {rng.choice(CODENAME_WORDS)} {rng.randint(2, 9999)}"
+        if candidate not in taken:
+            return candidate
+
+
+def _check_lead_values(values: dict[str, Any], lead_id: int | None = None) -> None:
+    """Rules across fields, applied by every entry point (form checks come first)."""
+    errors: dict[str, list[str]] = {}
+    low, high = values.get("land_min_m2"), values.get("land_max_m2")
+    if low is not None and high is not None and high < low:
+        errors["land_max_m2"] = [str(_l("The maximum must not be below the minimum."))]
+    for name in ("land_min_m2", "land_max_m2", "building_m2", "motorway_km_max",
+                 "terminal_km_max", "power_mw", "expected_jobs", "investment_msek"):
+        if values.get(name) is not None and values[name] < 0:
+            errors.setdefault(name, []).append(str(_l("Must not be negative.")))
+    codename = values.get("codename")
+    if codename:
+        clash = sa.select(Lead.id).where(Lead.codename == codename)
+        if lead_id:
+            clash = clash.where(Lead.id != lead_id)
+        if db.session.scalar(clash) is not None:
+            errors["codename"] = [str(_l("Another lead already has this codename."))]
+    if errors:
+        raise ValidationFailed(errors)
+
+
+def snapshot(lead: Lead) -> dict[str, Any]:
+    return {name: getattr(lead, name) for name in EDITABLE_FIELDS} | {
+        "company_id": lead.company_id, "stage": lead.stage, "owner_id": lead.owner_id}
+
+
+def create_lead(user: Any, values: dict[str, Any], company: Company | None = None) -> Lead:
+    """A new lead owned by `user` and their municipality (advisors only)."""
+    if not user.is_advisor:
+        raise PermissionDenied()
+    values = dict(values)
+    if not values.get("codename"):
+        values["codename"] = suggest_codename()
+    _check_lead_values(values)
+    lead = Lead(owner_id=user.id, municipality_id=user.municipality_id, stage=Stage.NEW,
+                **{name: values.get(name) for name in EDITABLE_FIELDS if name in values})
+    for flag in ("confidential", "land_must", "building_must", "rail_must", "motorway_must",
+                 "terminal_must", "power_must", "water_must", "preferred_must", "start_must"):
+        setattr(lead, flag, bool(values.get(flag)))
+    if lead.received_on is None:
+        lead.received_on = local_today()
+    if company is not None:
+        if company.id is None:
+            db.session.add(company)
+        lead.company = company
+    db.session.add(lead)
+    db.session.flush()
+    audit.record(user, "lead.created", "lead", lead.id, after=snapshot(lead),
+                 municipality_id=lead.municipality_id)
+    db.session.commit()
+    return lead
+
+
+def update_lead(user: Any, lead: Lead, submitted_version: int | None, values: dict[str, Any],
+                company: Company | None = None, unlink_company: bool = False) -> Lead:
+    """Edit a lead; the UPDATE checks the version (StaleVersion when someone was first)."""
+    if not can_edit(user, lead):
+        raise PermissionDenied()
+    values = {name: value for name, value in values.items() if name in EDITABLE_FIELDS}
+    if "codename" in values and not values["codename"]:
+        values["codename"] = lead.codename
+    if "received_on" in values and values["received_on"] is None:
+        values["received_on"] = lead.received_on
+    merged = snapshot(lead) | values
+    _check_lead_values(merged, lead.id)
+    before = snapshot(lead)
+    if company is not None:
+        if company.id is None:
+            db.session.add(company)
+            db.session.flush()
+        values["company_id"] = company.id
+    elif unlink_company:
+        values["company_id"] = None
+    values["updated_at"] = utcnow()
+    update_versioned(lead, submitted_version, values)
+    changed_before, changed_after = audit.changes(before, snapshot(lead))
+    audit.record(user, "lead.updated", "lead", lead.id, before=changed_before,
+                 after=changed_after, municipality_id=lead.municipality_id)
+    db.session.commit()
+    return lead
+
+
+# --- stages ------------------------------------------------------------------------------
+
+
+def stage_requirements(stage: Stage, data: dict[str, Any]) -> dict[str, list[str]]:
+    """The field errors of a stage change lacking its data."""
+    errors: dict[str, list[str]] = {}
+    required = str(_l("Required for this stage."))
+    if stage == Stage.LOST:
+        if not data.get("lost_reason"):
+            errors["lost_reason"] = [required]
+        elif data["lost_reason"] not in LostReason._value2member_map_:
+            errors["lost_reason"] = [str(_l("Not a valid choice."))]
+        if not (data.get("lost_comment") or "").strip():
+            errors["lost_comment"] = [required]
+    if stage == Stage.WON:
+        for name in ("decided_on", "expected_jobs", "investment_msek"):
+            if data.get(name) is None or data.get(name) == "":
+                errors[name] = [required]
+            elif name != "decided_on" and data[name] < 0:
+                errors[name] = [str(_l("Must not be negative."))]
+    return errors
+
+
+def change_stage(user: Any, lead: Lead, submitted_version: int | None, stage: str,
+                 data: dict[str, Any] | None = None) -> Lead:
+    """Move a lead to another stage: checks its data, writes an activity and an audit event."""
+    if not can_edit(user, lead):
+        raise PermissionDenied()
+    data = data or {}
+    if stage not in Stage._value2member_map_:
+        raise ValidationFailed({"stage": [str(_l("Not a valid choice."))]})
+    new_stage = Stage(stage)
+    if new_stage == lead.stage:
+        raise ValidationFailed({"stage": [str(_l("The lead is already at this stage."))]})
+    errors = stage_requirements(new_stage, data)
+    if errors:
+        raise ValidationFailed(errors)
+    values: dict[str, Any] = {"stage": new_stage, "stage_changed_at": utcnow(),
+                              "updated_at": utcnow()}
+    if new_stage == Stage.LOST:
+        values |= {"lost_reason": LostReason(data["lost_reason"]),
+                   "lost_comment": data["lost_comment"].strip()}
+    if new_stage == Stage.WON:
+        values |= {"decided_on": data["decided_on"], "expected_jobs": data["expected_jobs"],
+                   "investment_msek": data["investment_msek"]}
+    old_stage = lead.stage
+    update_versioned(lead, submitted_version, values)
+    db.session.add(Activity(lead_id=lead.id, kind=ActivityKind.STAGE_CHANGE, body="",
+                            from_stage=old_stage, to_stage=new_stage, internal=False,
+                            author_id=user.id, municipality_id=user.municipality_id))
+    audit.record(user, "lead.stage_changed", "lead", lead.id,
+                 before={"stage": old_stage},
+                 after={key: value for key, value in values.items() if key != "updated_at"},
+                 municipality_id=lead.municipality_id)
+    db.session.commit()
+    return lead
+
+
+# --- activities ----------------------------------------------------------------------------
+
+
+def add_activity(user: Any, lead: Lead, kind: str, body: str, internal: bool = True,
+                 at: datetime | None = None) -> Activity:
+    if not can_contribute(user, lead):
+        raise PermissionDenied()
+    if kind not in ActivityKind._value2member_map_ or kind == ActivityKind.STAGE_CHANGE:
+        raise ValidationFailed({"kind": [str(_l("Not a valid choice."))]})
+    if not (body or "").strip():
+        raise ValidationFailed({"body": [str(_l("This field is required."))]})
+    activity = Activity(lead_id=lead.id, kind=ActivityKind(kind), body=body, internal=internal,
+                        author_id=user.id, municipality_id=user.municipality_id,
+                        at=at or utcnow())
+    db.session.add(activity)
+    db.session.flush()
+    audit.record(user, "activity.created", "lead", lead.id,
+                 after={"activity_id": activity.id, "kind": kind, "internal": internal},
+                 municipality_id=lead.municipality_id)
+    db.session.commit()
+    return activity
+
+
+def visible_activities(user: Any, lead: Lead, level: str, limit: int = 200) -> list[Activity]:
+    """The timeline, newest first; anonymised shares see no internal entries, except
+    those their own municipality wrote."""
+    statement = (sa.select(Activity).where(Activity.lead_id == lead.id)
+                 .order_by(Activity.at.desc(), Activity.id.desc()).limit(limit))
+    if level == ANONYMISED:
+        statement = statement.where(sa.or_(Activity.internal.is_(False),
+                                           Activity.municipality_id == user.municipality_id))
+    return list(db.session.scalars(statement))
+
+
+def lead_history(lead: Lead, limit: int = 200) -> list:
+    from app.core.models import AuditEvent
+
+    return list(db.session.scalars(
+        sa.select(AuditEvent).where(AuditEvent.object_type == "lead",
+                                    AuditEvent.object_id == lead.id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)))
+
+
+# --- handover -------------------------------------------------------------------------------
+
+
+def handover(actor: Any, from_user: Any, to_user: Any) -> dict[str, int]:
+    """Admins move all leads and open follow-ups of one user to another."""
+    if not actor.is_admin:
+        raise PermissionDenied()
+    errors: dict[str, list[str]] = {}
+    if from_user is None:
+        errors["from_user"] = [str(_l("Unknown user."))]
+    if to_user is None or not to_user.active or not to_user.is_advisor:
+        errors["to_user"] = [str(_l("Choose an active advisor."))]
+    elif from_user is not None and from_user.id == to_user.id:
+        errors["to_user"] = [str(_l("Choose two different users."))]
+    elif from_user is not None and to_user.municipality_id != from_user.municipality_id:
+        errors["to_user"] = [str(_l("The new owner must work in the same municipality."))]
+    if errors:
+        raise ValidationFailed(errors)
+    lead_ids = list(db.session.scalars(sa.select(Lead.id).where(Lead.owner_id == from_user.id)))
+    followup_ids = list(db.session.scalars(sa.select(FollowUp.id).where(
+        FollowUp.assignee_id == from_user.id, FollowUp.done_at.is_(None))))
+    db.session.execute(sa.update(Lead).where(Lead.owner_id == from_user.id)
+                       .values(owner_id=to_user.id, version=Lead.version + 1, updated_at=utcnow())
+                       .execution_options(synchronize_session=False))
+    if followup_ids:
+        db.session.execute(sa.update(FollowUp).where(FollowUp.id.in_(followup_ids))
+                           .values(assignee_id=to_user.id)
+                           .execution_options(synchronize_session=False))
+    audit.record(actor, "leads.handover", "user", from_user.id,
+                 before={"owner_id": from_user.id},
+                 after={"owner_id": to_user.id, "lead_ids": lead_ids,
+                        "followup_ids": followup_ids},
+                 municipality_id=from_user.municipality_id)
+    db.session.commit()
+    db.session.expire_all()
+    return {"leads": len(lead_ids), "followups": len(followup_ids)}
+
+
+# --- pipeline --------------------------------------------------------------------------------
+
+PIPELINE_STAGES = OPEN_STAGES[:-1] + CLOSED_STAGES + (Stage.ON_HOLD,)
+CARDS_PER_COLUMN = 50
+CLOSED_WINDOW = timedelta(days=90)
+
+
+def pipeline(user: Any) -> dict[Stage, dict[str, Any]]:
+    """Kanban columns: open stages plus won/lost of the last 90 days, at most 50 cards
+    each and whether there are more. The card ids of all columns come from one UNION
+    ALL of per-column LIMIT queries (index scans; no count over the whole table); the
+    leads are then loaded in one go."""
+    visible = scope.visible_filter(user, Lead)
+    since = utcnow() - CLOSED_WINDOW
+    parts = []
+    for stage in PIPELINE_STAGES:
+        part = sa.select(Lead.id, Lead.stage_changed_at).where(visible, Lead.stage == stage)
+        if stage in CLOSED_STAGES:
+            part = part.where(Lead.stage_changed_at >= since)
+        limited = part.order_by(Lead.stage_changed_at.desc(), Lead.id.desc()).limit(
+            CARDS_PER_COLUMN + 1).subquery()
+        parts.append(sa.select(limited.c.id).select_from(limited))
+    ids = list(db.session.scalars(sa.union_all(*parts)))
+    leads = list(db.session.scalars(
+        sa.select(Lead).where(Lead.id.in_(ids)).order_by(Lead.stage_changed_at.desc(),
+                                                          Lead.id.desc()))) if ids else []
+    columns: dict[Stage, dict[str, Any]] = {
+        stage: {"cards": [], "more": False} for stage in PIPELINE_STAGES}
+    for lead in leads:
+        column = columns[lead.stage]
+        if len(column["cards"]) < CARDS_PER_COLUMN:
+            column["cards"].append(lead)
+        else:
+            column["more"] = True
+    return columns
+
+
+def lead_detail(user: Any, lead: Lead) -> dict[str, Any]:
+    """Everything the detail page may show this user of this lead, by share level."""
+    from app.leads.followups import lead_followups
+
+    level = share_level_for(user, lead)
+    shares = lead.shares if level == OWNER else [
+        s for s in lead.shares if s.municipality_id == user.municipality_id]
+    return {
+        "level": level,
+        "show_company": shows_company(level),
+        "company": lead.company if shows_company(level) else None,
+        "activities": visible_activities(user, lead, level),
+        "followups": lead_followups(user, lead, level),
+        "shares": shares,
+        "history": lead_history(lead) if level == OWNER else [],
+        "can_edit": can_edit(user, lead),
+        "can_contribute": can_contribute(user, lead),
+        "can_respond": can_respond(user, lead),
+    }

@@ -1,0 +1,117 @@
+"""Sharing a lead with partner municipalities, and the partners' responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from app import audit
+from app.auth.models import Role, User
+from app.clock import utcnow
+from app.core.models import Municipality
+from app.extensions import db
+from app.leads.models import Lead, LeadShare, ShareLevel, ShareResponse
+from app.leads.service import PermissionDenied, ValidationFailed, can_edit, can_respond
+from app.mail.service import absolute_url, send_to_user
+
+
+def share_lead(user: Any, lead: Lead, municipality_slugs: list[str], level: str) -> list[LeadShare]:
+    """Share with (or change the level for) each municipality; new partners' advisors are
+    e-mailed. Only the owning municipality's advisors share."""
+    if not can_edit(user, lead):
+        raise PermissionDenied()
+    errors: dict[str, list[str]] = {}
+    if level not in ShareLevel._value2member_map_:
+        errors["level"] = [str(_l("Not a valid choice."))]
+    municipalities = []
+    known = {m.slug: m for m in db.session.scalars(sa.select(Municipality))}
+    for slug in municipality_slugs:
+        municipality = known.get(slug)
+        if municipality is None:
+            errors["municipalities"] = [str(_l("Unknown municipality."))]
+        elif municipality.id == lead.municipality_id:
+            errors["municipalities"] = [str(_l("The lead already belongs to this municipality."))]
+        else:
+            municipalities.append(municipality)
+    if not municipality_slugs:
+        errors["municipalities"] = [str(_l("Choose at least one municipality."))]
+    if errors:
+        raise ValidationFailed(errors)
+    existing = {share.municipality_id: share for share in lead.shares}
+    changed, new_partners = [], []
+    for municipality in municipalities:
+        share = existing.get(municipality.id)
+        if share is None:
+            share = LeadShare(lead=lead, municipality=municipality, level=ShareLevel(level),
+                              shared_by_id=user.id)
+            db.session.add(share)
+            new_partners.append(municipality)
+            before = None
+        elif share.level != ShareLevel(level):
+            before = {"level": share.level}
+            share.level = ShareLevel(level)
+            share.updated_at = utcnow()
+        else:
+            continue
+        db.session.flush()
+        audit.record(user, "lead.shared", "lead", lead.id, before=before,
+                     after={"municipality": municipality.slug, "level": level},
+                     municipality_id=lead.municipality_id)
+        changed.append(share)
+    db.session.commit()
+    for municipality in new_partners:
+        notify_partner(lead, municipality, ShareLevel(level))
+    return changed
+
+
+def notify_partner(lead: Lead, municipality: Municipality, level: ShareLevel) -> None:
+    """E-mail the partner's active advisors: the codename and a link, nothing else."""
+    advisors = db.session.scalars(sa.select(User).where(
+        User.municipality_id == municipality.id, User.active.is_(True), User.role == Role.ADVISOR))
+    link = absolute_url(f"/leads/{lead.id}")
+    for advisor in advisors:
+        try:
+            send_to_user(advisor, "lead_shared",
+                         lambda: _l("A lead was shared with %(municipality)s",
+                                    municipality=municipality.name),
+                         codename=lead.codename, owner_municipality=lead.municipality.name,
+                         full=level == ShareLevel.FULL, link=link)
+        except Exception:  # the share is saved; a mail failure must not undo or hide it
+            current_app.logger.exception("Could not e-mail %s about lead %s", advisor.email,
+                                         lead.id)
+
+
+def revoke_share(user: Any, lead: Lead, municipality_slug: str) -> None:
+    if not can_edit(user, lead):
+        raise PermissionDenied()
+    share = next((s for s in lead.shares if s.municipality.slug == municipality_slug), None)
+    if share is None:
+        raise ValidationFailed({"municipalities": [str(_l("The lead is not shared with it."))]})
+    audit.record(user, "lead.share_revoked", "lead", lead.id,
+                 before={"municipality": municipality_slug, "level": share.level},
+                 municipality_id=lead.municipality_id)
+    lead.shares.remove(share)
+    db.session.commit()
+
+
+def respond(user: Any, lead: Lead, response: str, comment: str | None) -> LeadShare:
+    """A partner municipality answers: interested, or no suitable site."""
+    if not can_respond(user, lead):
+        raise PermissionDenied()
+    if response not in ShareResponse._value2member_map_:
+        raise ValidationFailed({"response": [str(_l("Not a valid choice."))]})
+    share = next(s for s in lead.shares if s.municipality_id == user.municipality_id)
+    before = {"response": share.response, "comment": share.response_comment}
+    share.response = ShareResponse(response)
+    share.response_comment = (comment or "").strip() or None
+    share.responded_at = utcnow()
+    share.responded_by_id = user.id
+    audit.record(user, "lead.share_response", "lead", lead.id, before=before,
+                 after={"municipality": user.municipality.slug, "response": response,
+                        "comment": share.response_comment},
+                 municipality_id=lead.municipality_id)
+    db.session.commit()
+    return share

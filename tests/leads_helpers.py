@@ -1,0 +1,79 @@
+"""Shared set-up of the lead tests: a small world of leads around Kumla and Arboga."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from app.auth.service import issue_api_token
+from app.extensions import db
+from app.leads.companies import build_company
+from app.leads.models import Activity, ActivityKind, Lead, LeadShare, ShareLevel, Source, Stage
+from tests.factories import TEST_PASSWORD, municipality
+
+# Each lead's company name and description are unique strings the tests look for.
+LEADS = {
+    # key: (owner, confidential, shared with kumla at)
+    "kumla_own": ("kumla", False, None),
+    "arboga_shared_anonymised": ("arboga", False, ShareLevel.ANONYMISED),
+    "arboga_shared_full": ("arboga", False, ShareLevel.FULL),
+    "arboga_unshared": ("arboga", False, None),
+    "arboga_unshared_confidential": ("arboga", True, None),
+}
+
+
+def company_name(key: str) -> str:
+    return f"Bolaget {key.replace('_', ' ').title().replace(' ', '')} AB"
+
+
+def description(key: str) -> str:
+    return f"Beskrivning-{key}-hemlig"
+
+
+def make_lead(owner, key: str, confidential: bool = False, stage: Stage = Stage.NEW,
+              company: bool = True, **extra) -> Lead:
+    lead = Lead(
+        codename=f"Projekt {key}", source=Source.DIRECT, received_on=date(2026, 10, 1),
+        stage=stage, owner_id=owner.id, municipality_id=owner.municipality_id,
+        sector="Warehousing", confidential=confidential, description=description(key),
+        company=build_company({"name": company_name(key)}) if company else None,
+        land_min_m2=10000, land_max_m2=20000, **extra,
+    )
+    db.session.add(lead)
+    db.session.flush()
+    db.session.add(Activity(lead_id=lead.id, kind=ActivityKind.NOTE, body=f"Intern-{key}",
+                            internal=True, author_id=owner.id,
+                            municipality_id=owner.municipality_id))
+    db.session.commit()
+    return lead
+
+
+def share(lead: Lead, slug: str, level: ShareLevel) -> None:
+    db.session.add(LeadShare(lead_id=lead.id, municipality_id=municipality(slug).id, level=level))
+    db.session.commit()
+
+
+@pytest.fixture
+def world(app, users) -> dict[str, Lead]:
+    leads = {}
+    for key, (owner, confidential, level) in LEADS.items():
+        leads[key] = make_lead(users[owner], key, confidential)
+        if level is not None:
+            share(leads[key], "kumla", level)
+    return leads
+
+
+@pytest.fixture
+def tokens(users) -> dict[str, str]:
+    return {who: issue_api_token(user) for who, user in users.items()}
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def login(client, who: str) -> None:
+    response = client.post("/login", data={"email": f"{who}@test.example",
+                                           "password": TEST_PASSWORD})
+    assert response.status_code == 302

@@ -1,0 +1,172 @@
+"""The scope matrix: each demo role × own lead, shared anonymised, shared full, unshared,
+unshared confidential, over every lead page and API endpoint; hidden fields stay hidden."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from app.extensions import db
+from tests.leads_helpers import (  # noqa: F401 - fixtures
+    LEADS,
+    bearer,
+    company_name,
+    description,
+    login,
+    tokens,
+    world,
+)
+
+ROLES = ("kumla", "viewer", "admin", "hallsberg", "arboga", "orebro")
+ADVISORS = {"kumla", "hallsberg", "arboga", "orebro"}
+
+# What each role sees of each lead: owner | full | anonymised | None (nothing: 404).
+LEVELS = {
+    "kumla": {"kumla_own": "owner", "arboga_shared_anonymised": "anonymised",
+              "arboga_shared_full": "full"},
+    "viewer": {"kumla_own": "owner", "arboga_shared_anonymised": "anonymised",
+               "arboga_shared_full": "full"},
+    "admin": {"kumla_own": "full", "arboga_shared_anonymised": "full",
+              "arboga_shared_full": "full", "arboga_unshared": "full"},
+    "hallsberg": {},
+    "orebro": {},
+    "arboga": {key: "owner" for key in LEADS if key.startswith("arboga")},
+}
+
+
+def allowed(who: str, level: str | None, need: str) -> bool:
+    advisor = who in ADVISORS
+    return {
+        "view": level is not None,
+        "edit": advisor and level == "owner",
+        "contribute": advisor and level in ("owner", "full", "anonymised"),
+        "respond": advisor and level in ("full", "anonymised"),
+    }[need]
+
+
+def page_requests(lead):
+    yield "GET", f"/leads/{lead.id}", "view", 200, None
+    yield "GET", f"/leads/{lead.id}/edit", "edit", 200, None
+    yield "GET", f"/leads/{lead.id}/stage", "edit", 200, None
+    yield "POST", f"/leads/{lead.id}/activities", "contribute", 302, {"kind": "note",
+                                                                       "body": "Hej"}
+    yield "POST", f"/leads/{lead.id}/followups", "contribute", 302, {"title": "Ring",
+                                                                      "due_on": "2026-12-01"}
+    yield "POST", f"/leads/{lead.id}/contacts", "edit", 302, {"name": "Kim Kontakt"}
+    yield "POST", f"/leads/{lead.id}/response", "respond", 302, {"response": "interested"}
+    yield "POST", f"/leads/{lead.id}/shares/revoke", "edit", 302, {"municipality": "orebro"}
+    yield "POST", f"/leads/{lead.id}/stage", "edit", 302, lambda: {
+        "stage": "qualified", "version": lead.version}
+    yield "POST", f"/leads/{lead.id}/edit", "edit", 302, lambda: {
+        "source": "direct", "version": lead.version, "codename": lead.codename,
+        "description": lead.description,
+        "link_company_id": lead.company_id or ""}
+    yield "POST", f"/leads/{lead.id}/shares", "edit", 302, {"municipalities": "orebro",
+                                                            "level": "full"}
+
+
+def api_requests(lead):
+    yield "GET", f"/api/v1/leads/{lead.id}", "view", 200, None
+    yield "POST", f"/api/v1/leads/{lead.id}/activities", "contribute", 201, {
+        "kind": "call", "body": "Samtal"}
+    yield "POST", f"/api/v1/leads/{lead.id}/followups", "contribute", 201, {
+        "title": "Mejla", "due_on": "2026-12-02"}
+    yield "PATCH", f"/api/v1/leads/{lead.id}", "edit", 200, lambda: {
+        "version": lead.version, "sector": "Cold storage"}
+    yield "POST", f"/api/v1/leads/{lead.id}/shares", "edit", 201, {
+        "municipalities": ["orebro"], "level": "anonymised"}
+
+
+def assert_hidden_fields(body: str, key: str, level: str | None) -> None:
+    if level in ("owner", "full"):
+        assert company_name(key) in body
+        assert description(key) in body
+    else:
+        assert company_name(key) not in body
+        assert description(key) not in body
+        assert f"Intern-{key}" not in body
+
+
+@pytest.mark.parametrize("key", list(LEADS))
+@pytest.mark.parametrize("who", ROLES)
+def test_scope_matrix(client, world, tokens, who, key):  # noqa: F811
+    lead = world[key]
+    level = LEVELS[who].get(key)
+    login(client, who)
+    for method, url, need, ok, data in [*page_requests(lead), *api_requests(lead)]:
+        db.session.refresh(lead)
+        payload = data() if callable(data) else data
+        if url.startswith("/api/"):
+            response = client.open(url, method=method, json=payload, headers=bearer(tokens[who]))
+        else:
+            response = client.open(url, method=method, data=payload)
+        expected = ok if allowed(who, level, need) else (404 if level is None else 403)
+        assert response.status_code == expected, (method, url, response.get_data(as_text=True)[:500])
+        body = response.get_data(as_text=True)
+        if response.status_code == 404:
+            assert lead.codename not in body
+        if method == "GET" and response.status_code == 200 and need == "view":
+            assert_hidden_fields(body, key, level)
+            if url.startswith("/api/"):
+                assert response.json["share_level"] == level
+                assert ("company" in response.json) == (level in ("owner", "full"))
+                assert ("description" in response.json) == (level in ("owner", "full"))
+
+
+def _list_bodies(client, who, tokens, anonymised_company):  # noqa: F811
+    headers = bearer(tokens[who])
+    for url in ["/leads", "/leads?sort=company", f"/leads?q={anonymised_company}",
+                "/leads?q=Projekt", "/pipeline", "/leads/export.csv", "/followups", "/companies",
+                f"/companies?q={anonymised_company}"]:
+        body = client.get(url).get_data(as_text=True)
+        yield url, body.replace(f'value="{anonymised_company}"', 'value=""')  # the echoed query
+    for url in ["/api/v1/leads", "/api/v1/leads?sort=company",
+                f"/api/v1/leads?q={anonymised_company}", "/api/v1/leads?per_page=200"]:
+        yield url, client.get(url, headers=headers).get_data(as_text=True)
+    workbook = load_workbook(io.BytesIO(client.get("/leads/export.xlsx").data))
+    cells = [str(c) for row in workbook.active.iter_rows(values_only=True) for c in row]
+    yield "/leads/export.xlsx", "\n".join(cells)
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_lists_search_pipeline_and_exports_hide_what_the_level_hides(client, world, tokens, who):  # noqa: F811
+    login(client, who)
+    for url, body in _list_bodies(client, who, tokens, company_name("arboga_shared_anonymised")):
+        for key in LEADS:
+            level = LEVELS[who].get(key)
+            if level is None:
+                assert f"Projekt {key}" not in body, (url, key)
+            if level not in ("owner", "full"):
+                assert company_name(key) not in body, (url, key)
+                assert description(key) not in body, (url, key)
+        if "q=Bolaget" in url and who not in ("admin", "arboga"):
+            # searching for a hidden company name must not reveal the anonymised lead
+            assert "Projekt arboga_shared_anonymised" not in body, url
+
+
+def test_search_finds_the_company_where_the_level_allows_it(client, world):  # noqa: F811
+    login(client, "kumla")
+    body = client.get(f"/leads?q={company_name('arboga_shared_full')}").get_data(as_text=True)
+    assert "Projekt arboga_shared_full" in body
+    assert 'data-testid="result-count">1 ' in body
+
+
+def test_confidential_views_by_other_municipalities_are_audited(client, world, users, tokens):  # noqa: F811
+    import sqlalchemy as sa
+
+    from app.core.models import AuditEvent
+    from tests.leads_helpers import share
+
+    secret = world["arboga_unshared_confidential"]
+    share(secret, "kumla", __import__("app.leads.models", fromlist=["ShareLevel"]).ShareLevel.FULL)
+    login(client, "kumla")
+    assert client.get(f"/leads/{secret.id}").status_code == 200
+    assert client.get(f"/api/v1/leads/{secret.id}", headers=bearer(tokens["kumla"])).status_code == 200
+    client.post("/logout")
+    login(client, "arboga")
+    client.get(f"/leads/{secret.id}")
+    events = db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.action == "lead.viewed_confidential", AuditEvent.object_id == secret.id)).all()
+    assert [event.actor_id for event in events] == [users["kumla"].id, users["kumla"].id]
