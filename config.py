@@ -76,6 +76,13 @@ class Config:
         self.DIGEST_SKIP_EMPTY = _env_bool("DIGEST_SKIP_EMPTY", True)
         self.DIGEST_OVERDUE_AFTER = timedelta(hours=_env_int("DIGEST_OVERDUE_AFTER_HOURS", 2))
         self.STALE_LEAD_DAYS = _env_int("STALE_LEAD_DAYS", 21)
+        # Digest sections: at most this many lines each ("… and N more" after them);
+        # shares awaiting a response count as new for this many days.
+        self.DIGEST_SECTION_LIMIT = _env_int("DIGEST_SECTION_LIMIT", 10)
+        self.DIGEST_NEW_SHARE_DAYS = _env_int("DIGEST_NEW_SHARE_DAYS", 14)
+        # Follow-up reminders missed while the scheduler was down are sent when it
+        # returns, if their time is at most this long ago.
+        self.REMINDER_CATCH_UP = timedelta(days=_env_int("REMINDER_CATCH_UP_DAYS", 3))
         # Deliveries (digests, reminders): claim lease, retries with back-off.
         self.DELIVERY_LEASE = timedelta(minutes=15)
         self.DELIVERY_MAX_ATTEMPTS = _env_int("DELIVERY_MAX_ATTEMPTS", 6)

@@ -50,6 +50,7 @@ def register_blueprints(app: Flask) -> None:
         admin,
         api,
         auth,
+        calendar_feed,
         digest,
         health,
         leads,
@@ -62,7 +63,7 @@ def register_blueprints(app: Flask) -> None:
     )
 
     for feature in (security, navigation, auth, main, admin, health, api, leads, mail, digest,
-                    reminders, scheduler):
+                    reminders, scheduler, calendar_feed):
         feature.init_app(app)
     if app.config.get("BENCH_ROUTES"):
         from app import bench

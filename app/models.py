@@ -4,9 +4,18 @@ Each feature adds its own models module here.
 """
 
 from app.auth.models import ApiToken, Role, User
+from app.calendar_feed.models import CalendarFeed
 from app.core.models import AuditEvent, Municipality
 from app.digest.models import DigestDelivery
-from app.leads.models import Activity, Company, Contact, FollowUp, Lead, LeadShare
+from app.leads.models import (
+    Activity,
+    Company,
+    Contact,
+    FollowUp,
+    Lead,
+    LeadShare,
+    ReminderDelivery,
+)
 from app.mail.models import MailMessage, MailStatus
 from app.scheduler.models import SchedulerHeartbeat
 
@@ -14,6 +23,7 @@ __all__ = [
     "Activity",
     "ApiToken",
     "AuditEvent",
+    "CalendarFeed",
     "Company",
     "Contact",
     "DigestDelivery",
@@ -23,6 +33,7 @@ __all__ = [
     "MailMessage",
     "MailStatus",
     "Municipality",
+    "ReminderDelivery",
     "Role",
     "SchedulerHeartbeat",
     "User",

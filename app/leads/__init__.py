@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app) -> None:
-    from app.leads import api, panels, routes
+    from app.leads import api, digest, panels, reminders, routes
     from app.navigation import add_nav_item
 
     app.register_blueprint(routes.bp)
@@ -16,3 +16,6 @@ def init_app(app) -> None:
     add_nav_item("leads.pipeline", _l("Pipeline"), order=20)
     add_nav_item("leads.followups", _l("Follow-ups"), order=30)
     panels.register()
+    digest.register()
+    reminders.register()
+    app.jinja_env.filters["localinput"] = reminders.local_input_value

@@ -229,3 +229,9 @@ class MergeForm(LeadsForm):
 
 class DoneForm(LeadsForm):
     done = HiddenField()
+
+
+class ReminderForm(LeadsForm):
+    """A follow-up's reminder time (empty removes it)."""
+
+    remind_at = DateTimeLocalField(_l("Reminder"), validators=[Optional()])

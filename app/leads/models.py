@@ -271,3 +271,29 @@ class FollowUp(db.Model):
 
     lead: Mapped[Lead] = relationship()
     assignee: Mapped[User] = relationship(lazy="joined", foreign_keys=[assignee_id])
+
+
+from app.deliveries import DeliveryMixin, register_delivery_model  # noqa: E402
+
+# Reminders that fall due are found by time (every minute, see app.leads.reminders).
+sa.Index("ix_follow_ups_remind_at", FollowUp.remind_at)
+
+
+@register_delivery_model
+class ReminderDelivery(DeliveryMixin, db.Model):
+    """The reminder e-mail of a follow-up for one reminder time; unique per pair, so
+    moving the reminder time makes a new delivery and the old one stays history."""
+
+    __tablename__ = "reminder_deliveries"
+    __table_args__ = (sa.UniqueConstraint("follow_up_id", "remind_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # indexed by the unique constraint, whose first column it is
+    follow_up_id: Mapped[int] = mapped_column(sa.ForeignKey("follow_ups.id", ondelete="CASCADE"))
+    remind_at: Mapped[datetime]
+
+    follow_up: Mapped[FollowUp] = relationship(lazy="joined")
+
+    def describe(self) -> str:
+        follow_up = self.follow_up
+        return f"{follow_up.assignee.email} · {follow_up.title} · {self.remind_at:%Y-%m-%d %H:%M} UTC"

@@ -566,3 +566,25 @@ def merge():
         _flash_form_errors(form)
     return redirect(url_for("leads.company_list"))
 
+
+
+@bp.post("/followups/<int:followup_id>/reminder")
+@login_required
+def followup_reminder(followup_id: int):
+    """Set, move (a new reminder is sent at the new time) or clear a follow-up's reminder."""
+    from app.leads.forms import ReminderForm
+    from app.leads.reminders import move_reminder
+
+    followup = followups.get_followup(current_user, followup_id)
+    if followup is None:
+        abort(404)
+    form = ReminderForm()
+    if form.validate():
+        remind_at = None
+        if form.remind_at.data:
+            remind_at = form.remind_at.data.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
+        move_reminder(current_user, followup, remind_at)
+        flash(_("The reminder is saved.") if remind_at else _("The reminder is removed."), "success")
+    else:
+        _flash_form_errors(form)
+    return redirect(url_for("leads.followups"))
