@@ -48,7 +48,9 @@ def generate_users() -> str:
 
 def generators():
     """In order; later features append their own (leads, sites, …)."""
-    return [generate_users, generate_leads]
+    from bench.digests import generate_digest_recipients
+
+    return [generate_users, generate_leads, generate_digest_recipients]
 
 
 LEADS_TARGET = 100_000

@@ -62,6 +62,20 @@ def prepare(url: str) -> list[str]:
     return lines
 
 
+def measure_digests(url: str) -> dict:
+    from app import create_app
+    from bench.digests import measure_digests as measure
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+    with app.app_context():
+        from app.extensions import db
+
+        result = measure()
+        db.session.remove()
+        db.engine.dispose()
+    return result
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -160,9 +174,13 @@ def main() -> int:
         flag = "" if row["within_target"] in (None, True) else "  OVER"
         print(f"{row['name']:32} {','.join(map(str, row['status'])):10} {row['p50_ms']:8.1f} "
               f"{row['p95_ms']:8.1f} {row['bytes']:10d} {row['ratio']:7.1f} {target:>7}{flag}")
+    from bench.digests import describe
+
+    digests = measure_digests(url)
+    print(f"\n{describe(digests)}")
     output = ROOT / "bench" / "results.json"
     output.write_text(json.dumps({"database": sa.engine.make_url(url).get_backend_name(),
-                                  "results": results}, indent=2))
+                                  "results": results, "digests": digests}, indent=2))
     print(f"\nwrote {output.relative_to(ROOT)}")
     return 0
 

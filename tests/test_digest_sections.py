@@ -238,3 +238,17 @@ def test_user_without_anything_previews_an_empty_digest(client, app):
         client.post("/login", data={"email": "quiet@test.example", "password": TEST_PASSWORD})
         page = client.get("/digest/preview").get_data(as_text=True)
     assert "Inget i Etablera behöver din uppmärksamhet" in page
+
+
+def test_users_of_one_municipality_and_role_class_see_the_same_leads(app, users, world):
+    """The sections query once per (municipality, admin) audience; this holds only
+    while the lead scope rule depends on nothing else about the user."""
+    from app import scope
+    from app.leads.digest import audiences
+    from app.leads.models import Lead
+
+    extra = make_user("kumla2@test.example", "kumla", "advisor")
+    for group in audiences([*users.values(), extra]).values():
+        seen = [set(db.session.scalars(sa.select(Lead.id).where(scope.visible_filter(user, Lead))))
+                for user in group]
+        assert all(ids == seen[0] for ids in seen)

@@ -164,3 +164,15 @@ def test_cli_sends_due_reminders(app, runner, mail, users, lead):
     assert result.exit_code == 0 and "follow_ups: 1 sent" in result.output
     assert "follow_ups: 0 sent" in again.output
     assert mail.recipient_counts() == {"kumla@test.example": 1}
+
+
+def test_reminders_that_gave_up_are_shown_to_admins(app, client, mail, users, lead):
+    app.config["DELIVERY_MAX_ATTEMPTS"] = 1
+    followup = add_follow_up(lead, users["kumla"], title="Hemlig titel")
+    mail.stop()
+    _run(REMIND_AT + timedelta(minutes=1))
+    assert _run(REMIND_AT + timedelta(hours=1)) == {"follow_ups": 0}  # no attempts left
+    client.post("/login", data={"email": "admin@test.example", "password": TEST_PASSWORD})
+    page = client.get("/admin/mail/").get_data(as_text=True)
+    assert f"kumla@test.example · follow-up {followup.id} · 2026-12-01 08:30 UTC" in page
+    assert "Hemlig titel" not in page.split("<table")[0]

@@ -295,5 +295,6 @@ class ReminderDelivery(DeliveryMixin, db.Model):
     follow_up: Mapped[FollowUp] = relationship(lazy="joined")
 
     def describe(self) -> str:
-        follow_up = self.follow_up
-        return f"{follow_up.assignee.email} · {follow_up.title} · {self.remind_at:%Y-%m-%d %H:%M} UTC"
+        # no title: admins read this for every municipality, confidential leads included
+        return (f"{self.follow_up.assignee.email} · follow-up {self.follow_up_id} · "
+                f"{self.remind_at:%Y-%m-%d %H:%M} UTC")
