@@ -67,14 +67,15 @@ class QueryCounter:
         event.remove(db.engine, "before_cursor_execute", self)
 
 
-def _compose(users: list[User], context: Any) -> tuple[float, int, int, int]:
-    """(seconds, queries, digests with something to report, lines) for composing and
-    rendering the digests of `users`."""
+def _compose(user_ids: list[int], context: Any) -> tuple[float, int, int, int]:
+    """(seconds, queries, digests with something to report, lines) for loading the
+    users, composing and rendering their digests."""
     from app.digest.service import compose_digests, digest_message
 
     db.session.expire_all()
     started = time.perf_counter()
     with QueryCounter() as counter:
+        users = list(db.session.scalars(sa.select(User).where(User.id.in_(user_ids))).unique())
         digests = compose_digests(users, context)
         non_empty = [digest for digest in digests.values() if not digest.is_empty]
         for digest in non_empty:
@@ -94,14 +95,14 @@ def measure_digests() -> dict[str, Any]:
     context = digest_context(IsoWeek.of(now), now)
     users = list(db.session.scalars(
         sa.select(User).where(User.active.is_(True)).order_by(User.id).limit(RECIPIENTS)))
-    seconds, queries, non_empty, lines = _compose(users, context)
+    seconds, queries, non_empty, lines = _compose([user.id for user in users], context)
     owners = dict(db.session.execute(
         sa.select(Lead.owner_id, sa.func.count()).group_by(Lead.owner_id)).all())
     busiest = max(users, key=lambda user: owners.get(user.id, 0))
     idle = next(user for user in users if owners.get(user.id, 0) == 0 and not user.is_admin
                 and user.municipality_id == busiest.municipality_id)
-    _s, busiest_queries, _n, _l = _compose([busiest], context)
-    _s, idle_queries, _n, _l = _compose([idle], context)
+    _s, busiest_queries, _n, _l = _compose([busiest.id], context)
+    _s, idle_queries, _n, _l = _compose([idle.id], context)
     return {
         "name": "digests: compose 1,000 users",
         "users": len(users),
