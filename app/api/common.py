@@ -14,6 +14,7 @@ from app.extensions import csrf, db
 API_PREFIX = "/api/v1"
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200
+MAX_PAGE = 1_000_000  # beyond any data set; larger numbers overflow SQLite's OFFSET
 
 
 def make_api_blueprint(name: str, import_name: str) -> Blueprint:
@@ -53,8 +54,9 @@ def page_args() -> tuple[int, int]:
         per_page = int(request.args.get("per_page", DEFAULT_PER_PAGE))
     except ValueError:
         raise ApiError(400, "page and per_page must be whole numbers.") from None
-    if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
-        raise ApiError(400, f"page must be at least 1 and per_page between 1 and {MAX_PER_PAGE}.")
+    if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= MAX_PER_PAGE:
+        raise ApiError(400, f"page must be between 1 and {MAX_PAGE} and per_page between 1 "
+                            f"and {MAX_PER_PAGE}.")
     return page, per_page
 
 

@@ -227,7 +227,8 @@ def _page(item: str) -> dict[str, Any]:
 
 
 PAGE_PARAMS = [
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1,
+                                               "maximum": 1_000_000}},
     {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1,
                                                    "maximum": 200}},
 ]
