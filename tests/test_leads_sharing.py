@@ -118,3 +118,11 @@ def test_overdue_filter_on_the_list(client, users):
     login(client, "kumla")
     body = client.get("/leads?overdue=1").get_data(as_text=True)
     assert "Projekt late" in body and "Projekt fine" not in body
+
+
+def test_a_municipality_named_twice_is_shared_once(app, users):
+    from app.leads.sharing import share_lead
+
+    lead = make_lead(users["kumla"], "kumla_twice")
+    share_lead(users["kumla"], lead, ["arboga", "arboga"], "full")
+    assert [share.municipality.slug for share in lead.shares] == ["arboga"]

@@ -28,7 +28,7 @@ def share_lead(user: Any, lead: Lead, municipality_slugs: list[str], level: str)
         errors["level"] = [str(_l("Not a valid choice."))]
     municipalities = []
     known = {m.slug: m for m in db.session.scalars(sa.select(Municipality))}
-    for slug in municipality_slugs:
+    for slug in dict.fromkeys(municipality_slugs):  # a slug given twice is one share
         municipality = known.get(slug)
         if municipality is None:
             errors["municipalities"] = [str(_l("Unknown municipality."))]
