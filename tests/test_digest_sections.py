@@ -252,3 +252,20 @@ def test_users_of_one_municipality_and_role_class_see_the_same_leads(app, users,
         seen = [set(db.session.scalars(sa.select(Lead.id).where(scope.visible_filter(user, Lead))))
                 for user in group]
         assert all(ids == seen[0] for ids in seen)
+
+
+def test_this_week_runs_from_today_to_sunday_in_stockholm(app, users):
+    kumla = users["kumla"]
+    with at(BEFORE):
+        lead = make_lead(kumla, "kumla_week")
+    for title, due in (("Söndag förra veckan", date(2026, 11, 29)), ("Måndag", date(2026, 11, 30)),
+                       ("Söndag", date(2026, 12, 6)), ("Nästa måndag", date(2026, 12, 7))):
+        follow_up(lead, kumla, title, due)
+    # Sunday 23:30 UTC is already Monday 00:30 in Stockholm: week 49 has begun.
+    moment = datetime(2026, 11, 29, 23, 30, tzinfo=UTC)
+    with at(moment):
+        digest = compose_digests([kumla], digest_context(IsoWeek.of(moment), moment))[kumla.id]
+    sections = {section.key: [item.text.split(" · ")[0] for item in items]
+                for section, items in digest.sections}
+    assert sections["overdue_follow_ups"] == ["Söndag förra veckan"]
+    assert sections["follow_ups_this_week"] == ["Måndag", "Söndag"]

@@ -176,3 +176,17 @@ def test_reminders_that_gave_up_are_shown_to_admins(app, client, mail, users, le
     page = client.get("/admin/mail/").get_data(as_text=True)
     assert f"kumla@test.example · follow-up {followup.id} · 2026-12-01 08:30 UTC" in page
     assert "Hemlig titel" not in page.split("<table")[0]
+
+
+@pytest.mark.parametrize(("local", "utc"), [
+    ("2026-12-03T14:00", datetime(2026, 12, 3, 13, 0, tzinfo=UTC)),  # winter time, UTC+1
+    ("2026-06-03T14:00", datetime(2026, 6, 3, 12, 0, tzinfo=UTC)),  # summer time, UTC+2
+    ("2026-03-29T03:30", datetime(2026, 3, 29, 1, 30, tzinfo=UTC)),  # just after the spring change
+])
+def test_reminder_times_are_read_in_stockholm_time(app, client, users, lead, local, utc):
+    followup = add_follow_up(lead, users["kumla"], remind_at=None)
+    client.post("/login", data={"email": "kumla@test.example", "password": TEST_PASSWORD})
+    client.post(f"/followups/{followup.id}/reminder", data={"remind_at": local})
+    assert db.session.get(FollowUp, followup.id).remind_at == utc
+    client.post(f"/followups/{followup.id}/reminder", data={"remind_at": ""})
+    assert db.session.get(FollowUp, followup.id).remind_at is None
