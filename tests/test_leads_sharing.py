@@ -118,3 +118,13 @@ def test_overdue_filter_on_the_list(client, users):
     login(client, "kumla")
     body = client.get("/leads?overdue=1").get_data(as_text=True)
     assert "Projekt late" in body and "Projekt fine" not in body
+
+
+def test_share_form_offers_only_the_partner_municipalities(client, users):
+    lead = make_lead(users["kumla"], "choices")
+    login(client, "kumla")
+    page = client.get(f"/leads/{lead.id}").get_data(as_text=True)
+    share_form = page[page.index('name="municipalities"'):]
+    share_form = share_form[:share_form.index("</select>")]
+    assert 'value="arboga"' in share_form and 'value="orebro"' in share_form
+    assert 'value="kumla"' not in share_form
