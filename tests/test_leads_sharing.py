@@ -126,3 +126,13 @@ def test_a_municipality_named_twice_is_shared_once(app, users):
     lead = make_lead(users["kumla"], "kumla_twice")
     share_lead(users["kumla"], lead, ["arboga", "arboga"], "full")
     assert [share.municipality.slug for share in lead.shares] == ["arboga"]
+
+
+def test_share_form_offers_only_the_partner_municipalities(client, users):
+    lead = make_lead(users["kumla"], "choices")
+    login(client, "kumla")
+    page = client.get(f"/leads/{lead.id}").get_data(as_text=True)
+    share_form = page[page.index('name="municipalities"'):]
+    share_form = share_form[:share_form.index("</select>")]
+    assert 'value="arboga"' in share_form and 'value="orebro"' in share_form
+    assert 'value="kumla"' not in share_form

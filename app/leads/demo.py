@@ -44,8 +44,8 @@ COMPANIES = [
     "Tysslinge Förpackning AB", "Kumlasjön Textilservice AB", "Glanshammar Solenergi AB",
     "Mellansvenska Kylcentralen AB", "Hallsbergs Containerservice AB",
 ]
-SECTORS = ["Warehousing", "E-commerce", "Food distribution", "Manufacturing", "Battery production",
-           "Rail freight", "Building materials", "Cold storage", "Recycling", "Automotive parts"]
+SECTORS = ["Lager", "E-handel", "Livsmedelsdistribution", "Tillverkning", "Batteritillverkning",
+           "Järnvägsgods", "Byggmaterial", "Kyl- och fryslager", "Återvinning", "Fordonsdelar"]
 SLUGS = ["orebro", "hallsberg", "kumla", "arboga"]
 LEADS_WANTED = 40
 
@@ -121,12 +121,11 @@ def seed_leads() -> list[str]:
 
 
 def _share(lead: Lead, n: int, advisors: dict) -> None:
-    if n % 3 == 2:
+    if n % 3 == 2 and not lead.confidential:
         return
-    partner = SLUGS[(n + 1 + n % 2) % 4]
-    if partner == lead.municipality.slug:
-        return
-    level = ShareLevel.ANONYMISED if n % 3 == 0 else ShareLevel.FULL
+    # Cycle through the three partners, so every municipality receives shares.
+    partner = SLUGS[(n % 4 + 1 + (n // 4) % 3) % 4]
+    level = ShareLevel.ANONYMISED if (n // 4) % 2 == 0 else ShareLevel.FULL
     share = LeadShare(lead_id=lead.id, municipality_id=municipality_by_slug(partner).id,
                       level=level, shared_by_id=lead.owner_id)
     if n % 4 == 0:

@@ -207,9 +207,14 @@ def show(lead_id: int):
     followup_form.assignee_id.choices = [(u.id, u.name) for u in followups.assignable_users(lead)]
     followup_form.assignee_id.data = current_user.id
     stage_form = StageForm(data={"stage": lead.stage.value, "version": lead.version})
+    share_form = ShareForm()
+    share_form.municipalities.choices = [
+        (slug, name) for slug, name in share_form.municipalities.choices
+        if slug != lead.municipality.slug
+    ]
     return render_template(
         "leads/show.html", lead=lead, detail=detail, activity_form=ActivityForm(),
-        followup_form=followup_form, share_form=ShareForm(), response_form=ResponseForm(),
+        followup_form=followup_form, share_form=share_form, response_form=ResponseForm(),
         contact_form=ContactForm(), stage_form=stage_form, revoke_form=RevokeForm(),
         done_form=DoneForm(), today=service.local_today(),
     )
