@@ -46,9 +46,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import admin, api, auth, health, main, navigation, security
+    from app import admin, api, auth, health, main, navigation, security, sites
 
-    for feature in (security, navigation, auth, main, admin, health, api):
+    for feature in (security, navigation, auth, main, admin, health, api, sites):
         feature.init_app(app)
     if app.config.get("BENCH_ROUTES"):
         from app import bench

@@ -7,3 +7,7 @@ from app.auth.models import ApiToken, Role, User
 from app.core.models import AuditEvent, Municipality
 
 __all__ = ["ApiToken", "AuditEvent", "Municipality", "Role", "User"]
+
+from app.sites.models import GeocodeResult, GeocoderThrottle, LogisticsNode, Site  # noqa: E402
+
+__all__ += ["GeocodeResult", "GeocoderThrottle", "LogisticsNode", "Site"]

@@ -1,0 +1,178 @@
+"""Our Folium elements. Each overrides `default_js`/`default_css` so that a map loads
+only our vendored files (app/static/vendor/, pinned versions) and our own maps.js."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import folium
+from folium.elements import JSCSSMixin
+from folium.map import Layer
+from folium.plugins import FastMarkerCluster
+from folium.template import Template
+from markupsafe import Markup
+
+VENDOR = "/static/vendor"
+LEAFLET_JS = ("leaflet", f"{VENDOR}/leaflet-1.9.4/leaflet.js")
+LEAFLET_CSS = ("leaflet_css", f"{VENDOR}/leaflet-1.9.4/leaflet.css")
+JQUERY_JS = ("jquery", f"{VENDOR}/jquery-3.7.1/jquery.min.js")
+MAPS_JS = ("etablera_maps", "/static/js/maps.js")
+MAPS_CSS = ("etablera_maps_css", "/static/css/maps.css")
+CLUSTER_JS = ("markerclusterjs", f"{VENDOR}/leaflet.markercluster-1.5.3/leaflet.markercluster.js")
+CLUSTER_CSS = [
+    ("markerclustercss", f"{VENDOR}/leaflet.markercluster-1.5.3/MarkerCluster.css"),
+    ("markerclusterdefaultcss", f"{VENDOR}/leaflet.markercluster-1.5.3/MarkerCluster.Default.css"),
+]
+
+
+def compact_json(value: Any) -> Markup:
+    """JSON without spaces or \\u escapes of letters like å, safe inside a <script>."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    for char, replacement in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                              ("'", "\\u0027"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, replacement)
+    return Markup(text)  # noqa: S704 - JSON with <, >, & and ' escaped: inert in HTML
+
+
+class SiteMap(folium.Map):
+    """A Leaflet map embedded in one of our pages: vendored Leaflet (and jQuery, which
+    Folium's popups use), none of Folium's Bootstrap, Font Awesome or awesome-markers,
+    and a header that styles only the map's own div (not the page's html and body)."""
+
+    default_js = [LEAFLET_JS, JQUERY_JS, MAPS_JS]
+    default_css = [LEAFLET_CSS, MAPS_CSS]
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+            <style>
+                #{{ this.get_name() }} {
+                    position: relative;
+                    width: {{this.width[0]}}{{this.width[1]}};
+                    height: {{this.height[0]}}{{this.height[1]}};
+                }
+                .leaflet-container { font-size: {{this.font_size}}; }
+            </style>
+            <script>
+                L_NO_TOUCH = false;
+                L_DISABLE_3D = false;
+            </script>
+        {% endmacro %}
+
+        {% macro html(this, kwargs) %}
+            <div class="folium-map etablera-map" id={{ this.get_name()|tojson }}
+                 data-testid="map"></div>
+        {% endmacro %}
+
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = L.map(
+                {{ this.get_name()|tojson }},
+                {
+                    center: {{ this.location|tojson }},
+                    crs: L.CRS.{{ this.crs }},
+                    ...{{this.options|tojavascript}}
+                }
+            );
+            window.etableraMaps = window.etableraMaps || {};
+            window.etableraMaps[{{ this.get_name()|tojson }}] = {{ this.get_name() }};
+        {% endmacro %}
+        """
+    )
+
+
+class SiteCluster(FastMarkerCluster):
+    """A clustered layer of many sites from one compact array (no per-site Folium object).
+
+    Each row is turned into a circle marker by `EtableraMaps.siteMarker(config)` in
+    app/static/js/maps.js, whose popup is built with textContent (data is never HTML).
+    """
+
+    default_js = [CLUSTER_JS, MAPS_JS]
+    default_css = CLUSTER_CSS
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = (function(){
+                var callback = EtableraMaps.siteMarker({{ this.config_json }});
+                var data = {{ this.data_json }};
+                var cluster = L.markerClusterGroup({{ this.options|tojavascript }});
+                var markers = [];
+                for (var i = 0; i < data.length; i++) {
+                    markers.push(callback(data[i]));
+                }
+                cluster.addLayers(markers);
+                return cluster;
+            })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, rows: list[list], config: dict, name: str, show: bool = True, **options):
+        # FastMarkerCluster.__init__ would validate every row again; our rows come
+        # from the database, already numbers.
+        Layer.__init__(self, name=name, overlay=True, control=True, show=show)
+        self._name = "SiteCluster"
+        self.options = {"chunkedLoading": True, **options}
+        self.icon_create_function = None
+        self.data_json = compact_json(rows)
+        self.config_json = compact_json(config)
+
+
+class Legend(JSCSSMixin, folium.MacroElement):
+    """A legend control; labels go in with textContent (app/static/js/maps.js)."""
+
+    default_js = [MAPS_JS]
+    default_css = [MAPS_CSS]
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            EtableraMaps.legend({{ this._parent.get_name() }}, {{ this.config_json }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, title: str, items: list[tuple[str, str, str]]):
+        super().__init__()
+        self._name = "Legend"
+        self.config_json = compact_json(
+            {"title": str(title),
+             "items": [{"label": str(label), "colour": colour, "shape": shape}
+                       for label, colour, shape in items]})
+
+
+class ClickToSetCoordinates(JSCSSMixin, folium.MacroElement):
+    """On the site form: a click on the map fills the latitude and longitude fields."""
+
+    default_js = [MAPS_JS]
+    default_css = [MAPS_CSS]
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            EtableraMaps.clickToSet({{ this._parent.get_name() }}, {{ this.config_json }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, lat_field: str, lon_field: str, position: list[float] | None):
+        super().__init__()
+        self._name = "ClickToSetCoordinates"
+        self.config_json = compact_json(
+            {"lat": lat_field, "lon": lon_field, "position": position})
+
+
+class MapParts:
+    """A rendered map, split for embedding: header (into <head>), html (where the map
+    goes) and script (after the page's scripts)."""
+
+    def __init__(self, header: str, html: str, script: str) -> None:
+        # Folium's own output: user strings in it went through map_text or compact_json.
+        self.header = Markup(header)  # noqa: S704
+        self.html = Markup(html)  # noqa: S704
+        self.script = Markup(f"<script>\n{script}\n</script>")  # noqa: S704
+
+    @classmethod
+    def of(cls, folium_map: folium.Map) -> MapParts:
+        figure = folium_map.get_root()
+        figure.render()
+        return cls(figure.header.render(), figure.html.render(), figure.script.render())
