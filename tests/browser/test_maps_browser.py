@@ -60,7 +60,8 @@ def _popup_texts(page, name_part: str) -> list[str]:
             for (const [cluster, marker] of markers) {
                 const open = () => new Promise(resolve => {
                     setTimeout(resolve, 3000);  // never hang on an animation that does not end
-                    if (cluster) { cluster.zoomToShowLayer(marker, () => { marker.openPopup(); resolve(); }); }
+                    const show = () => { marker.openPopup(); resolve(); };
+                    if (cluster) { cluster.zoomToShowLayer(marker, show); }
                     else { marker.openPopup(); resolve(); }
                 });
                 await open();
@@ -107,7 +108,7 @@ def test_hostile_names_show_literally_on_every_map(app, lead_map_route, page, ru
         node.name = NODE_NAME
         db.session.commit()
 
-    page.goto(f"/sites/map?municipality=kumla")
+    page.goto("/sites/map?municipality=kumla")
     page.wait_for_selector(".leaflet-marker-icon, .leaflet-interactive")
     assert page.get_by_test_id("map-legend").is_visible()
     texts = _popup_texts(page, "alert(")
