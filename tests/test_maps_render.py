@@ -31,7 +31,8 @@ def _all(parts) -> str:
 
 @pytest.mark.parametrize(("raw", "escaped"), [
     ("<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)&gt;"),
-    ("${alert(1)}", "&#36;{alert(1)}"),
+    ("${alert(1)}", "&#36;&#123;alert(1)&#125;"),
+    ("{{ 7*7 }}", "&#123;&#123; 7*7 &#125;&#125;"),
     ("`x`", "&#96;x&#96;"),
     ("a\\b", "a&#92;b"),
     ("\"quoted\" & 'single'", "&quot;quoted&quot; &amp; &#x27;single&#x27;"),
@@ -45,7 +46,7 @@ def test_map_text_escapes_html_and_template_literal_characters(raw, escaped):
 def test_map_text_leaves_nothing_that_breaks_a_template_literal():
     for payload in PAYLOADS:
         text = map_text(payload)
-        assert not set("`$\\<>") & set(text)
+        assert not set("`$\\<>{}") & set(text)
 
 
 def _row(site_id: int, name: str) -> list:
@@ -93,9 +94,8 @@ def test_hostile_names_stay_data_in_the_big_map(request_context):
     assert "alert(3)" in script  # present, but only inside JSON with < and > escaped
     assert "\\u003cimg src=x onerror=alert(1)\\u003e" in script
     # The layer name, through map_text (then JSON-escaped: & is \u0026), for Leaflet's innerHTML:
-    assert "Kumla \\u0026#96;\\u0026#36;{x}\\u0026#96; (5)" in html
-    assert "Nod &lt;b&gt;&#36;{alert(9)}&lt;/b&gt; &#96;x&#96;" in html  # node tooltip and popup
-    assert "${alert(9)}" not in html
+    assert "Kumla \\u0026#96;\\u0026#36;\\u0026#123;x\\u0026#125;\\u0026#96; (5)" in html
+    assert "Nod \\u003cb\\u003e${alert(9)}\\u003c/b\\u003e `x`" in html  # data for textContent
 
 
 def test_lead_map_outlines_only_the_preferred_municipalities(request_context):
@@ -132,3 +132,27 @@ def test_ten_thousand_sites_render_fast_and_small(request_context):
     size = len(_all(parts).encode())
     assert elapsed < 1.0
     assert size / 10_000 < 120
+
+
+def test_template_syntax_in_data_is_never_evaluated_on_the_server(request_context):
+    """branca parses element output again as a Jinja template; data must stay data."""
+    node = NodePoint("N {{ 'nq'*3 }}", "k", "m", 59.14, 15.11, True, "{% for i in range(3) %}fq{% endfor %}")
+    rows = [_row(1, "S {{ 'zq'*3 }} {# c #} {% if true %}XQ{% endif %}")]
+    html = _all(sites_map([SiteLayer("K {{ 'kq'*3 }}", rows)], [node]))
+    html += _all(site_map("T {{ 'tq'*3 }}", 59.138, 15.118, "available", [node]))
+    html += _all(lead_map(["kumla"], nodes=[node]))
+    for evaluated in ("zqzqzq", "nqnqnq", "kqkqkq", "fqfqfq", "tqtqtq"):
+        assert evaluated not in html
+    assert "{{" not in html.replace("\\u007b", "")  # no template opener survives
+    assert "T &#123;&#123; &#x27;tq&#x27;*3 &#125;&#125;" in html
+
+
+def test_compact_json_round_trips_hostile_strings():
+    import json
+
+    from app.maps.elements import compact_json
+
+    values = ["{{x}}", "{%y%}", "{#z#}", "{{{", "</script>", "a'b&c", "\u2028", "å"]
+    text = str(compact_json(values))
+    assert json.loads(text) == values
+    assert not re.search(r"\{[{%#]|<|>|'", text)

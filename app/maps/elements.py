@@ -1,13 +1,22 @@
 """Our Folium elements. Each overrides `default_js`/`default_css` so that a map loads
-only our vendored files (app/static/vendor/, pinned versions) and our own maps.js."""
+only our vendored files (app/static/vendor/, pinned versions) and our own maps.js.
+
+Beware: branca (under Folium) parses the *output* of every element's header, html and
+script macros again as a Jinja template. Data in that output would be evaluated on the
+server (a site named "{{ 7*7 }}" became "49"). So our data-carrying elements add their
+script output untouched (`RawScriptMixin`), `compact_json` breaks Jinja delimiters in
+strings, and `map_text` (the escaping helper) turns braces into character references.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import folium
-from folium.elements import JSCSSMixin
+from branca.element import Element, Figure
+from folium.elements import ElementAddToElement, JSCSSMixin
 from folium.map import Layer
 from folium.plugins import FastMarkerCluster
 from folium.template import Template
@@ -26,13 +35,50 @@ CLUSTER_CSS = [
 ]
 
 
+_JINJA_OPENER = re.compile(r"\{(?=[{%#])")
+
+
 def compact_json(value: Any) -> Markup:
-    """JSON without spaces or \\u escapes of letters like å, safe inside a <script>."""
+    """JSON without spaces or \\u escapes of letters like å, safe inside a <script> and
+    inert if a template engine reads it again: in compact JSON a `{` followed by `{`, `%`
+    or `#` can only be inside a string, where `\\u007b` means the same character."""
     text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
     for char, replacement in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
                               ("'", "\\u0027"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(char, replacement)
-    return Markup(text)  # noqa: S704 - JSON with <, >, & and ' escaped: inert in HTML
+    return Markup(_JINJA_OPENER.sub(r"\\u007b", text))  # noqa: S704 - escaped above
+
+
+class RawElement(Element):
+    """Output that is used as it is (branca's Element would parse it as a template)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs) -> str:
+        return self._text
+
+
+class RawScriptMixin:
+    """Render like MacroElement, but add our script output as a RawElement, never as a
+    template (see the module docstring). Layers are added to their parent as Folium does."""
+
+    def render(self, **kwargs):
+        figure = self.get_root()
+        assert isinstance(figure, Figure), "render the element inside a Figure"
+        for name, url in self.default_js:
+            figure.header.add_child(RawElement(f'<script src="{url}"></script>'), name=name)
+        for name, url in self.default_css:
+            figure.header.add_child(RawElement(f'<link rel="stylesheet" href="{url}"/>'), name=name)
+        script = self._template.module.__dict__["script"]
+        figure.script.add_child(RawElement(script(self, kwargs)), name=self.get_name())
+        if getattr(self, "show", False) and isinstance(self, Layer):
+            adder = ElementAddToElement(element_name=self.get_name(),
+                                        element_parent_name=self._parent.get_name())
+            self.add_child(adder, name=self.get_name() + "_add")
+        for element in self._children.values():
+            element.render(**kwargs)  # noqa: S704 - JSON with <, >, & and ' escaped: inert in HTML
 
 
 class SiteMap(folium.Map):
@@ -81,7 +127,7 @@ class SiteMap(folium.Map):
     )
 
 
-class SiteCluster(FastMarkerCluster):
+class SiteCluster(RawScriptMixin, FastMarkerCluster):
     """A clustered layer of many sites from one compact array (no per-site Folium object).
 
     Each row is turned into a circle marker by `EtableraMaps.siteMarker(config)` in
@@ -119,7 +165,28 @@ class SiteCluster(FastMarkerCluster):
         self.config_json = compact_json(config)
 
 
-class Legend(JSCSSMixin, folium.MacroElement):
+class NodeLayer(RawScriptMixin, JSCSSMixin, Layer):
+    """The logistics nodes as one layer from a compact array; markers, tooltips and popups
+    are built by `EtableraMaps.nodeLayer` with textContent (names are admin-edited text).
+    Approximate nodes are dashed, with a dashed circle of their uncertainty."""
+
+    default_js = [MAPS_JS]
+    default_css = [MAPS_CSS]
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            var {{ this.get_name() }} = EtableraMaps.nodeLayer({{ this.data_json }});
+        {% endmacro %}"""
+    )
+
+    def __init__(self, rows: list[list], name: str, show: bool = True):
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "NodeLayer"
+        self.data_json = compact_json(rows)
+
+
+class Legend(RawScriptMixin, JSCSSMixin, folium.MacroElement):
     """A legend control; labels go in with textContent (app/static/js/maps.js)."""
 
     default_js = [MAPS_JS]
@@ -141,7 +208,7 @@ class Legend(JSCSSMixin, folium.MacroElement):
                        for label, colour, shape in items]})
 
 
-class ClickToSetCoordinates(JSCSSMixin, folium.MacroElement):
+class ClickToSetCoordinates(RawScriptMixin, JSCSSMixin, folium.MacroElement):
     """On the site form: a click on the map fills the latitude and longitude fields."""
 
     default_js = [MAPS_JS]

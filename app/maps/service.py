@@ -16,7 +16,14 @@ from flask import current_app, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from app.maps.elements import ClickToSetCoordinates, Legend, MapParts, SiteCluster, SiteMap
+from app.maps.elements import (
+    ClickToSetCoordinates,
+    Legend,
+    MapParts,
+    NodeLayer,
+    SiteCluster,
+    SiteMap,
+)
 from app.maps.escaping import map_text
 from app.sites.geography import municipality_geojson
 
@@ -84,20 +91,11 @@ def _boundaries(m: folium.Map, slugs: Iterable[str] | None, name: str, weight: f
 
 
 def _nodes(m: folium.Map, nodes: Iterable[NodePoint]) -> None:
-    group = folium.FeatureGroup(name=map_text(_("Logistics nodes")), overlay=True).add_to(m)
-    for node in nodes:
-        label = f"{node.name} · {node.kind_label} · {node.municipality}"
-        if node.approximate:
-            label += f" · {_('approximate position (about ±2 km)')}"
-            folium.Circle([node.lat, node.lon], radius=APPROXIMATE_RADIUS_M, color=NODE_COLOUR,
-                          weight=1, dash_array="4 4", fill=False, interactive=False).add_to(group)
-        popup = map_text(label) + (f"<br>{map_text(node.note)}" if node.note else "")
-        folium.CircleMarker(
-            [node.lat, node.lon], radius=8, color=NODE_COLOUR, weight=3 if not node.approximate else 2,
-            dash_array="3 3" if node.approximate else None,
-            fill=True, fill_color="#ffffff", fill_opacity=1,
-            tooltip=folium.Tooltip(map_text(label)), popup=folium.Popup(popup, max_width=300),
-        ).add_to(group)
+    approximate = _("approximate position (about ±2 km)")
+    rows = [[node.lat, node.lon, node.name, node.kind_label, node.municipality,
+             approximate if node.approximate else None, node.note, NODE_COLOUR,
+             APPROXIMATE_RADIUS_M] for node in nodes]
+    NodeLayer(rows, name=map_text(_("Logistics nodes"))).add_to(m)
 
 
 def _legend(m: folium.Map, with_sites: bool) -> None:

@@ -309,32 +309,39 @@ def parse_filter(args: Mapping[str, Any]) -> SiteFilter:
     return SiteFilter(**values)
 
 
-def filtered_sites(user: Any, filt: SiteFilter, default_hide_withdrawn: bool = False) -> sa.Select:
-    """The visible sites matching `filt` (through app.scope), ordered by name."""
-    statement = scope.select_visible(user, Site)
+def filter_criteria(filt: SiteFilter, default_hide_withdrawn: bool = False) -> list:
+    """SQL criteria for `filt` on the sites table (scope not included)."""
+    criteria: list = []
     if filt.municipality:
-        statement = statement.join(Site.municipality).where(Municipality.slug.in_(filt.municipality))
+        criteria.append(Site.municipality_id.in_(
+            sa.select(Municipality.id).where(Municipality.slug.in_(filt.municipality))))
     if filt.status:
-        statement = statement.where(Site.status.in_([SiteStatus(s) for s in filt.status]))
+        criteria.append(Site.status.in_([SiteStatus(s) for s in filt.status]))
     elif default_hide_withdrawn:
-        statement = statement.where(Site.status != SiteStatus.WITHDRAWN)
+        criteria.append(Site.status != SiteStatus.WITHDRAWN)
     if filt.kind:
-        statement = statement.where(Site.kind.in_([SiteKind(k) for k in filt.kind]))
+        criteria.append(Site.kind.in_([SiteKind(k) for k in filt.kind]))
     if filt.rail:
-        statement = statement.where(Site.rail_siding.in_([RailSiding(r) for r in filt.rail]))
+        criteria.append(Site.rail_siding.in_([RailSiding(r) for r in filt.rail]))
     if filt.min_area is not None:
-        statement = statement.where(Site.land_area_m2 >= filt.min_area)
+        criteria.append(Site.land_area_m2 >= filt.min_area)
     if filt.min_power is not None:
-        statement = statement.where(Site.power_mw >= filt.min_power)
+        criteria.append(Site.power_mw >= filt.min_power)
     if filt.incomplete:
-        statement = statement.where(incomplete_criterion())
+        criteria.append(incomplete_criterion())
     if filt.q:
         pattern = f"%{filt.q.lower()}%"
-        statement = statement.where(sa.or_(
+        criteria.append(sa.or_(
             sa.func.lower(Site.name).like(pattern),
             sa.func.lower(sa.func.coalesce(Site.property_designation, "")).like(pattern),
             sa.func.lower(sa.func.coalesce(Site.address, "")).like(pattern)))
-    return statement.order_by(Site.name, Site.id)
+    return criteria
+
+
+def filtered_sites(user: Any, filt: SiteFilter, default_hide_withdrawn: bool = False) -> sa.Select:
+    """The visible sites matching `filt` (through app.scope), ordered by name."""
+    return (scope.select_visible(user, Site).where(*filter_criteria(filt, default_hide_withdrawn))
+            .order_by(Site.name, Site.id))
 
 
 # ---------------------------------------------------------------- saving
@@ -365,6 +372,7 @@ def create_site(actor: Any, values: Mapping[str, Any]) -> tuple[Site, list]:
     site = Site(**columns, **distances_for(values["lat"], values["lon"]))
     db.session.add(site)
     db.session.flush()
+    db.session.refresh(site)
     audit.record(actor, "site.create", "site", site.id, after=site_values(site),
                  municipality_id=site.municipality_id)
     db.session.commit()
@@ -431,8 +439,9 @@ def nodes_near(lat: float, lon: float, km: float = NEARBY_NODE_KM) -> list:
 
 
 def node_values(node: LogisticsNode) -> dict[str, Any]:
-    return {"kind": node.kind.value, "name": node.name, "municipality": node.municipality.slug,
-            "lat": node.lat, "lon": node.lon, "accuracy": node.accuracy.value, "note": node.note}
+    return audit.jsonable({
+        "kind": node.kind, "name": node.name, "municipality": node.municipality.slug,
+        "lat": node.lat, "lon": node.lon, "accuracy": node.accuracy, "note": node.note})
 
 
 def save_node(actor: Any, node: LogisticsNode | None, submitted_version: int | None,
@@ -449,6 +458,7 @@ def save_node(actor: Any, node: LogisticsNode | None, submitted_version: int | N
         node = LogisticsNode(**columns)
         db.session.add(node)
         db.session.flush()
+        db.session.refresh(node)
         audit.record(actor, "node.create", "logistics_node", node.id, after=node_values(node))
     else:
         before = node_values(node)
@@ -471,9 +481,15 @@ def delete_node(actor: Any, node: LogisticsNode) -> None:
 # ---------------------------------------------------------------- maps
 
 STATUS_INDEX = {status: i for i, status in enumerate(["available", "reserved", "sold", "withdrawn"])}
-MAP_COLUMNS = (Site.municipality_id, Site.lat, Site.lon, Site.id, Site.status, Site.land_area_m2,
-               Site.building_area_m2, Site.name, Site.dist_motorway_km, Site.dist_terminal_km,
-               Site.dist_airport_km)
+
+
+def _map_columns() -> list:
+    """The columns of a map row, read as plain values (status as its string)."""
+    table = Site.__table__
+    return [table.c.municipality_id, table.c.lat, table.c.lon, table.c.id,
+            sa.type_coerce(table.c.status, sa.String), table.c.land_area_m2,
+            table.c.building_area_m2, table.c.name, table.c.dist_motorway_km,
+            table.c.dist_terminal_km, table.c.dist_airport_km]
 
 
 def _row(lat, lon, site_id, status, land, building, name, d_motorway, d_terminal, d_airport) -> list:
@@ -495,12 +511,15 @@ def site_layers(sites: Iterable[Any]):
 
 
 def map_layers(user: Any, filt: SiteFilter):
-    """The visible sites matching `filt` as compact rows, one layer per municipality,
-    read as plain columns (10,000 sites must render in well under 150 ms)."""
+    """The visible sites matching `filt` as compact rows, one layer per municipality.
+
+    A Core query of plain columns (no ORM objects, no enum conversion): 10,000 sites must
+    render in well under 150 ms.
+    """
     from app.maps.service import SiteLayer
 
-    statement = filtered_sites(user, filt, default_hide_withdrawn=True).order_by(None)
-    statement = statement.with_only_columns(*MAP_COLUMNS)
+    statement = sa.select(*_map_columns()).where(
+        scope.visible_filter(user, Site), *filter_criteria(filt, default_hide_withdrawn=True))
     names = {m.id: m.name for m in all_municipalities()}
     grouped: dict[int, list[list]] = {m_id: [] for m_id in names}
     for municipality_id, *values in db.session.execute(statement):

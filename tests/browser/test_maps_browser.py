@@ -15,9 +15,9 @@ from tests.browser.conftest import login
 
 pytestmark = pytest.mark.browser
 
-FORM_NAME = "<img src=x onerror=alert(1)> ${alert(2)}"
+FORM_NAME = "<img src=x onerror=alert(1)> ${alert(2)} {{ 'zq'*3 }}"
 API_NAME = "`+alert(3)+` \\`${alert(4)}\\` <script>alert(5)</script>"
-NODE_NAME = "Nod <img src=y onerror=alert(6)> ${alert(7)} `x`"
+NODE_NAME = "Nod <img src=y onerror=alert(6)> ${alert(7)} `x` {% if 1 %}XQ{% endif %}"
 
 LEAD_PAGE = """{% extends "base.html" %}{% import "maps/_embed.html" as embed %}
 {% block head %}{{ embed.head(the_map) }}{% endblock %}

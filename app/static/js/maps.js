@@ -55,6 +55,33 @@
     };
   }
 
+  /* Row: [lat, lon, name, kind, municipality, approximate note or null, note, colour,
+   *       uncertainty radius in metres] */
+  function nodeLayer(rows) {
+    var group = L.featureGroup();
+    rows.forEach(function (row) {
+      var approximate = row[5] !== null;
+      if (approximate) {
+        L.circle([row[0], row[1]], {radius: row[8], color: row[7], weight: 1, dashArray: "4 4",
+          fill: false, interactive: false}).addTo(group);
+      }
+      var marker = L.circleMarker([row[0], row[1]], {
+        radius: 8, color: row[7], weight: approximate ? 2 : 3, dashArray: approximate ? "3 3" : null,
+        fillColor: "#ffffff", fillOpacity: 1
+      });
+      var label = [row[2], row[3], row[4]].concat(approximate ? [row[5]] : []).join(" · ");
+      marker.bindTooltip(function () { return el("span", label); });
+      marker.bindPopup(function () {
+        var box = el("div", null, "etablera-popup");
+        box.appendChild(el("div", label, "fw-bold"));
+        if (row[6]) { box.appendChild(el("div", row[6])); }
+        return box;
+      });
+      marker.addTo(group);
+    });
+    return group;
+  }
+
   function legend(map, config) {
     var control = L.control({position: "bottomright"});
     control.onAdd = function () {
@@ -89,5 +116,6 @@
     });
   }
 
-  window.EtableraMaps = {siteMarker: siteMarker, legend: legend, clickToSet: clickToSet, sitePopup: sitePopup};
+  window.EtableraMaps = {siteMarker: siteMarker, nodeLayer: nodeLayer, legend: legend,
+    clickToSet: clickToSet, sitePopup: sitePopup};
 })();
