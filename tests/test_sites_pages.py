@@ -233,3 +233,23 @@ def test_start_page_shows_the_sites_panel(client, kumla):
 def test_sites_and_map_are_in_the_navigation(client, kumla):
     page = client.get("/").get_data(as_text=True)
     assert 'href="/sites"' in page and 'href="/sites/map"' in page
+
+
+def test_the_map_shows_sites_by_filter_and_follows_every_change(client, kumla, users):
+    site = make_site(name="Kartplatsen")
+    make_site(name="Såld plats", status=SiteStatus.SOLD)
+    make_site(name="Återkallad plats", status=SiteStatus.WITHDRAWN)
+    page = client.get("/sites/map").get_data(as_text=True)
+    assert "Kartplatsen" in page and "Såld plats" in page and "Återkallad plats" not in page
+    assert "Såld plats" not in client.get("/sites/map?status=available").get_data(as_text=True)
+    assert "Kartplatsen" in client.get("/sites/map?municipality=kumla&rail=").get_data(as_text=True)
+    assert "Kartplatsen" not in client.get("/sites/map?min_area=60000").get_data(as_text=True)
+    assert client.get("/sites/map?rail=maybe").status_code == 400
+    client.post(f"/sites/{site.id}/edit", data=form_data(name="Omdöpt plats", version="1"))
+    assert "Omdöpt plats" in client.get("/sites/map").get_data(as_text=True)
+    from app.sites.models import LogisticsNode
+
+    node = db.session.scalar(sa.select(LogisticsNode).order_by(LogisticsNode.id))
+    node.name, node.version = "Omdöpt nod", node.version + 1
+    db.session.commit()
+    assert "Omdöpt nod" in client.get("/sites/map").get_data(as_text=True)

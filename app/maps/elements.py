@@ -4,7 +4,7 @@ only our vendored files (app/static/vendor/, pinned versions) and our own maps.j
 Beware: branca (under Folium) parses the *output* of every element's header, html and
 script macros again as a Jinja template. Data in that output would be evaluated on the
 server (a site named "{{ 7*7 }}" became "49"). So our data-carrying elements add their
-script output untouched (`RawScriptMixin`), `compact_json` breaks Jinja delimiters in
+output untouched (`RawRender`), `compact_json` breaks Jinja delimiters in
 strings, and `map_text` (the escaping helper) turns braces into character references.
 """
 
@@ -16,7 +16,7 @@ from typing import Any
 
 import folium
 from branca.element import Element, Figure
-from folium.elements import ElementAddToElement, JSCSSMixin
+from folium.elements import ElementAddToElement, MacroElement
 from folium.map import Layer
 from folium.plugins import FastMarkerCluster
 from folium.template import Template
@@ -60,28 +60,55 @@ class RawElement(Element):
         return self._text
 
 
-class RawScriptMixin:
-    """Render like MacroElement, but add our script output as a RawElement, never as a
-    template (see the module docstring). Layers are added to their parent as Folium does."""
+def _render_raw(element: MacroElement, kwargs: dict) -> None:
+    """What MacroElement.render (with JSCSSMixin's links and Layer's add-to-parent) does,
+    but every piece of output is added as it is, never parsed as a template again.
+    Children that keep MacroElement's plain render (FitBounds, add-to-parent calls) are
+    rendered the same way; others render themselves."""
+    figure = element.get_root()
+    assert isinstance(figure, Figure), "render the element inside a Figure"
+    for name, url in getattr(element, "default_js", []):
+        figure.header.add_child(RawElement(f'<script src="{url}"></script>'), name=name)
+    for name, url in getattr(element, "default_css", []):
+        figure.header.add_child(RawElement(f'<link rel="stylesheet" href="{url}"/>'), name=name)
+    if isinstance(element, Layer) and element.show:
+        adder = ElementAddToElement(element_name=element.get_name(),
+                                    element_parent_name=element._parent.get_name())
+        element.add_child(adder, name=element.get_name() + "_add")
+    module = element._template.module.__dict__
+    for part in ("header", "html", "script"):
+        if part in module:
+            getattr(figure, part).add_child(RawElement(module[part](element, kwargs)),
+                                            name=element.get_name())
+    for child in list(element._children.values()):
+        if type(child).render is MacroElement.render:
+            _render_raw(child, kwargs)
+        else:
+            child.render(**kwargs)
+
+
+class RawRender(MacroElement):
+    """Put first among the bases to replace Folium's rendering (links, layer adding,
+    macros) by `_render_raw`; put after a Folium class whose own render prepares data
+    (LayerControl, GeoJson), so that its `super().render()` ends here."""
 
     def render(self, **kwargs):
-        figure = self.get_root()
-        assert isinstance(figure, Figure), "render the element inside a Figure"
-        for name, url in self.default_js:
-            figure.header.add_child(RawElement(f'<script src="{url}"></script>'), name=name)
-        for name, url in self.default_css:
-            figure.header.add_child(RawElement(f'<link rel="stylesheet" href="{url}"/>'), name=name)
-        script = self._template.module.__dict__["script"]
-        figure.script.add_child(RawElement(script(self, kwargs)), name=self.get_name())
-        if getattr(self, "show", False) and isinstance(self, Layer):
-            adder = ElementAddToElement(element_name=self.get_name(),
-                                        element_parent_name=self._parent.get_name())
-            self.add_child(adder, name=self.get_name() + "_add")
-        for element in self._children.values():
-            element.render(**kwargs)  # noqa: S704 - JSON with <, >, & and ' escaped: inert in HTML
+        _render_raw(self, kwargs)
 
 
-class SiteMap(folium.Map):
+class TileLayer(folium.TileLayer, RawRender):
+    pass
+
+
+class LayerControl(folium.LayerControl, RawRender):
+    pass
+
+
+class Boundaries(folium.GeoJson, RawRender):
+    """Municipality outlines (our reference data; no popups or tooltips)."""
+
+
+class SiteMap(RawRender, folium.Map):
     """A Leaflet map embedded in one of our pages: vendored Leaflet (and jQuery, which
     Folium's popups use), none of Folium's Bootstrap, Font Awesome or awesome-markers,
     and a header that styles only the map's own div (not the page's html and body)."""
@@ -127,7 +154,7 @@ class SiteMap(folium.Map):
     )
 
 
-class SiteCluster(RawScriptMixin, FastMarkerCluster):
+class SiteCluster(RawRender, FastMarkerCluster):
     """A clustered layer of many sites from one compact array (no per-site Folium object).
 
     Each row is turned into a circle marker by `EtableraMaps.siteMarker(config)` in
@@ -165,7 +192,7 @@ class SiteCluster(RawScriptMixin, FastMarkerCluster):
         self.config_json = compact_json(config)
 
 
-class NodeLayer(RawScriptMixin, JSCSSMixin, Layer):
+class NodeLayer(RawRender, Layer):
     """The logistics nodes as one layer from a compact array; markers, tooltips and popups
     are built by `EtableraMaps.nodeLayer` with textContent (names are admin-edited text).
     Approximate nodes are dashed, with a dashed circle of their uncertainty."""
@@ -186,7 +213,7 @@ class NodeLayer(RawScriptMixin, JSCSSMixin, Layer):
         self.data_json = compact_json(rows)
 
 
-class Legend(RawScriptMixin, JSCSSMixin, folium.MacroElement):
+class Legend(RawRender):
     """A legend control; labels go in with textContent (app/static/js/maps.js)."""
 
     default_js = [MAPS_JS]
@@ -208,7 +235,7 @@ class Legend(RawScriptMixin, JSCSSMixin, folium.MacroElement):
                        for label, colour, shape in items]})
 
 
-class ClickToSetCoordinates(RawScriptMixin, JSCSSMixin, folium.MacroElement):
+class ClickToSetCoordinates(RawRender):
     """On the site form: a click on the map fills the latitude and longitude fields."""
 
     default_js = [MAPS_JS]

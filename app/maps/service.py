@@ -17,12 +17,15 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app.maps.elements import (
+    Boundaries,
     ClickToSetCoordinates,
+    LayerControl,
     Legend,
     MapParts,
     NodeLayer,
     SiteCluster,
     SiteMap,
+    TileLayer,
 )
 from app.maps.escaping import map_text
 from app.sites.geography import municipality_geojson
@@ -68,7 +71,7 @@ def _base_map(height: str, bounds: Sequence[Sequence[float]] | None) -> SiteMap:
     config = current_app.config
     m = SiteMap(location=[59.2, 15.2], zoom_start=9, tiles=None, height=height,
                 prefer_canvas=True, control_scale=True)
-    folium.TileLayer(tiles=config["MAP_TILE_URL"], attr=config["MAP_TILE_ATTRIBUTION"],
+    TileLayer(tiles=config["MAP_TILE_URL"], attr=config["MAP_TILE_ATTRIBUTION"],
                      name=map_text(_("Background map")), control=False, max_zoom=19).add_to(m)
     m.fit_bounds(bounds or REGION_BOUNDS, max_zoom=14)
     return m
@@ -85,7 +88,7 @@ def _boundaries(m: folium.Map, slugs: Iterable[str] | None, name: str, weight: f
     data = {"type": "FeatureCollection",
             "features": [{"type": "Feature", "geometry": f["geometry"], "properties": {}}
                          for f in features]}
-    folium.GeoJson(data, name=map_text(name), control=True, interactive=False,
+    Boundaries(data, name=map_text(name), control=True, interactive=False,
                    style_function=lambda _f: {"color": colour, "weight": weight, "fill": False,
                                               "dashArray": "6 4"}).add_to(m)
 
@@ -147,7 +150,7 @@ def sites_map(layers: list[SiteLayer], nodes: Iterable[NodePoint],
     _site_layers(m, layers)
     _nodes(m, nodes)
     _legend(m, with_sites=True)
-    folium.LayerControl(collapsed=False).add_to(m)
+    LayerControl(collapsed=False).add_to(m)
     return MapParts.of(m)
 
 
@@ -201,7 +204,7 @@ def lead_map(municipality_slugs: Iterable[str], sites: Iterable[Any] = (),
     _site_layers(m, layers)
     _nodes(m, nodes)
     _legend(m, with_sites=bool(layers))
-    folium.LayerControl(collapsed=False).add_to(m)
+    LayerControl(collapsed=False).add_to(m)
     return MapParts.of(m)
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -58,11 +59,10 @@ def export_sites(fmt: str):
 @login_required
 def map_page():
     filt, errors = _filter_or_400()
-    layers = service.map_layers(current_user, filt)
-    parts = maps.sites_map(layers, service.all_node_points())
+    parts, count = service.site_map_page(current_user, filt, str(get_locale()))
     return render_template("sites/map.html", the_map=parts, filt=filt, filter_errors=errors,
                            municipalities=all_municipalities(), service=service,
-                           count=sum(len(layer.rows) for layer in layers)), (400 if errors else 200)
+                           count=count), (400 if errors else 200)
 
 
 @bp.route("/<int:site_id>")

@@ -4,6 +4,7 @@ completeness, filters, and the logistics nodes."""
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -526,6 +527,38 @@ def map_layers(user: Any, filt: SiteFilter):
         grouped[municipality_id].append(_row(*values))
     return [SiteLayer(names[m_id], rows) for m_id, rows in
             sorted(grouped.items(), key=lambda item: names[item[0]]) if rows or not filt.municipality]
+
+
+def map_revision() -> tuple:
+    """Changes whenever anything on the site map changes: a site added or saved (its
+    updated_at), a node added, edited or deleted (which also recomputes distances)."""
+    sites = sa.select(sa.func.count(Site.id), sa.func.max(Site.id), sa.func.max(Site.updated_at))
+    nodes = sa.select(sa.func.count(LogisticsNode.id), sa.func.coalesce(sa.func.sum(
+        LogisticsNode.version), 0), sa.func.max(LogisticsNode.id))
+    return (*db.session.execute(sites).one(), *db.session.execute(nodes).one())
+
+
+_MAP_CACHE: OrderedDict[tuple, tuple] = OrderedDict()
+MAP_CACHE_SIZE = 32
+
+
+def site_map_page(user: Any, filt: SiteFilter, locale: str) -> tuple[Any, int]:
+    """The rendered big map and its number of sites, cached per process by what decides
+    its content: the data's revision, the user's scope class, the filter and the locale.
+    10,000 sites take about 100 ms to read and render; a cached map a few milliseconds."""
+    from app.maps.service import sites_map
+
+    key = (map_revision(), user.role, user.municipality_id, repr(sorted(filt.as_args().items())),
+           locale)
+    if key in _MAP_CACHE:
+        _MAP_CACHE.move_to_end(key)
+        return _MAP_CACHE[key]
+    layers = map_layers(user, filt)
+    value = (sites_map(layers, all_node_points()), sum(len(layer.rows) for layer in layers))
+    _MAP_CACHE[key] = value
+    while len(_MAP_CACHE) > MAP_CACHE_SIZE:
+        _MAP_CACHE.popitem(last=False)
+    return value
 
 
 def today() -> date:
