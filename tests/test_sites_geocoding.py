@@ -117,7 +117,10 @@ def test_at_most_one_request_per_second_across_workers(app, nominatim):
         thread.join(timeout=20)
     times = sorted(request["at"] for request in nominatim.requests)
     assert len(times) == 3
-    assert all(b - a >= 0.95 for a, b in zip(times, times[1:], strict=False))
+    # Turns are a second apart; arrival at the server adds scheduling jitter on a busy
+    # machine, so allow some (without the throttle the gaps are milliseconds).
+    assert all(b - a >= 0.8 for a, b in zip(times, times[1:], strict=False))
+    assert times[-1] - times[0] >= 1.8
 
 
 def test_find_address_button_proposes_coordinates_without_saving(client, auth, users, nominatim):

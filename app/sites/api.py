@@ -6,6 +6,7 @@ import math
 from datetime import date
 from typing import Any
 
+import sqlalchemy as sa
 from flask import jsonify, request
 from flask_babel import gettext as _
 
@@ -13,6 +14,7 @@ from app import scope
 from app.api.auth import api_user
 from app.api.common import ApiError, json_body, make_api_blueprint, page_args, paginated, register_openapi
 from app.api.openapi import STANDARD_ERRORS, error_response
+from app.core.models import Municipality
 from app.core.service import all_municipalities
 from app.extensions import db
 from app.locking import StaleVersion
@@ -250,24 +252,29 @@ def patch_site(site_id: int):
     return jsonify(_with_warnings(site, warnings))
 
 
+GEOJSON_PROPERTIES = ("name", "kind", "status", "land_area_m2", "building_area_m2",
+                      "rail_siding", "power_mw", "dist_motorway_km", "dist_terminal_km",
+                      "dist_airport_km", "version")
+
+
 @bp.get("/sites.geojson")
 def sites_geojson():
+    """Plain columns, no ORM objects: 10,000 sites in one answer."""
     filt = _filter()
-    sites = db.session.scalars(service.filtered_sites(api_user(), filt))
+    table = Site.__table__
+    columns = [table.c.id, table.c.lon, table.c.lat, Municipality.slug,
+               *(sa.type_coerce(table.c[name], sa.String)
+                 if name in ("kind", "status", "rail_siding") else table.c[name]
+                 for name in GEOJSON_PROPERTIES)]
+    statement = (sa.select(*columns).join(Municipality, Municipality.id == table.c.municipality_id)
+                 .where(scope.visible_filter(api_user(), Site), *service.filter_criteria(filt))
+                 .order_by(table.c.id))
     features = [{
         "type": "Feature",
-        "id": site.id,
-        "geometry": {"type": "Point", "coordinates": [site.lon, site.lat]},
-        "properties": {
-            "name": site.name, "municipality": site.municipality.slug, "kind": site.kind.value,
-            "status": site.status.value, "land_area_m2": site.land_area_m2,
-            "building_area_m2": site.building_area_m2, "rail_siding":
-                site.rail_siding.value if site.rail_siding else None,
-            "power_mw": site.power_mw, "dist_motorway_km": site.dist_motorway_km,
-            "dist_terminal_km": site.dist_terminal_km, "dist_airport_km": site.dist_airport_km,
-            "version": site.version,
-        },
-    } for site in sites]
+        "id": site_id,
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": {"municipality": slug, **dict(zip(GEOJSON_PROPERTIES, values, strict=True))},
+    } for site_id, lon, lat, slug, *values in db.session.execute(statement)]
     response = jsonify({"type": "FeatureCollection", "features": features})
     response.mimetype = "application/geo+json"
     return response

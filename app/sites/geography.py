@@ -140,11 +140,12 @@ def check_position(slug: str, municipality_name: str, lat: float, lon: float,
     outside = km_outside(slug, lat, lon)
     if outside == 0.0:
         return check
+    distance = f"{outside:.1f}"
     if outside < WARN_OUTSIDE_KM:
         check.warnings.append(_l(
             "The point lies %(distance)s km outside %(municipality)s. The boundary we have is "
             "simplified, so the site is saved; check the position.",
-            distance=f"{outside:.1f}", municipality=municipality_name))
+            distance=distance, municipality=municipality_name))
         return check
     if km_outside(slug, lon, lat) == 0.0:
         check.errors.append(_l("Latitude and longitude look swapped: swapped, the point lies in "
@@ -156,7 +157,7 @@ def check_position(slug: str, municipality_name: str, lat: float, lon: float,
                                other=names[elsewhere], municipality=municipality_name))
     else:
         check.errors.append(_l("The point lies %(distance)s km outside %(municipality)s.",
-                               distance=f"{outside:.1f}", municipality=municipality_name))
+                               distance=distance, municipality=municipality_name))
     return check
 
 

@@ -14,11 +14,11 @@ from app.sites.service import incomplete_criterion
 
 
 def panel_context(user: Any) -> dict[str, Any] | None:
-    visible = scope.visible_filter(user, Site)
-    available = db.session.scalar(sa.select(sa.func.count()).select_from(Site).where(
-        visible, Site.status == SiteStatus.AVAILABLE))
-    incomplete = db.session.scalar(sa.select(sa.func.count()).select_from(Site).where(
-        visible, Site.status != SiteStatus.WITHDRAWN, incomplete_criterion()))
+    available, incomplete = db.session.execute(
+        sa.select(sa.func.count().filter(Site.status == SiteStatus.AVAILABLE),
+                  sa.func.count().filter(incomplete_criterion()))
+        .select_from(Site)
+        .where(scope.visible_filter(user, Site), Site.status != SiteStatus.WITHDRAWN)).one()
     return {"available": available, "incomplete": incomplete}
 
 
