@@ -110,13 +110,14 @@ def test_at_most_one_request_per_second_across_workers(app, nominatim):
             geocoding.geocode(f"Adress {n}")
             db.session.remove()
 
+    worker("uppvärmning")  # the first call of a process sets up the HTTP client: slower
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(3)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=20)
     times = sorted(request["at"] for request in nominatim.requests)
-    assert len(times) == 3
+    assert len(times) == 4
     # Turns are a second apart; arrival at the server adds scheduling jitter on a busy
     # machine, so allow some (without the throttle the gaps are milliseconds).
     assert all(b - a >= 0.8 for a, b in zip(times, times[1:], strict=False))
