@@ -102,6 +102,7 @@ def test_create_read_and_list_a_site(api, schema_of):
     ({"municipality": "stockholm"}, "municipality"),
     ({"name": "x" * 121}, "name"),
     ({"name": "bad\u0000name"}, "name"),
+    ({"address": "lone \ud800 surrogate"}, "address"),
     ({"available_from": "2027-13-01"}, "available_from"),
     ({"public": "yes"}, "public"),
     ({"surprise": 1}, "surprise"),
@@ -189,10 +190,15 @@ def test_geojson_is_rfc_7946_with_lon_lat_order(api, schema_of):
 def test_bad_filters_and_pages_are_400(api, schema_of):
     for url in ("/api/v1/sites?status=gone", "/api/v1/sites?min_area=abc",
                 "/api/v1/sites?page=0", f"/api/v1/sites?page={10**12}",
-                "/api/v1/sites.geojson?rail=maybe"):
+                "/api/v1/sites.geojson?rail=maybe", "/api/v1/sites?min_power=1e400"):
         response = api.get(url)
         assert response.status_code == 400, url
         assert_matches(schema_of("/sites", "get", 400), response.json)
+
+
+def test_search_ignores_control_characters(api):
+    make_site(name="Sökbar tomt")
+    assert api.get("/api/v1/sites?q=S%C3%B6k%00bar").json["total"] == 1
 
 
 def test_api_needs_a_bearer_token(client):

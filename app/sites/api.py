@@ -64,6 +64,11 @@ REQUIRED_ON_CREATE = ("name", "municipality", "kind", "lat", "lon")
 
 
 def _text_ok(value: str) -> bool:
+    """No control characters (PostgreSQL refuses NUL) and no lone surrogates."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
     return not any(ord(c) < 32 and c not in "\r\n\t" for c in value)
 
 
@@ -306,12 +311,12 @@ def _writable_properties() -> dict[str, Any]:
                 **({"nullable": True} if nullable else {})}
 
     return {
-        "name": text(Site.name, nullable=False),
+        "name": {**text(Site.name, nullable=False), "pattern": r"\S"},
         "municipality": enum(MUNICIPALITY_SLUGS),
         "kind": enum([k.value for k in SiteKind]),
         "property_designation": text(Site.property_designation),
-        "lat": {"type": "number"},
-        "lon": {"type": "number"},
+        "lat": {"type": "number", "minimum": -90, "maximum": 90},
+        "lon": {"type": "number", "minimum": -180, "maximum": 180},
         "address": text(Site.address),
         "land_area_m2": {**_nullable_int, "minimum": 0, "maximum": service.MAX_INT},
         "building_area_m2": {**_nullable_int, "minimum": 0, "maximum": service.MAX_INT},
@@ -364,8 +369,10 @@ FILTER_PARAMETERS = [
         "type": "string", "enum": [k.value for k in SiteKind]}}, "style": "form", "explode": True},
     {"name": "rail", "in": "query", "schema": {"type": "array", "items": {
         "type": "string", "enum": [r.value for r in RailSiding]}}, "style": "form", "explode": True},
-    {"name": "min_area", "in": "query", "schema": {"type": "integer", "minimum": 0}},
-    {"name": "min_power", "in": "query", "schema": {"type": "number", "minimum": 0}},
+    {"name": "min_area", "in": "query", "schema": {"type": "integer", "minimum": 0,
+                                                   "maximum": service.FILTER_MAX}},
+    {"name": "min_power", "in": "query", "schema": {"type": "number", "minimum": 0,
+                                                    "maximum": service.FILTER_MAX}},
     {"name": "incomplete", "in": "query", "schema": {"type": "string", "enum": ["1", "0"]}},
     {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 100}},
 ]

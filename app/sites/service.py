@@ -39,6 +39,7 @@ EDITABLE_FIELDS = (
 )
 DESCRIPTION_MAX = 5000
 MAX_INT = 2_000_000_000
+FILTER_MAX = 1_000_000_000_000
 NEARBY_NODE_KM = 30.0
 
 
@@ -279,7 +280,7 @@ def _number(raw: str | None, name: str, errors: dict, parse=float) -> Any:
     except ValueError:
         errors[name] = [_l("Must be a number not below zero.")]
         return None
-    if not math.isfinite(value) or value < 0 or value > 1e12:
+    if not math.isfinite(value) or value < 0 or value > FILTER_MAX:
         errors[name] = [_l("Must be a number not below zero.")]
         return None
     return value
@@ -304,7 +305,9 @@ def parse_filter(args: Mapping[str, Any]) -> SiteFilter:
     values["min_area"] = _number(args.get("min_area"), "min_area", errors, parse=int)
     values["min_power"] = _number(args.get("min_power"), "min_power", errors)
     values["incomplete"] = args.get("incomplete") in ("1", "true", "on", "yes")
-    values["q"] = (args.get("q") or "").strip()[:100]
+    # Control characters and lone surrogates cannot be searched for (PostgreSQL refuses NUL).
+    values["q"] = "".join(c for c in (args.get("q") or "")
+                          if ord(c) >= 32 and not 0xD800 <= ord(c) <= 0xDFFF).strip()[:100]
     if errors:
         raise FilterInvalid(errors)
     return SiteFilter(**values)
