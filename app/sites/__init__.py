@@ -1,6 +1,8 @@
 """Site inventory: land and buildings of the four municipalities, logistics nodes,
 distances, geocoding, maps, API and export."""
 
+from flask_babel import lazy_gettext as _l
+
 
 def init_app(app) -> None:
     from app.navigation import add_nav_item
@@ -10,9 +12,7 @@ def init_app(app) -> None:
 
     app.register_blueprint(bp)
     app.register_blueprint(admin_bp)
-    app.register_blueprint(api.bp, name="sites_api")
+    app.register_blueprint(api.bp)
     panels.register()
-    from flask_babel import lazy_gettext as _l
-
     add_nav_item("sites.index", _l("Sites"), order=30)
     add_nav_item("sites.map", _l("Map"), order=31)
