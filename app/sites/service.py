@@ -360,7 +360,11 @@ def site_values(site: Site) -> dict[str, Any]:
 
 
 def _columns(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Typed values → column values; coordinates to 6 decimals (about 0.1 m)."""
     columns = {name: value for name, value in values.items() if name != "municipality"}
+    for name in ("lat", "lon"):
+        if columns.get(name) is not None:
+            columns[name] = round(columns[name], 6)
     if "municipality" in values:
         columns["municipality_id"] = values["municipality"].id
     return columns
@@ -526,8 +530,12 @@ def map_layers(user: Any, filt: SiteFilter):
         scope.visible_filter(user, Site), *filter_criteria(filt, default_hide_withdrawn=True))
     names = {m.id: m.name for m in all_municipalities()}
     grouped: dict[int, list[list]] = {m_id: [] for m_id in names}
-    for municipality_id, *values in db.session.execute(statement):
-        grouped[municipality_id].append(_row(*values))
+    index = STATUS_INDEX
+    for m_id, lat, lon, site_id, status, land, building, name, d_mw, d_term, d_air in \
+            db.session.execute(statement):
+        # Stored coordinates have at most 6 decimals (see _columns): no rounding needed here.
+        grouped[m_id].append([lat, lon, site_id, index[status], land, building, name, d_mw,
+                              d_term, d_air])
     return [SiteLayer(names[m_id], rows) for m_id, rows in
             sorted(grouped.items(), key=lambda item: names[item[0]]) if rows or not filt.municipality]
 
