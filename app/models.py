@@ -9,6 +9,7 @@ from app.digest.models import DigestDelivery
 from app.leads.models import Activity, Company, Contact, FollowUp, Lead, LeadShare
 from app.mail.models import MailMessage, MailStatus
 from app.scheduler.models import SchedulerHeartbeat
+from app.sites.models import GeocodeResult, GeocoderThrottle, LogisticsNode, Site
 
 __all__ = [
     "Activity",
@@ -18,12 +19,16 @@ __all__ = [
     "Contact",
     "DigestDelivery",
     "FollowUp",
+    "GeocodeResult",
+    "GeocoderThrottle",
     "Lead",
     "LeadShare",
+    "LogisticsNode",
     "MailMessage",
     "MailStatus",
     "Municipality",
     "Role",
     "SchedulerHeartbeat",
+    "Site",
     "User",
 ]
