@@ -27,7 +27,8 @@ LEAD_PAGE = """{% extends "base.html" %}{% import "maps/_embed.html" as embed %}
 
 @pytest.fixture
 def lead_map_route(app):
-    """Stands in for /leads/<id>/map until the Lead model is merged."""
+    """A page with every visible site on a lead map: how the matching issue's candidate
+    sites will be drawn (the real /leads/<id>/map is tested below with its nodes)."""
     from app.maps.service import lead_map
 
     bp = Blueprint("lead_map_test", __name__)
@@ -125,6 +126,16 @@ def test_hostile_names_show_literally_on_every_map(app, lead_map_route, page, ru
     texts = _popup_texts(page, "alert(")
     assert any(FORM_NAME in text for text in texts) and any(API_NAME in text for text in texts)
     assert any(NODE_NAME in text for text in texts)
+
+    page.goto("/leads")
+    page.get_by_role("link", name="Projekt Falk").click()
+    page.get_by_test_id("lead-map-link").click()
+    assert "/map" in page.url
+    assert "röd" in page.get_by_test_id("lead-map-note").inner_text()  # outlined in red
+    overlays = page.locator(".leaflet-control-layers-overlays").inner_text()
+    assert "Önskade kommuner" in overlays and "Logistiknoder" in overlays
+    texts = _popup_texts(page, "Nod ")
+    assert any(NODE_NAME in text for text in texts), texts
 
     page.goto(form_site_url + "/edit")
     page.wait_for_selector(".leaflet-container")
