@@ -40,6 +40,12 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value is not None else default
 
 
+# A transparent 1×1 PNG: the tile layer used by the tests (nothing leaves the machine).
+BLANK_TILE = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
+
+
 class Config:
     """Settings shared by every environment."""
 
@@ -107,6 +113,18 @@ class Config:
 
         self.BENCH_ROUTES = _env_bool("ETABLERA_BENCH")
 
+        # Maps and geocoding (app/maps, app/sites/geocoding.py).
+        self.MAP_TILE_URL = _env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+        self.MAP_TILE_ATTRIBUTION = _env(
+            "MAP_TILE_ATTRIBUTION",
+            '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+        )
+        self.GEOCODER_URL = _env("GEOCODER_URL", "https://nominatim.openstreetmap.org")
+        self.GEOCODER_USER_AGENT = _env(
+            "GEOCODER_USER_AGENT", "Etablera/1.0 (Logistikregionen; etablera@logistikregionen.example)"
+        )
+        self.GEOCODER_TIMEOUT = float(_env("GEOCODER_TIMEOUT", "10"))
+
     def validate(self) -> None:
         """Raise ConfigError when the settings cannot run this environment."""
 
@@ -136,6 +154,10 @@ class TestingConfig(Config):
         self.MAIL_BACKEND = _env("TEST_MAIL_BACKEND", "file")
         self.BASE_URL = "http://etablera.test"
         self.LOGIN_MAX_FAILURES = 10
+        # No request leaves the machine in tests: a blank tile and an unreachable geocoder.
+        self.MAP_TILE_URL = _env("TEST_MAP_TILE_URL", BLANK_TILE)
+        self.GEOCODER_URL = "http://127.0.0.1:9"
+        self.GEOCODER_TIMEOUT = 2.0
 
 
 class ProductionConfig(Config):

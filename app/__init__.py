@@ -60,10 +60,11 @@ def register_blueprints(app: Flask) -> None:
         reminders,
         scheduler,
         security,
+        sites,
     )
 
-    for feature in (security, navigation, auth, main, admin, health, api, leads, mail, digest,
-                    reminders, scheduler, calendar_feed):
+    for feature in (security, navigation, auth, main, admin, health, api, sites, leads, mail,
+                    digest, reminders, scheduler, calendar_feed):
         feature.init_app(app)
     if app.config.get("BENCH_ROUTES"):
         from app import bench

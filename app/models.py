@@ -18,6 +18,7 @@ from app.leads.models import (
 )
 from app.mail.models import MailMessage, MailStatus
 from app.scheduler.models import SchedulerHeartbeat
+from app.sites.models import GeocodeResult, GeocoderThrottle, LogisticsNode, Site
 
 __all__ = [
     "Activity",
@@ -28,13 +29,17 @@ __all__ = [
     "Contact",
     "DigestDelivery",
     "FollowUp",
+    "GeocodeResult",
+    "GeocoderThrottle",
     "Lead",
     "LeadShare",
+    "LogisticsNode",
     "MailMessage",
     "MailStatus",
     "Municipality",
     "ReminderDelivery",
     "Role",
     "SchedulerHeartbeat",
+    "Site",
     "User",
 ]

@@ -12,6 +12,10 @@ class Scenario:
     user: str | None = "orebro0@bench.example"
     target_ratio: float | None = None  # p50 at most this many times the baseline's
     requests: int = 40
+    target_ms: float | None = None  # p50 at most this many milliseconds (absolute)
+    items: int | None = None  # objects the response carries: report bytes per item
+    target_bytes_per_item: float | None = None
+    bearer: bool = False  # the API: authenticate with a bearer token, not the session
 
 
 BASELINE = Scenario("baseline", "/bench/baseline", user=None, requests=200)
@@ -25,4 +29,13 @@ SCENARIOS: list[Scenario] = [
     Scenario("leads search", "/leads?q=Nordlogistik", target_ratio=10),
     Scenario("lead detail", "/leads/1", target_ratio=10),
     Scenario("pipeline", "/pipeline", target_ratio=10),
+    # Sites (bench.generate.generate_sites: 10,000 sites, none withdrawn, all on the map).
+    # The map makes no data request: the page carries the sites inline, so its bytes are
+    # everything the browser downloads for the map (static assets cached, no gzip counted).
+    Scenario("sites map (10,000 sites)", "/sites/map", target_ms=150, items=10_000,
+             target_bytes_per_item=150, requests=20),
+    Scenario("sites GeoJSON (10,000 sites)", "/api/v1/sites.geojson", bearer=True, items=10_000,
+             requests=10),
+    Scenario("sites list", "/sites"),
+    Scenario("sites API page", "/api/v1/sites?per_page=50", bearer=True),
 ]

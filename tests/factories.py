@@ -45,3 +45,20 @@ def _hashed(password: str) -> str:
 
 def make_user(email: str, slug: str = "orebro", role: str = "advisor", **extra) -> User:
     return UserFactory(email=email, municipality=municipality(slug), role=Role(role), **extra)
+
+
+# Sites (app/sites) -----------------------------------------------------------
+
+def make_site(slug: str = "kumla", **values):
+    """A site saved directly (no audit), with distances computed; inside Kumla by default."""
+    from app.sites.models import Site, SiteKind, SiteStatus
+    from app.sites.service import distances_for
+
+    defaults = {"name": "Testtomt", "kind": SiteKind.LAND, "lat": 59.1380, "lon": 15.1180,
+                "status": SiteStatus.AVAILABLE, "land_area_m2": 50_000}
+    defaults.update(values)
+    site = Site(municipality=municipality(slug), **defaults,
+                **distances_for(defaults["lat"], defaults["lon"]))
+    db.session.add(site)
+    db.session.commit()
+    return site

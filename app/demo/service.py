@@ -13,8 +13,9 @@ DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - published demo credential
 def seeders() -> list[Callable[[], list[str]]]:
     from app.auth.demo import seed_users
     from app.leads.demo import seed_leads
+    from app.sites.demo import seed_sites
 
-    return [seed_users, seed_leads]
+    return [seed_users, seed_sites, seed_leads]
 
 
 def seed_demo() -> list[str]:

@@ -197,6 +197,18 @@ def new():
                            suggestion=service.suggest_codename()), status
 
 
+@bp.get("/leads/<int:lead_id>/map")
+@login_required
+def lead_map(lead_id: int):
+    """The lead's preferred municipalities outlined beside the logistics nodes."""
+    from app.maps.service import lead_map as render_lead_map
+
+    lead = service.get_lead_or_404(current_user, lead_id)
+    service.record_view(current_user, lead)
+    return render_template("leads/map.html", lead=lead,
+                           the_map=render_lead_map(lead.preferred_slugs))
+
+
 @bp.get("/leads/<int:lead_id>")
 @login_required
 def show(lead_id: int):

@@ -1,0 +1,214 @@
+"""The maps of Etablera, built from plain inputs and rendered for embedding.
+
+Every user-supplied string goes through `map_text` (Folium tooltips and popups,
+layer names) or into a compact array whose popups app/static/js/maps.js builds
+with textContent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import folium
+from flask import current_app, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from app.maps.elements import (
+    Boundaries,
+    ClickToSetCoordinates,
+    LayerControl,
+    Legend,
+    MapParts,
+    NodeLayer,
+    SiteCluster,
+    SiteMap,
+    TileLayer,
+)
+from app.maps.escaping import map_text
+from app.sites.geography import municipality_geojson
+
+# The region, for maps without anything to fit: Arboga in the north-east to Hallsberg.
+REGION_BOUNDS = [[58.85, 14.65], [59.55, 16.05]]
+STATUS_COLOURS = {"available": "#2e7d32", "reserved": "#f9a825", "sold": "#1565c0",
+                  "withdrawn": "#9e9e9e"}
+NODE_COLOUR = "#6a1b9a"
+APPROXIMATE_RADIUS_M = 2000
+
+
+@dataclass(frozen=True)
+class NodePoint:
+    """A logistics node as the maps need it (plain values, no database object)."""
+
+    name: str
+    kind_label: str
+    municipality: str
+    lat: float
+    lon: float
+    approximate: bool
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class SiteLayer:
+    """The sites of one municipality as compact rows (see app/static/js/maps.js)."""
+
+    municipality: str
+    rows: list[list]
+
+
+def status_labels() -> dict[str, str]:
+    return {"available": _("Available"), "reserved": _("Reserved"), "sold": _("Sold"),
+            "withdrawn": _("Withdrawn")}
+
+
+STATUS_ORDER = ["available", "reserved", "sold", "withdrawn"]
+
+
+def _base_map(height: str, bounds: Sequence[Sequence[float]] | None) -> SiteMap:
+    config = current_app.config
+    m = SiteMap(location=[59.2, 15.2], zoom_start=9, tiles=None, height=height,
+                prefer_canvas=True, control_scale=True)
+    TileLayer(tiles=config["MAP_TILE_URL"], attr=config["MAP_TILE_ATTRIBUTION"],
+                     name=map_text(_("Background map")), control=False, max_zoom=19).add_to(m)
+    m.fit_bounds(bounds or REGION_BOUNDS, max_zoom=14)
+    return m
+
+
+def _boundaries(m: folium.Map, slugs: Iterable[str] | None, name: str, weight: float,
+                colour: str = "#0d47a1") -> None:
+    wanted = None if slugs is None else set(slugs)
+    features = [f for f in municipality_geojson()["features"]
+                if wanted is None or f["properties"]["slug"] in wanted]
+    if not features:
+        return
+    # Only the geometry goes into the map: the properties would be data for nothing.
+    data = {"type": "FeatureCollection",
+            "features": [{"type": "Feature", "geometry": f["geometry"], "properties": {}}
+                         for f in features]}
+    Boundaries(data, name=map_text(name), control=True, interactive=False,
+                   style_function=lambda _f: {"color": colour, "weight": weight, "fill": False,
+                                              "dashArray": "6 4"}).add_to(m)
+
+
+def _nodes(m: folium.Map, nodes: Iterable[NodePoint]) -> None:
+    approximate = _("approximate position (about ±2 km)")
+    rows = [[node.lat, node.lon, node.name, node.kind_label, node.municipality,
+             approximate if node.approximate else None, node.note, NODE_COLOUR,
+             APPROXIMATE_RADIUS_M] for node in nodes]
+    NodeLayer(rows, name=map_text(_("Logistics nodes"))).add_to(m)
+
+
+def _legend(m: folium.Map, with_sites: bool) -> None:
+    items = []
+    if with_sites:
+        labels = status_labels()
+        items = [(labels[s], STATUS_COLOURS[s], "circle") for s in STATUS_ORDER]
+    items.append((_("Logistics node"), NODE_COLOUR, "circle"))
+    Legend(_("Legend"), items).add_to(m)
+
+
+def _site_config(municipality: str) -> dict[str, Any]:
+    labels = status_labels()
+    return {
+        "municipality": municipality,
+        "url": url_for("sites.show", site_id=0),
+        "locale": str(get_locale() or "sv"),
+        "statuses": [[s, labels[s], STATUS_COLOURS[s]] for s in STATUS_ORDER],
+        "labels": {"municipality": _("Municipality"), "status": _("Status"),
+                   "land_area": _("Land area"), "building_area": _("Building area"),
+                   "motorway": _("Motorway junction"), "terminal": _("Intermodal terminal"),
+                   "airport": _("Cargo airport")},
+    }
+
+
+def _site_layers(m: folium.Map, layers: Iterable[SiteLayer]) -> None:
+    for layer in layers:
+        name = f"{layer.municipality} ({len(layer.rows)})"
+        SiteCluster(layer.rows, _site_config(layer.municipality), name=map_text(name)).add_to(m)
+
+
+def bounds_of(points: Iterable[Sequence[float]]) -> list[list[float]] | None:
+    """[[south, west], [north, east]] of (lat, lon, …) points, or None without points."""
+    lats, lons = [], []
+    for point in points:
+        lats.append(point[0])
+        lons.append(point[1])
+    if not lats:
+        return None
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def sites_map(layers: list[SiteLayer], nodes: Iterable[NodePoint],
+              height: str = "70vh") -> MapParts:
+    """The big map: a clustered layer per municipality, the nodes, boundaries, a legend."""
+    bounds = bounds_of(row for layer in layers for row in layer.rows)
+    m = _base_map(height, bounds)
+    _boundaries(m, None, _("Municipality boundaries"), 1.5)
+    _site_layers(m, layers)
+    _nodes(m, nodes)
+    _legend(m, with_sites=True)
+    LayerControl(collapsed=False).add_to(m)
+    return MapParts.of(m)
+
+
+def site_map(name: str, lat: float, lon: float, status: str, nodes: list[NodePoint],
+             height: str = "24rem") -> MapParts:
+    """One site with the nodes near it."""
+    points = [[lat, lon]] + [[n.lat, n.lon] for n in nodes]
+    m = _base_map(height, bounds_of(points))
+    _nodes(m, nodes)
+    folium.CircleMarker([lat, lon], radius=10, color="#333", weight=2, fill=True,
+                        fill_color=STATUS_COLOURS.get(status, "#2e7d32"), fill_opacity=0.9,
+                        tooltip=folium.Tooltip(map_text(name), permanent=True)).add_to(m)
+    _legend(m, with_sites=True)
+    return MapParts.of(m)
+
+
+def form_map(lat_field: str, lon_field: str, position: list[float] | None,
+             municipality_slug: str | None = None, height: str = "20rem") -> MapParts:
+    """The site form's map: a click sets the latitude and longitude fields."""
+    bounds = None
+    if position:
+        bounds = [[position[0] - 0.02, position[1] - 0.04], [position[0] + 0.02, position[1] + 0.04]]
+    m = _base_map(height, bounds)
+    _boundaries(m, None, _("Municipality boundaries"), 1.5)
+    ClickToSetCoordinates(lat_field, lon_field, position).add_to(m)
+    return MapParts.of(m)
+
+
+def lead_map(municipality_slugs: Iterable[str], sites: Iterable[Any] = (),
+             nodes: Iterable[NodePoint] | None = None, height: str = "60vh") -> MapParts:
+    """The map of a lead: its preferred municipalities outlined, the logistics nodes and,
+    once the matching issue adds them, its candidate sites.
+
+    `municipality_slugs`: e.g. ["kumla", "hallsberg"] (unknown slugs are ignored).
+    `sites`: Site objects (or anything with the same attributes); they must already be
+    filtered by the caller's scope (app.scope.select_visible).
+    `nodes`: defaults to every logistics node.
+    Returns MapParts: put `.header` in the page's head block, `.html` where the map goes
+    and `.script` in the scripts block (see templates/maps/_embed.html).
+    """
+    from app.sites.service import all_node_points, site_layers
+
+    slugs = [slug for slug in municipality_slugs if slug]
+    nodes = list(all_node_points() if nodes is None else nodes)
+    layers = site_layers(list(sites))
+    outlines = [f for f in municipality_geojson()["features"] if f["properties"]["slug"] in slugs]
+    points = [[lat, lon] for f in outlines for lon, lat in _outer_points(f["geometry"])]
+    points += [row for layer in layers for row in layer.rows]
+    m = _base_map(height, bounds_of(points) if points else bounds_of([[n.lat, n.lon] for n in nodes]))
+    _boundaries(m, slugs, _("Preferred municipalities"), 3, colour="#c62828")
+    _site_layers(m, layers)
+    _nodes(m, nodes)
+    _legend(m, with_sites=bool(layers))
+    LayerControl(collapsed=False).add_to(m)
+    return MapParts.of(m)
+
+
+def _outer_points(geometry: dict) -> list[list[float]]:
+    if geometry["type"] == "Polygon":
+        return geometry["coordinates"][0]
+    return [point for polygon in geometry["coordinates"] for point in polygon[0]]

@@ -1,0 +1,465 @@
+"""/api/v1/sites: list, create, read, edit (optimistic locking) and GeoJSON (RFC 7946)."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from flask import jsonify, request
+from flask_babel import gettext as _
+
+from app import scope
+from app.api.auth import api_user
+from app.api.common import ApiError, json_body, make_api_blueprint, page_args, paginated, register_openapi
+from app.api.openapi import STANDARD_ERRORS, error_response
+from app.core.models import Municipality
+from app.core.service import all_municipalities
+from app.extensions import db
+from app.locking import StaleVersion
+from app.sites import service
+from app.sites.models import (
+    DetaljplanStatus,
+    RailSiding,
+    Site,
+    SiteKind,
+    SiteOwner,
+    SiteStatus,
+)
+
+bp = make_api_blueprint("sites_api", __name__)
+MAX_PAGE = 100_000
+MAX_ID = 2**31 - 1
+
+
+def site_json(site: Site) -> dict[str, Any]:
+    score = service.completeness(site)
+    return {
+        "id": site.id,
+        **service.site_values(site),
+        "land_area_ha": site.land_area_ha,
+        "dist_motorway_km": site.dist_motorway_km,
+        "dist_terminal_km": site.dist_terminal_km,
+        "dist_airport_km": site.dist_airport_km,
+        "completeness": {"present": score.present, "total": score.total,
+                         "missing": list(score.missing)},
+        "version": site.version,
+        "created_at": site.created_at.isoformat(),
+        "updated_at": site.updated_at.isoformat(),
+    }
+
+
+# ------------------------------------------------------------------ body parsing
+
+_STRINGS = {"name": Site.name, "property_designation": Site.property_designation,
+            "address": Site.address, "permitted_use": Site.permitted_use,
+            "contact_person": Site.contact_person}
+_ENUMS = {"kind": SiteKind, "detaljplan_status": DetaljplanStatus, "rail_siding": RailSiding,
+          "status": SiteStatus, "owner": SiteOwner}
+_NULLABLE_ENUMS = {"detaljplan_status", "rail_siding"}
+_INTEGERS = ("land_area_m2", "building_area_m2", "price_sek_m2")
+_BOOLEANS = ("price_public", "public")
+REQUIRED_ON_CREATE = ("name", "municipality", "kind", "lat", "lon")
+
+
+def _text_ok(value: str) -> bool:
+    """No control characters (PostgreSQL refuses NUL) and no lone surrogates."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return not any(ord(c) < 32 and c not in "\r\n\t" for c in value)
+
+
+def parse_site_body(body: dict[str, Any], creating: bool) -> dict[str, Any]:
+    """Typed values from a JSON body, or ApiError 422 with Swedish/English field errors."""
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+
+    def fail(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    for name in body:
+        if name not in service.EDITABLE_FIELDS and name != "version":
+            fail(name, _("Unknown field."))
+    for name, column in _STRINGS.items():
+        if name not in body:
+            continue
+        value = body[name]
+        limit = column.property.columns[0].type.length
+        if value is None and name != "name":
+            values[name] = None
+        elif not isinstance(value, str) or not _text_ok(value):
+            fail(name, _("Must be text."))
+        elif len(value) > limit:
+            fail(name, _("At most %(max)d characters.", max=limit))
+        elif name == "name" and not value.strip():
+            fail(name, _("This field is required."))
+        else:
+            values[name] = value.strip() or None
+    if "description" in body:
+        value = body["description"]
+        if value is not None and (not isinstance(value, str) or not _text_ok(value)):
+            fail("description", _("Must be text."))
+        elif value is not None and len(value) > service.DESCRIPTION_MAX:
+            fail("description", _("At most %(max)d characters.", max=service.DESCRIPTION_MAX))
+        else:
+            values["description"] = (value or "").strip() or None
+    if "municipality" in body:
+        slugs = {m.slug: m for m in all_municipalities()}
+        if not isinstance(body["municipality"], str) or body["municipality"] not in slugs:
+            fail("municipality", _("Unknown value."))
+        else:
+            values["municipality"] = slugs[body["municipality"]]
+    for name, enum_class in _ENUMS.items():
+        if name not in body:
+            continue
+        value = body[name]
+        if value is None and name in _NULLABLE_ENUMS:
+            values[name] = None
+        elif not isinstance(value, str) or value not in {e.value for e in enum_class}:
+            fail(name, _("Unknown value."))
+        else:
+            values[name] = value
+    for name in ("lat", "lon"):
+        if name in body:
+            value = body[name]
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                fail(name, _("Must be a number."))
+            else:
+                values[name] = float(value)
+    for name in _INTEGERS:
+        if name in body:
+            value = body[name]
+            if value is None:
+                values[name] = None
+            elif isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= service.MAX_INT:
+                fail(name, _("Must be a whole number from 0 to 2 000 000 000."))
+            else:
+                values[name] = value
+    if "power_mw" in body:
+        value = body["power_mw"]
+        if value is None:
+            values["power_mw"] = None
+        elif (isinstance(value, bool) or not isinstance(value, int | float)
+              or not math.isfinite(value) or not 0 <= value <= 100_000):
+            fail("power_mw", _("Must be a number not below zero."))
+        else:
+            values["power_mw"] = float(value)
+    for name in _BOOLEANS:
+        if name in body:
+            if not isinstance(body[name], bool):
+                fail(name, _("Must be true or false."))
+            else:
+                values[name] = body[name]
+    if "water_sewage" in body:
+        if body["water_sewage"] is not None and not isinstance(body["water_sewage"], bool):
+            fail("water_sewage", _("Must be true, false or null."))
+        else:
+            values["water_sewage"] = body["water_sewage"]
+    if "available_from" in body:
+        value = body["available_from"]
+        if value is None:
+            values["available_from"] = None
+        else:
+            try:
+                valid = isinstance(value, str) and len(value) == 10
+                values["available_from"] = date.fromisoformat(value) if valid else None
+            except ValueError:
+                values["available_from"] = None
+            if values["available_from"] is None:
+                values.pop("available_from")
+                fail("available_from", _("Must be a date (YYYY-MM-DD)."))
+    if creating:
+        for name in REQUIRED_ON_CREATE:
+            if name not in body and name not in errors:
+                fail(name, _("This field is required."))
+    if errors:
+        raise ApiError(422, _("Some fields need attention."), errors)
+    return values
+
+
+def _invalid(invalid: service.SiteInvalid) -> ApiError:
+    return ApiError(422, _("Some fields need attention."),
+                    {name: [str(m) for m in messages] for name, messages in invalid.errors.items()})
+
+
+def _filter():
+    try:
+        return service.parse_filter(request.args)
+    except service.FilterInvalid as invalid:
+        raise ApiError(400, _("Unknown filter value."),
+                       {k: [str(m) for m in v] for k, v in invalid.errors.items()}) from None
+
+
+def _visible_site(site_id: int) -> Site:
+    site = scope.get_visible(api_user(), Site, site_id) if site_id <= MAX_ID else None
+    if site is None:
+        raise ApiError(404, _("We could not find that page."))
+    return site
+
+
+def _with_warnings(site: Site, warnings: list) -> dict[str, Any]:
+    return {**site_json(site), "warnings": [str(w) for w in warnings]}
+
+
+# ------------------------------------------------------------------ endpoints
+
+@bp.get("/sites")
+def list_sites():
+    filt = _filter()
+    page, per_page = page_args()
+    if page > MAX_PAGE:
+        raise ApiError(400, f"page must be at most {MAX_PAGE}.")
+    return jsonify(paginated(service.filtered_sites(api_user(), filt), site_json, page, per_page))
+
+
+@bp.post("/sites")
+def create_site():
+    body = json_body()
+    values = parse_site_body(body, creating=True)
+    if not service.can_create_sites(api_user()):
+        raise ApiError(403, _("You do not have permission to do that."))
+    if "status" not in values:
+        values["status"] = SiteStatus.AVAILABLE.value
+    try:
+        site, warnings = service.create_site(api_user(), values)
+    except service.SiteInvalid as invalid:
+        raise _invalid(invalid) from None
+    return jsonify(_with_warnings(site, warnings)), 201
+
+
+@bp.get("/sites/<int:site_id>")
+def get_site(site_id: int):
+    return jsonify(site_json(_visible_site(site_id)))
+
+
+@bp.patch("/sites/<int:site_id>")
+def patch_site(site_id: int):
+    site = _visible_site(site_id)
+    body = json_body()
+    version = body.get("version")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise ApiError(422, _("Some fields need attention."),
+                       {"version": [_("Give the version you started from (a whole number).")]})
+    values = parse_site_body(body, creating=False)
+    if not service.can_edit_site(api_user(), site):
+        raise ApiError(403, _("You do not have permission to do that."))
+    try:
+        warnings = service.update_site(api_user(), site, version, values)
+    except service.SiteInvalid as invalid:
+        raise _invalid(invalid) from None
+    except StaleVersion as stale:
+        return jsonify({"error": {"code": "conflict",
+                                  "message": _("Someone else changed this in the meantime."),
+                                  "current": site_json(stale.current)}}), 409
+    return jsonify(_with_warnings(site, warnings))
+
+
+GEOJSON_PROPERTIES = ("name", "kind", "status", "land_area_m2", "building_area_m2",
+                      "rail_siding", "power_mw", "dist_motorway_km", "dist_terminal_km",
+                      "dist_airport_km", "version")
+
+
+@bp.get("/sites.geojson")
+def sites_geojson():
+    """Plain columns, no ORM objects: 10,000 sites in one answer."""
+    filt = _filter()
+    table = Site.__table__
+    columns = [table.c.id, table.c.lon, table.c.lat, Municipality.slug,
+               *(sa.type_coerce(table.c[name], sa.String)
+                 if name in ("kind", "status", "rail_siding") else table.c[name]
+                 for name in GEOJSON_PROPERTIES)]
+    statement = (sa.select(*columns).join(Municipality, Municipality.id == table.c.municipality_id)
+                 .where(scope.visible_filter(api_user(), Site), *service.filter_criteria(filt))
+                 .order_by(table.c.id))
+    features = [{
+        "type": "Feature",
+        "id": site_id,
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": {"municipality": slug, **dict(zip(GEOJSON_PROPERTIES, values, strict=True))},
+    } for site_id, lon, lat, slug, *values in db.session.execute(statement)]
+    response = jsonify({"type": "FeatureCollection", "features": features})
+    response.mimetype = "application/geo+json"
+    return response
+
+
+# ------------------------------------------------------------------ OpenAPI
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str, mime: str = "application/json") -> dict:
+    return {"description": description, "content": {mime: {"schema": schema}}}
+
+
+_nullable_str = {"type": "string", "nullable": True}
+_nullable_num = {"type": "number", "nullable": True}
+_nullable_int = {"type": "integer", "nullable": True}
+MUNICIPALITY_SLUGS = ["orebro", "hallsberg", "kumla", "arboga"]
+
+
+def _writable_properties() -> dict[str, Any]:
+    def text(column, nullable=True):
+        limit = column.property.columns[0].type.length
+        return {"type": "string", "maxLength": limit, **({"nullable": True} if nullable else {})}
+
+    def enum(values, nullable=False):
+        return {"type": "string", "enum": [*values, *([None] if nullable else [])],
+                **({"nullable": True} if nullable else {})}
+
+    return {
+        "name": {**text(Site.name, nullable=False), "pattern": r"\S"},
+        "municipality": enum(MUNICIPALITY_SLUGS),
+        "kind": enum([k.value for k in SiteKind]),
+        "property_designation": text(Site.property_designation),
+        "lat": {"type": "number", "minimum": -90, "maximum": 90},
+        "lon": {"type": "number", "minimum": -180, "maximum": 180},
+        "address": text(Site.address),
+        "land_area_m2": {**_nullable_int, "minimum": 0, "maximum": service.MAX_INT},
+        "building_area_m2": {**_nullable_int, "minimum": 0, "maximum": service.MAX_INT},
+        "detaljplan_status": enum([d.value for d in DetaljplanStatus], nullable=True),
+        "permitted_use": text(Site.permitted_use),
+        "price_sek_m2": {**_nullable_int, "minimum": 0, "maximum": service.MAX_INT},
+        "price_public": {"type": "boolean"},
+        "rail_siding": enum([r.value for r in RailSiding], nullable=True),
+        "power_mw": {**_nullable_num, "minimum": 0, "maximum": 100_000},
+        "water_sewage": {"type": "boolean", "nullable": True},
+        "status": enum([s.value for s in SiteStatus]),
+        "available_from": {"type": "string", "format": "date", "nullable": True},
+        "owner": enum([o.value for o in SiteOwner]),
+        "contact_person": text(Site.contact_person),
+        "public": {"type": "boolean"},
+        "description": {"type": "string", "maxLength": service.DESCRIPTION_MAX, "nullable": True},
+    }
+
+
+def _site_schema() -> dict[str, Any]:
+    properties = {
+        "id": {"type": "integer"},
+        **_writable_properties(),
+        "land_area_ha": _nullable_num,
+        "dist_motorway_km": _nullable_num,
+        "dist_terminal_km": _nullable_num,
+        "dist_airport_km": _nullable_num,
+        "completeness": {
+            "type": "object", "required": ["present", "total", "missing"],
+            "properties": {"present": {"type": "integer"}, "total": {"type": "integer"},
+                           "missing": {"type": "array", "items": {
+                               "type": "string", "enum": list(service.KEY_FIELDS)}}}},
+        "version": {"type": "integer"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "updated_at": {"type": "string", "format": "date-time"},
+        "warnings": {"type": "array", "items": {"type": "string"},
+                     "description": "Only in answers to POST and PATCH: accepted, but check."},
+    }
+    required = [name for name in properties if name != "warnings"]
+    return {"type": "object", "required": required, "properties": properties,
+            "additionalProperties": False}
+
+
+FILTER_PARAMETERS = [
+    {"name": "municipality", "in": "query", "schema": {"type": "array", "items": {
+        "type": "string", "enum": MUNICIPALITY_SLUGS}}, "style": "form", "explode": True},
+    {"name": "status", "in": "query", "schema": {"type": "array", "items": {
+        "type": "string", "enum": [s.value for s in SiteStatus]}}, "style": "form", "explode": True},
+    {"name": "kind", "in": "query", "schema": {"type": "array", "items": {
+        "type": "string", "enum": [k.value for k in SiteKind]}}, "style": "form", "explode": True},
+    {"name": "rail", "in": "query", "schema": {"type": "array", "items": {
+        "type": "string", "enum": [r.value for r in RailSiding]}}, "style": "form", "explode": True},
+    {"name": "min_area", "in": "query", "schema": {"type": "integer", "minimum": 0,
+                                                   "maximum": service.FILTER_MAX}},
+    {"name": "min_power", "in": "query", "schema": {"type": "number", "minimum": 0,
+                                                    "maximum": service.FILTER_MAX}},
+    {"name": "incomplete", "in": "query", "schema": {"type": "string", "enum": ["1", "0"]}},
+    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 100}},
+]
+ID_PARAMETER = {"name": "site_id", "in": "path", "required": True,
+                "schema": {"type": "integer", "minimum": 1}}
+ERRORS_403_404 = {"403": error_response("Not allowed for this user"),
+                  "404": error_response("No such site (or not visible to this user)")}
+INVALID = {"422": error_response("Field errors (in `fields`); nothing was stored")}
+
+register_openapi(
+    {
+        "/sites": {
+            "get": {
+                "summary": "Visible sites, filtered and paginated",
+                "parameters": [*FILTER_PARAMETERS,
+                               {"name": "page", "in": "query",
+                                "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
+                               {"name": "per_page", "in": "query",
+                                "schema": {"type": "integer", "minimum": 1, "maximum": 200}}],
+                "responses": {"200": _json(_ref("SitePage"), "A page of sites"), **STANDARD_ERRORS},
+            },
+            "post": {
+                "summary": "Create a site (advisors in their municipality, admins anywhere)",
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": _ref("SiteCreate")}}},
+                "responses": {"201": _json(_ref("Site"), "The created site, with warnings"),
+                              **STANDARD_ERRORS, "403": ERRORS_403_404["403"], **INVALID},
+            },
+        },
+        "/sites/{site_id}": {
+            "get": {
+                "summary": "One site",
+                "parameters": [ID_PARAMETER],
+                "responses": {"200": _json(_ref("Site"), "The site"), **STANDARD_ERRORS,
+                              "404": ERRORS_403_404["404"]},
+            },
+            "patch": {
+                "summary": "Edit a site; `version` must be the version the edit started from",
+                "parameters": [ID_PARAMETER],
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": _ref("SitePatch")}}},
+                "responses": {"200": _json(_ref("Site"), "The saved site, with warnings"),
+                              **STANDARD_ERRORS, **ERRORS_403_404,
+                              "409": _json(_ref("SiteConflict"),
+                                           "Stale version: the site as it is now"),
+                              **INVALID},
+            },
+        },
+        "/sites.geojson": {
+            "get": {
+                "summary": "Visible sites as an RFC 7946 FeatureCollection (lon, lat)",
+                "parameters": FILTER_PARAMETERS,
+                "responses": {"200": _json(_ref("SiteFeatureCollection"), "The sites",
+                                           "application/geo+json"), **STANDARD_ERRORS},
+            },
+        },
+    },
+    {
+        "Site": _site_schema(),
+        "SitePage": {"type": "object", "required": ["items", "page", "per_page", "total"],
+                     "properties": {"items": {"type": "array", "items": _ref("Site")},
+                                    "page": {"type": "integer"}, "per_page": {"type": "integer"},
+                                    "total": {"type": "integer"}}},
+        "SiteCreate": {"type": "object", "required": list(REQUIRED_ON_CREATE),
+                       "properties": _writable_properties(), "additionalProperties": False},
+        "SitePatch": {"type": "object", "required": ["version"],
+                      "properties": {"version": {"type": "integer"}, **_writable_properties()},
+                      "additionalProperties": False},
+        "SiteConflict": {"type": "object", "required": ["error"], "properties": {"error": {
+            "type": "object", "required": ["code", "message", "current"],
+            "properties": {"code": {"type": "string", "enum": ["conflict"]},
+                           "message": {"type": "string"}, "current": _ref("Site")}}}},
+        "SiteFeatureCollection": {
+            "type": "object", "required": ["type", "features"],
+            "properties": {
+                "type": {"type": "string", "enum": ["FeatureCollection"]},
+                "features": {"type": "array", "items": {
+                    "type": "object", "required": ["type", "id", "geometry", "properties"],
+                    "properties": {
+                        "type": {"type": "string", "enum": ["Feature"]},
+                        "id": {"type": "integer"},
+                        "geometry": {"type": "object", "required": ["type", "coordinates"],
+                                     "properties": {
+                                         "type": {"type": "string", "enum": ["Point"]},
+                                         "coordinates": {"type": "array", "minItems": 2,
+                                                         "maxItems": 2,
+                                                         "items": {"type": "number"}}}},
+                        "properties": {"type": "object"}}}}}},
+    },
+)

@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from app.forms import max_length
+from app.sites import service
+from app.sites.geography import from_sweref, sweref_in_range
+from app.sites.models import LogisticsNode, Site
+
+NOT_NEGATIVE = _l("Must be a number not below zero.")
+WHOLE_NUMBER = _l("Must be a whole number from 0 to 2 000 000 000.")
+
+
+def _choices(labels: dict, blank: str | None = None) -> list[tuple[str, str]]:
+    choices = [("", blank)] if blank is not None else []
+    return choices + [(key, label) for key, label in labels.items()]
+
+
+def no_control_characters(_form, field) -> None:
+    if isinstance(field.data, str) and any(ord(c) < 32 and c not in "\r\n\t" for c in field.data):
+        raise ValidationError(_l("Contains characters that are not allowed."))
+
+
+class NumberField(DecimalField):
+    """A decimal number typed by a person: finite (no NaN or Infinity), comma allowed."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("places", None)
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist) -> None:
+        if valuelist and isinstance(valuelist[0], str):
+            valuelist = [valuelist[0].strip().replace(",", ".").replace(" ", "")]
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(self.gettext("Not a valid decimal value."))
+
+
+class CoordinateForm(FlaskForm):
+    """Latitude/longitude, or SWEREF 99 TM northing/easting converted with pyproj."""
+
+    lat = NumberField(_l("Latitude (WGS84)"), validators=[Optional()])
+    lon = NumberField(_l("Longitude (WGS84)"), validators=[Optional()])
+    sweref_n = NumberField(_l("Northing N (SWEREF 99 TM)"), validators=[Optional()])
+    sweref_e = NumberField(_l("Easting E (SWEREF 99 TM)"), validators=[Optional()])
+
+    def position(self) -> tuple[float, float] | None:
+        """(lat, lon) from the WGS84 fields, else from SWEREF 99 TM; adds field errors."""
+        if self.lat.data is not None and self.lon.data is not None:
+            return float(self.lat.data), float(self.lon.data)
+        if self.sweref_n.data is not None and self.sweref_e.data is not None:
+            northing, easting = float(self.sweref_n.data), float(self.sweref_e.data)
+            if not sweref_in_range(northing, easting):
+                self.sweref_n.errors = [*self.sweref_n.errors, _l(
+                    "SWEREF 99 TM coordinates in Sweden have a northing of 6 100 000–7 700 000 "
+                    "and an easting of 200 000–1 000 000 metres.")]
+                return None
+            return from_sweref(northing, easting)
+        self.lat.errors = [*self.lat.errors, _l(
+            "Give latitude and longitude, or SWEREF 99 TM northing and easting, or click on the map.")]
+        return None
+
+
+class SiteForm(CoordinateForm):
+    version = HiddenField()
+    name = StringField(_l("Name"), validators=[DataRequired(), max_length(Site.name),
+                                               no_control_characters])
+    municipality = SelectField(_l("Municipality"), validators=[DataRequired()])
+    kind = SelectField(_l("Kind"), choices=lambda: _choices(service.kind_labels()))
+    property_designation = StringField(
+        _l("Property designation"), validators=[Optional(), max_length(Site.property_designation),
+                                                no_control_characters])
+    address = StringField(_l("Address"), validators=[Optional(), max_length(Site.address),
+                                                     no_control_characters])
+    land_area_m2 = IntegerField(_l("Land area (m²)"), validators=[
+        Optional(), NumberRange(min=0, max=service.MAX_INT, message=WHOLE_NUMBER)])
+    building_area_m2 = IntegerField(_l("Building area (m²)"), validators=[
+        Optional(), NumberRange(min=0, max=service.MAX_INT, message=WHOLE_NUMBER)])
+    detaljplan_status = SelectField(
+        _l("Detaljplan"), choices=lambda: _choices(service.detaljplan_labels(), _l("Unknown")))
+    permitted_use = StringField(_l("Permitted use"), validators=[
+        Optional(), max_length(Site.permitted_use), no_control_characters])
+    price_sek_m2 = IntegerField(_l("Price (SEK/m²)"), validators=[
+        Optional(), NumberRange(min=0, max=service.MAX_INT, message=WHOLE_NUMBER)])
+    price_public = BooleanField(_l("The price may be shown publicly"))
+    rail_siding = SelectField(_l("Rail siding"),
+                              choices=lambda: _choices(service.rail_labels(), _l("Unknown")))
+    power_mw = NumberField(_l("Available power (MW)"), validators=[
+        Optional(), NumberRange(min=0, max=100_000, message=NOT_NEGATIVE)])
+    water_sewage = SelectField(_l("Water and sewage"), choices=[
+        ("", _l("Unknown")), ("yes", _l("Yes")), ("no", _l("No"))])
+    status = SelectField(_l("Status"), choices=lambda: _choices(service.status_labels()))
+    available_from = DateField(_l("Available from"), validators=[Optional()])
+    owner = SelectField(_l("Owner"), choices=lambda: _choices(service.owner_labels()))
+    contact_person = StringField(_l("Contact person"), validators=[
+        Optional(), max_length(Site.contact_person), no_control_characters])
+    public = BooleanField(_l("Public (may appear in the public site catalogue)"))
+    description = TextAreaField(_l("Description"), validators=[
+        Optional(), Length(max=service.DESCRIPTION_MAX,
+                           message=_l("At most %(max)d characters.", max=service.DESCRIPTION_MAX)),
+        no_control_characters])
+
+    def typed_values(self, municipalities: dict) -> dict:
+        """The form's data as the service's typed values (after validate())."""
+        def enum_or_none(value: str):
+            return value or None
+
+        return {
+            "name": self.name.data.strip(),
+            "municipality": municipalities[self.municipality.data],
+            "kind": self.kind.data,
+            "property_designation": (self.property_designation.data or "").strip() or None,
+            "address": (self.address.data or "").strip() or None,
+            "land_area_m2": self.land_area_m2.data,
+            "building_area_m2": self.building_area_m2.data,
+            "detaljplan_status": enum_or_none(self.detaljplan_status.data),
+            "permitted_use": (self.permitted_use.data or "").strip() or None,
+            "price_sek_m2": self.price_sek_m2.data,
+            "price_public": bool(self.price_public.data),
+            "rail_siding": enum_or_none(self.rail_siding.data),
+            "power_mw": None if self.power_mw.data is None else float(self.power_mw.data),
+            "water_sewage": {"yes": True, "no": False}.get(self.water_sewage.data),
+            "status": self.status.data,
+            "available_from": self.available_from.data,
+            "owner": self.owner.data,
+            "contact_person": (self.contact_person.data or "").strip() or None,
+            "public": bool(self.public.data),
+            "description": (self.description.data or "").strip() or None,
+        }
+
+    def fill_from(self, site: Site) -> None:
+        for name in service.EDITABLE_FIELDS:
+            value = getattr(site, name)
+            if name == "municipality":
+                value = site.municipality.slug
+            elif name == "water_sewage":
+                value = {True: "yes", False: "no"}.get(value, "")
+            elif hasattr(value, "value"):
+                value = value.value
+            elif value is None and name in ("detaljplan_status", "rail_siding"):
+                value = ""
+            getattr(self, name).data = value
+        self.version.data = str(site.version)
+
+
+class NodeForm(CoordinateForm):
+    version = HiddenField()
+    kind = SelectField(_l("Kind"), choices=lambda: _choices(service.node_kind_labels()))
+    name = StringField(_l("Name"), validators=[DataRequired(), max_length(LogisticsNode.name),
+                                               no_control_characters])
+    municipality = SelectField(_l("Municipality"), validators=[DataRequired()])
+    accuracy = SelectField(_l("Accuracy"), choices=lambda: _choices(service.accuracy_labels()))
+    note = StringField(_l("Note"), validators=[Optional(), max_length(LogisticsNode.note),
+                                               no_control_characters])
+

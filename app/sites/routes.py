@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app import scope
+from app.core.service import all_municipalities
+from app.extensions import db
+from app.forms import municipality_choices
+from app.locking import StaleVersion
+from app.maps import service as maps
+from app.sites import export, geocoding, service
+from app.sites.forms import SiteForm
+from app.sites.geography import to_sweref
+from app.sites.models import Site
+
+bp = Blueprint("sites", __name__, url_prefix="/sites")
+PER_PAGE = 50
+
+
+def _filter_or_400():
+    try:
+        return service.parse_filter(request.args), {}
+    except service.FilterInvalid as invalid:
+        return service.SiteFilter(), invalid.errors
+
+
+@bp.route("")
+@login_required
+def index():
+    filt, errors = _filter_or_400()
+    page = db.paginate(service.filtered_sites(current_user, filt), per_page=PER_PAGE,
+                       error_out=False)
+    return render_template("sites/index.html", page=page, filt=filt, filter_errors=errors,
+                           municipalities=all_municipalities(), service=service,
+                           can_create=service.can_create_sites(current_user)), (400 if errors else 200)
+
+
+@bp.route("/export.<any(csv, xlsx):fmt>")
+@login_required
+def export_sites(fmt: str):
+    filt, errors = _filter_or_400()
+    if errors:
+        abort(400)
+    sites = db.session.scalars(service.filtered_sites(current_user, filt))
+    stamp = service.today().isoformat()
+    if fmt == "csv":
+        return Response(export.to_csv(sites), mimetype="text/csv", headers={
+            "Content-Disposition": f'attachment; filename="sites-{stamp}.csv"'})
+    return Response(
+        export.to_xlsx(sites),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="sites-{stamp}.xlsx"'})
+
+
+@bp.route("/map", endpoint="map")
+@login_required
+def map_page():
+    filt, errors = _filter_or_400()
+    parts, count = service.site_map_page(current_user, filt, str(get_locale()))
+    return render_template("sites/map.html", the_map=parts, filt=filt, filter_errors=errors,
+                           municipalities=all_municipalities(), service=service,
+                           count=count), (400 if errors else 200)
+
+
+@bp.route("/<int:site_id>")
+@login_required
+def show(site_id: int):
+    site = scope.get_visible_or_404(current_user, Site, site_id)
+    parts = maps.site_map(site.name, site.lat, site.lon, site.status.value,
+                          service.nodes_near(site.lat, site.lon))
+    return render_template("sites/show.html", site=site, the_map=parts, service=service,
+                           sweref=to_sweref(site.lat, site.lon),
+                           score=service.completeness(site), history=service.site_history(site),
+                           can_edit=service.can_edit_site(current_user, site))
+
+
+def _municipalities_for(site: Site | None):
+    allowed = service.creatable_municipalities(current_user)
+    if site is not None and site.municipality not in allowed:
+        allowed = [site.municipality, *allowed]
+    return allowed
+
+
+def _geocode_into(form: SiteForm) -> None:
+    """The "find address" button: propose coordinates, never save."""
+    address = (form.address.data or "").strip()
+    if not address:
+        flash(_("Type an address first."), "warning")
+        return
+    try:
+        place = geocoding.geocode(address)
+    except geocoding.GeocoderUnavailable:
+        flash(_("The address search is not available right now. Click on the map or type the "
+                "coordinates; you can save the site anyway."), "warning")
+        return
+    if place is None:
+        flash(_("No place in Sweden was found for that address. Click on the map or type the "
+                "coordinates."), "warning")
+        return
+    form.lat.data, form.lon.data = round(place.lat, 6), round(place.lon, 6)
+    form.lat.raw_data = form.lon.raw_data = None
+    flash(_("Proposed position: %(place)s. Check it on the map before saving.",
+            place=place.display_name), "info")
+
+
+def _apply_errors(form: SiteForm, errors: dict) -> None:
+    for name, messages in errors.items():
+        field = getattr(form, name, None) or form.lat
+        field.errors = [*field.errors, *messages]
+
+
+def _form_page(form: SiteForm, site: Site | None, status: int = 200):
+    position = None
+    if form.lat.data is not None and form.lon.data is not None and not form.lat.errors:
+        position = [float(form.lat.data), float(form.lon.data)]
+    parts = maps.form_map(form.lat.id, form.lon.id, position)
+    return render_template("sites/form.html", form=form, site=site, the_map=parts), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if not service.can_create_sites(current_user):
+        abort(403)
+    municipalities = _municipalities_for(None)
+    form = SiteForm()
+    form.municipality.choices = municipality_choices(municipalities)
+    if not form.is_submitted():
+        form.municipality.data = current_user.municipality.slug
+    if form.is_submitted() and request.form.get("action") == "geocode":
+        _geocode_into(form)
+        return _form_page(form, None)
+    if form.validate_on_submit():
+        position = form.position()
+        if position is not None:
+            values = form.typed_values({m.slug: m for m in municipalities})
+            values["lat"], values["lon"] = position
+            try:
+                site, warnings = service.create_site(current_user, values)
+            except service.SiteInvalid as invalid:
+                _apply_errors(form, invalid.errors)
+            else:
+                for warning in warnings:
+                    flash(str(warning), "warning")
+                flash(_("The site is saved."), "success")
+                return redirect(url_for("sites.show", site_id=site.id))
+    return _form_page(form, None, 422 if form.is_submitted() else 200)
+
+
+@bp.route("/<int:site_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(site_id: int):
+    site = scope.get_visible_or_404(current_user, Site, site_id)
+    if not service.can_edit_site(current_user, site):
+        abort(403)
+    municipalities = _municipalities_for(site)
+    form = SiteForm()
+    form.municipality.choices = municipality_choices(municipalities)
+    if not form.is_submitted():
+        form.fill_from(site)
+    if form.is_submitted() and request.form.get("action") == "geocode":
+        _geocode_into(form)
+        return _form_page(form, site)
+    if form.validate_on_submit():
+        position = form.position()
+        if position is not None:
+            values = form.typed_values({m.slug: m for m in municipalities})
+            values["lat"], values["lon"] = position
+            submitted = service.site_values(site)
+            try:
+                version = int(form.version.data or 0)
+                warnings = service.update_site(current_user, site, version, values)
+            except service.SiteInvalid as invalid:
+                _apply_errors(form, invalid.errors)
+            except (StaleVersion, ValueError) as stale:
+                current = getattr(stale, "current", site)
+                mine = {**submitted, **{k: (v.slug if k == "municipality" else v)
+                                        for k, v in values.items()}}
+                return render_template("sites/conflict.html", site=current, mine=mine,
+                                       current=service.site_values(current)), 409
+            else:
+                for warning in warnings:
+                    flash(str(warning), "warning")
+                flash(_("The site is saved."), "success")
+                return redirect(url_for("sites.show", site_id=site.id))
+    return _form_page(form, site, 422 if form.is_submitted() else 200)
