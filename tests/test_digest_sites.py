@@ -36,3 +36,4 @@ def test_advisors_get_their_municipalitys_sites_with_missing_key_data(app, smtp_
     assert "Via norra &lt;b&gt;" in html_part(message)
     assert "viewer@test.example" not in by_recipient  # viewers: not their task
     assert "Arbogatomten" in text_part(by_recipient["arboga@test.example"])
+
