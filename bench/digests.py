@@ -99,8 +99,8 @@ def measure_digests() -> dict[str, Any]:
     owners = dict(db.session.execute(
         sa.select(Lead.owner_id, sa.func.count()).group_by(Lead.owner_id)).all())
     busiest = max(users, key=lambda user: owners.get(user.id, 0))
-    idle = next(user for user in users if owners.get(user.id, 0) == 0 and not user.is_admin
-                and user.municipality_id == busiest.municipality_id)
+    idle = next(user for user in users if owners.get(user.id, 0) == 0
+                and user.role == busiest.role and user.municipality_id == busiest.municipality_id)
     _s, busiest_queries, _n, _l = _compose([busiest.id], context)
     _s, idle_queries, _n, _l = _compose([idle.id], context)
     return {
