@@ -224,26 +224,68 @@ def lead_query(user: Any, filters: LeadFilters) -> sa.Select:
             FollowUp.done_at.is_(None), FollowUp.due_on < local_today())))
     if filters.q and filters.q.strip():
         statement = statement.where(search_criterion(user, filters.q))
-    sort = filters.sort if filters.sort in SORTS else "received_desc"
-    return statement.order_by(*_ordering(user, sort))
+    return statement.order_by(*_ordering(user, _sort(filters)))
 
 
-def _ordering(user: Any, sort: str) -> list:
+def _sort(filters: LeadFilters) -> str:
+    return filters.sort if filters.sort in SORTS else "received_desc"
+
+
+def _sort_keys(user: Any, sort: str) -> list[tuple[sa.ColumnElement, bool]]:
+    """The sort order as (expression, descending) pairs."""
     if sort == "received_asc":
-        return [Lead.received_on.asc(), Lead.id.asc()]
+        return [(Lead.received_on, False), (Lead.id, False)]
     if sort == "codename":
-        return [Lead.codename.asc(), Lead.id.asc()]
+        return [(Lead.codename, False), (Lead.id, False)]
     if sort == "stage":
         order = sa.case({s.value: i for i, s in enumerate(Stage)}, value=Lead.stage)
-        return [order, Lead.received_on.desc(), Lead.id.desc()]
+        return [(order, False), (Lead.received_on, True), (Lead.id, True)]
     if sort == "updated_desc":
-        return [Lead.updated_at.desc(), Lead.id.desc()]
+        return [(Lead.updated_at, True), (Lead.id, True)]
     if sort == "company":
         name = (sa.select(Company.name_key).where(Company.id == Lead.company_id)
                 .scalar_subquery())
         visible_name = sa.case((full_level_filter(user), name), else_=sa.null())
-        return [visible_name.is_(None), visible_name.asc(), Lead.codename.asc(), Lead.id.asc()]
-    return [Lead.received_on.desc(), Lead.id.desc()]
+        return [(visible_name.is_(None), False), (visible_name, False), (Lead.codename, False),
+                (Lead.id, False)]
+    return [(Lead.received_on, True), (Lead.id, True)]
+
+
+def _ordering(user: Any, sort: str) -> list:
+    return [key.desc() if descending else key.asc() for key, descending in _sort_keys(user, sort)]
+
+
+def lead_page(user: Any, filters: LeadFilters, page: int) -> tuple[list[Lead], int]:
+    """Page `page` (PAGE_SIZE leads) of `lead_query`, and how many leads it matches.
+
+    One statement reads the matching rows once for both the total (count(*) OVER ()) and
+    the page (a top-N sort of their ids and sort keys, without the wide columns); only the
+    page's leads are joined back whole, with company, owner and municipality. The count
+    sits in a subquery of its own so that PostgreSQL plans it for all rows: under the
+    ORDER BY … LIMIT it would walk the whole received_on index instead. A page beyond the
+    end has no row to carry the total, so it is counted separately."""
+    statement = lead_query(user, filters)
+    keys = _sort_keys(user, _sort(filters))
+    matches = statement.with_only_columns(
+        Lead.id, sa.func.count().over().label("total"),
+        *(key.label(f"key{i}") for i, (key, _descending) in enumerate(keys)),
+    ).order_by(None).subquery()
+    ids = (sa.select(matches).order_by(*_key_order(matches, keys)).limit(PAGE_SIZE)
+           .offset((page - 1) * PAGE_SIZE).subquery())
+    rows = db.session.execute(
+        sa.select(Lead, ids.c.total).join(ids, Lead.id == ids.c.id)
+        .order_by(*_key_order(ids, keys))
+        .options(sa.orm.joinedload(Lead.company), sa.orm.joinedload(Lead.owner),
+                 sa.orm.joinedload(Lead.municipality))).all()
+    if rows:
+        return [lead for lead, _total in rows], rows[0].total
+    return [], count_leads(statement) if page > 1 else 0
+
+
+def _key_order(subquery: sa.Subquery, keys: list[tuple[sa.ColumnElement, bool]]) -> list:
+    columns = [subquery.c[f"key{i}"] for i in range(len(keys))]
+    return [column.desc() if descending else column.asc()
+            for column, (_key, descending) in zip(columns, keys, strict=True)]
 
 
 def count_leads(statement: sa.Select) -> int:
