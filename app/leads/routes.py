@@ -478,13 +478,11 @@ def respond(lead_id: int):
 @login_required
 def pipeline():
     columns = service.pipeline(current_user)
-    cards = [lead for column in columns.values() for lead in column["cards"]]
-    due = service.next_followups([lead.id for lead in cards])
-    due_labels = local_dates(due.values())  # 400 cards, few dates
+    cards = [card for column in columns.values() for card in column["cards"]]
+    due_labels = local_dates(card.next_due for card in cards)  # 400 cards, few dates
     return render_template(
         "leads/pipeline.html", columns=columns, levels=service.share_levels(current_user, cards),
-        next_followups=due, due_labels=due_labels, stage_options=_stage_options(),
-        today=service.local_today(),
+        due_labels=due_labels, stage_options=_stage_options(), today=service.local_today(),
     )
 
 

@@ -18,6 +18,7 @@ from flask import abort, current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 
 from app import audit, scope
+from app.auth.models import User
 from app.clock import utcnow
 from app.extensions import db
 from app.leads.models import (
@@ -570,9 +571,16 @@ CLOSED_WINDOW = timedelta(days=90)
 
 def pipeline(user: Any) -> dict[Stage, dict[str, Any]]:
     """Kanban columns: open stages plus won/lost of the last 90 days, at most 50 cards
-    each and whether there are more. The card ids of all columns come from one UNION
-    ALL of per-column LIMIT queries (index scans; no count over the whole table); the
-    leads are then loaded in one go."""
+    each and whether there are more.
+
+    One statement: the card ids of all columns come from a UNION ALL of per-column LIMIT
+    queries (index scans; no count over the whole table), joined to what a card shows —
+    plain rows, not Lead objects, for up to 400 cards: id, codename, version, stage,
+    confidential, municipality_id, company_name, municipality_name, owner_name and
+    next_due (the earliest open follow-up). Show company_name only where share_levels
+    allows."""
+    from app.core.models import Municipality
+
     visible = scope.visible_filter(user, Lead)
     since = utcnow() - CLOSED_WINDOW
     parts = []
@@ -583,16 +591,25 @@ def pipeline(user: Any) -> dict[Stage, dict[str, Any]]:
         limited = part.order_by(Lead.stage_changed_at.desc(), Lead.id.desc()).limit(
             CARDS_PER_COLUMN + 1).subquery()
         parts.append(sa.select(limited.c.id).select_from(limited))
-    ids = list(db.session.scalars(sa.union_all(*parts)))
-    leads = list(db.session.scalars(
-        sa.select(Lead).where(Lead.id.in_(ids)).order_by(Lead.stage_changed_at.desc(),
-                                                          Lead.id.desc()))) if ids else []
+    ids = sa.union_all(*parts).subquery()
+    next_due = (sa.select(sa.func.min(FollowUp.due_on))
+                .where(FollowUp.lead_id == Lead.id, FollowUp.done_at.is_(None)).scalar_subquery())
+    cards = db.session.execute(
+        sa.select(Lead.id, Lead.codename, Lead.version, Lead.stage, Lead.confidential,
+                  Lead.municipality_id, Company.name.label("company_name"),
+                  Municipality.name.label("municipality_name"), User.name.label("owner_name"),
+                  next_due.label("next_due"))
+        .join(ids, Lead.id == ids.c.id)
+        .join(Municipality, Municipality.id == Lead.municipality_id)
+        .join(User, User.id == Lead.owner_id)
+        .outerjoin(Company, Company.id == Lead.company_id)
+        .order_by(Lead.stage_changed_at.desc(), Lead.id.desc()))
     columns: dict[Stage, dict[str, Any]] = {
         stage: {"cards": [], "more": False} for stage in PIPELINE_STAGES}
-    for lead in leads:
-        column = columns[lead.stage]
+    for card in cards:
+        column = columns[card.stage]
         if len(column["cards"]) < CARDS_PER_COLUMN:
-            column["cards"].append(lead)
+            column["cards"].append(card)
         else:
             column["more"] = True
     return columns
