@@ -138,9 +138,13 @@ def can_respond(user: Any, lead: Lead) -> bool:
 
 
 def get_lead_or_404(user: Any, lead_id: int) -> Lead:
+    """The lead with what every lead page uses of it (company, owner, municipality and
+    shares) joined in the same statement."""
     if not is_id(lead_id):
         abort(404)
-    return scope.get_visible_or_404(user, Lead, lead_id)
+    return scope.get_visible_or_404(
+        user, Lead, lead_id, sa.orm.joinedload(Lead.company), sa.orm.joinedload(Lead.owner),
+        sa.orm.joinedload(Lead.municipality), sa.orm.joinedload(Lead.shares))
 
 
 def get_lead(user: Any, lead_id: int) -> Lead | None:
