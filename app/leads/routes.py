@@ -120,16 +120,15 @@ def index():
     filters = filters_from_request()
     page = request.args.get("page", "1")
     page = max(int(page), 1) if page.isdigit() and len(page) < 7 else 1
-    leads, total = service.lead_page(current_user, filters, page)
-    levels = service.share_levels(current_user, leads)
-    due = service.next_followups([lead.id for lead in leads])
+    result = service.lead_page(current_user, filters, page)
+    total, due = result.total, result.next_followups
     query_args = request.args.to_dict(flat=False)
     query_args.pop("page", None)
     return render_template(
-        "leads/index.html", leads=leads, levels=levels, total=total, page=page,
+        "leads/index.html", leads=result.leads, levels=result.levels, total=total, page=page,
         pages=max((total + service.PAGE_SIZE - 1) // service.PAGE_SIZE, 1), filters=filters,
         query_args=query_args, owners=_owner_choices(), next_followups=due,
-        date_labels=local_dates([lead.received_on for lead in leads] + list(due.values())),
+        date_labels=local_dates([lead.received_on for lead in result.leads] + list(due.values())),
         today=service.local_today(),
     )
 
@@ -480,8 +479,9 @@ def pipeline():
     columns = service.pipeline(current_user)
     cards = [card for column in columns.values() for card in column["cards"]]
     due_labels = local_dates(card.next_due for card in cards)  # 400 cards, few dates
+    levels = {card.id: service.level_of(current_user, card, card.shared) for card in cards}
     return render_template(
-        "leads/pipeline.html", columns=columns, levels=service.share_levels(current_user, cards),
+        "leads/pipeline.html", columns=columns, levels=levels,
         due_labels=due_labels, stage_options=_stage_options(), today=service.local_today(),
     )
 

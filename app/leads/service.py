@@ -89,10 +89,9 @@ def share_levels(user: Any, leads: list[Lead]) -> dict[int, str]:
     levels: dict[int, str] = {}
     others = []
     for lead in leads:
-        if lead.municipality_id == user.municipality_id:
-            levels[lead.id] = OWNER
-        elif user.is_admin and not lead.confidential:
-            levels[lead.id] = FULL
+        level = level_of(user, lead, None)
+        if level is not None:
+            levels[lead.id] = level
         else:
             others.append(lead.id)
     if others:
@@ -104,6 +103,26 @@ def share_levels(user: Any, leads: list[Lead]) -> dict[int, str]:
         for lead_id, level in rows:
             levels[lead_id] = FULL if level == ShareLevel.FULL else ANONYMISED
     return levels
+
+
+def level_of(user: Any, lead: Any, shared: ShareLevel | str | None) -> str | None:
+    """share_levels for one lead (or card row) whose share with the user's municipality
+    is already known (`shared_level_column`); None: not visible at any level."""
+    if lead.municipality_id == user.municipality_id:
+        return OWNER
+    if user.is_admin and not lead.confidential:
+        return FULL
+    if shared is None:
+        return None
+    return FULL if shared == ShareLevel.FULL else ANONYMISED
+
+
+def shared_level_column(user: Any) -> sa.ScalarSelect:
+    """The level at which the lead of the enclosing query is shared with the user's
+    municipality (NULL: not shared), for level_of without a query of its own."""
+    return (sa.select(LeadShare.level).where(LeadShare.lead_id == Lead.id,
+                                             LeadShare.municipality_id == user.municipality_id)
+            .scalar_subquery())
 
 
 def share_level_for(user: Any, lead: Lead) -> str | None:
@@ -260,15 +279,25 @@ def _ordering(user: Any, sort: str) -> list:
     return [key.desc() if descending else key.asc() for key, descending in _sort_keys(user, sort)]
 
 
-def lead_page(user: Any, filters: LeadFilters, page: int) -> tuple[list[Lead], int]:
-    """Page `page` (PAGE_SIZE leads) of `lead_query`, and how many leads it matches.
+@dataclass
+class LeadPage:
+    leads: list[Lead]
+    total: int
+    levels: dict[int, str]  # as share_levels
+    next_followups: dict[int, date]  # as next_followups
+
+
+def lead_page(user: Any, filters: LeadFilters, page: int) -> LeadPage:
+    """Page `page` (PAGE_SIZE leads) of `lead_query`, how many leads it matches, and each
+    lead's share level and next follow-up.
 
     One statement reads the matching rows once for both the total (count(*) OVER ()) and
     the page (a top-N sort of their ids and sort keys, without the wide columns); only the
-    page's leads are joined back whole, with company, owner and municipality. The count
-    sits in a subquery of its own so that PostgreSQL plans it for all rows: under the
-    ORDER BY … LIMIT it would walk the whole received_on index instead. A page beyond the
-    end has no row to carry the total, so it is counted separately."""
+    page's leads are joined back whole, with company, owner, municipality, share level and
+    next follow-up. The count sits in a subquery of its own so that PostgreSQL plans it
+    for all rows: under the ORDER BY … LIMIT it would walk the whole received_on index
+    instead. A page beyond the end has no row to carry the total, so it is counted
+    separately."""
     statement = lead_query(user, filters)
     keys = _sort_keys(user, _sort(filters))
     matches = statement.with_only_columns(
@@ -278,13 +307,18 @@ def lead_page(user: Any, filters: LeadFilters, page: int) -> tuple[list[Lead], i
     ids = (sa.select(matches).order_by(*_key_order(matches, keys)).limit(PAGE_SIZE)
            .offset((page - 1) * PAGE_SIZE).subquery())
     rows = db.session.execute(
-        sa.select(Lead, ids.c.total).join(ids, Lead.id == ids.c.id)
+        sa.select(Lead, ids.c.total, shared_level_column(user).label("shared"),
+                  next_due_column().label("next_due"))
+        .join(ids, Lead.id == ids.c.id)
         .order_by(*_key_order(ids, keys))
         .options(sa.orm.joinedload(Lead.company), sa.orm.joinedload(Lead.owner),
                  sa.orm.joinedload(Lead.municipality))).all()
-    if rows:
-        return [lead for lead, _total in rows], rows[0].total
-    return [], count_leads(statement) if page > 1 else 0
+    if not rows:
+        return LeadPage([], count_leads(statement) if page > 1 else 0, {}, {})
+    levels = {row.Lead.id: level_of(user, row.Lead, row.shared) for row in rows}
+    return LeadPage(leads=[row.Lead for row in rows], total=rows[0].total,
+                    levels={lead_id: level for lead_id, level in levels.items() if level},
+                    next_followups={row.Lead.id: row.next_due for row in rows if row.next_due})
 
 
 def _key_order(subquery: sa.Subquery, keys: list[tuple[sa.ColumnElement, bool]]) -> list:
@@ -297,6 +331,13 @@ def count_leads(statement: sa.Select) -> int:
     return db.session.scalar(
         sa.select(sa.func.count()).select_from(statement.order_by(None).subquery())
     ) or 0
+
+
+def next_due_column() -> sa.ScalarSelect:
+    """The earliest open follow-up of the lead of the enclosing query (index
+    ix_follow_ups_lead_open), instead of a query of its own."""
+    return (sa.select(sa.func.min(FollowUp.due_on))
+            .where(FollowUp.lead_id == Lead.id, FollowUp.done_at.is_(None)).scalar_subquery())
 
 
 def next_followups(lead_ids: list[int]) -> dict[int, date]:
@@ -581,8 +622,8 @@ def pipeline(user: Any) -> dict[Stage, dict[str, Any]]:
     queries (index scans; no count over the whole table), joined to what a card shows —
     plain rows, not Lead objects, for up to 400 cards: id, codename, version, stage,
     confidential, municipality_id, company_name, municipality_name, owner_name and
-    next_due (the earliest open follow-up). Show company_name only where share_levels
-    allows."""
+    next_due (the earliest open follow-up) and shared (for level_of). Show company_name
+    only where the level allows."""
     from app.core.models import Municipality
 
     visible = scope.visible_filter(user, Lead)
@@ -596,13 +637,11 @@ def pipeline(user: Any) -> dict[Stage, dict[str, Any]]:
             CARDS_PER_COLUMN + 1).subquery()
         parts.append(sa.select(limited.c.id).select_from(limited))
     ids = sa.union_all(*parts).subquery()
-    next_due = (sa.select(sa.func.min(FollowUp.due_on))
-                .where(FollowUp.lead_id == Lead.id, FollowUp.done_at.is_(None)).scalar_subquery())
     cards = db.session.execute(
         sa.select(Lead.id, Lead.codename, Lead.version, Lead.stage, Lead.confidential,
                   Lead.municipality_id, Company.name.label("company_name"),
                   Municipality.name.label("municipality_name"), User.name.label("owner_name"),
-                  next_due.label("next_due"))
+                  next_due_column().label("next_due"), shared_level_column(user).label("shared"))
         .join(ids, Lead.id == ids.c.id)
         .join(Municipality, Municipality.id == Lead.municipality_id)
         .join(User, User.id == Lead.owner_id)
