@@ -284,7 +284,7 @@ class LeadPage:
     leads: list[Lead]
     total: int
     levels: dict[int, str]  # as share_levels
-    next_followups: dict[int, date]  # as next_followups
+    next_followups: dict[int, date]  # the earliest open follow-up of each lead that has one
 
 
 def lead_page(user: Any, filters: LeadFilters, page: int) -> LeadPage:
@@ -338,18 +338,6 @@ def next_due_column() -> sa.ScalarSelect:
     ix_follow_ups_lead_open), instead of a query of its own."""
     return (sa.select(sa.func.min(FollowUp.due_on))
             .where(FollowUp.lead_id == Lead.id, FollowUp.done_at.is_(None)).scalar_subquery())
-
-
-def next_followups(lead_ids: list[int]) -> dict[int, date]:
-    """The earliest open follow-up due date per lead (one query)."""
-    if not lead_ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(FollowUp.lead_id, sa.func.min(FollowUp.due_on))
-        .where(FollowUp.lead_id.in_(lead_ids), FollowUp.done_at.is_(None))
-        .group_by(FollowUp.lead_id)
-    )
-    return dict(rows.all())
 
 
 # --- creating and editing --------------------------------------------------------------
