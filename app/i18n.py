@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
+from babel import dates as babel_dates
 from flask import current_app, g, has_request_context, request
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
@@ -40,6 +42,13 @@ def local_date(value: date | None, style: str = "medium") -> str:
     if value is None:
         return ""
     return format_date(value, format=style)
+
+
+def local_dates(values: Iterable[date | None], style: str = "medium") -> dict[date, str]:
+    """`local_date` of each distinct date, for long lists: one locale look-up for all."""
+    locale = get_locale()
+    return {value: babel_dates.format_date(value, format=style, locale=locale)
+            for value in set(values) if value is not None}
 
 
 def init_app(app) -> None:

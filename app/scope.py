@@ -57,12 +57,14 @@ def select_visible(user: Any, model: type[M]) -> sa.Select[tuple[M]]:
     return sa.select(model).where(visible_filter(user, model))
 
 
-def get_visible(user: Any, model: type[M], ident: int) -> M | None:
-    return db.session.scalar(select_visible(user, model).where(model.id == ident))
+def get_visible(user: Any, model: type[M], ident: int, *options: Any) -> M | None:
+    """The object, loaded with `options` (e.g. joinedload), if the user may read it."""
+    statement = select_visible(user, model).where(model.id == ident).options(*options)
+    return db.session.scalars(statement).unique().first()
 
 
-def get_visible_or_404(user: Any, model: type[M], ident: int) -> M:
-    found = get_visible(user, model, ident)
+def get_visible_or_404(user: Any, model: type[M], ident: int, *options: Any) -> M:
+    found = get_visible(user, model, ident, *options)
     if found is None:
         abort(404)
     return found

@@ -60,6 +60,12 @@ def label(mapping: dict, value) -> str:
     return str(mapping.get(value, value))
 
 
+def translated(mapping: dict) -> dict:
+    """`mapping` with its labels translated now, for a page that shows them on every row
+    (each lazy string looks up the locale and the catalogue again)."""
+    return {key: str(text) for key, text in mapping.items()}
+
+
 def stage_label(stage) -> str:
     return label(STAGE_LABELS, Stage(stage) if stage in Stage._value2member_map_ else stage)
 

@@ -27,7 +27,7 @@ from app.auth.models import Role, User
 from app.auth.permissions import admin_required
 from app.errors import handle_http_error
 from app.extensions import db
-from app.i18n import local_date
+from app.i18n import local_dates
 from app.leads import companies, export, followups, labels, service, sharing
 from app.leads.forms import (
     ActivityForm,
@@ -58,6 +58,7 @@ def template_helpers() -> dict[str, Any]:
     return {
         "stage_label": labels.stage_label,
         "stage_choices_all": labels.stage_choices,
+        "stage_names": lambda: labels.translated(labels.STAGE_LABELS),
         "source_choices_all": labels.source_choices,
         "source_label": lambda value: labels.label(labels.SOURCE_LABELS, value),
         "lost_reason_label": lambda value: labels.label(labels.LOST_REASON_LABELS, value),
@@ -119,18 +120,16 @@ def index():
     filters = filters_from_request()
     page = request.args.get("page", "1")
     page = max(int(page), 1) if page.isdigit() and len(page) < 7 else 1
-    statement = service.lead_query(current_user, filters)
-    total = service.count_leads(statement)
-    leads = list(db.session.scalars(
-        statement.limit(service.PAGE_SIZE).offset((page - 1) * service.PAGE_SIZE)))
-    levels = service.share_levels(current_user, leads)
+    result = service.lead_page(current_user, filters, page)
+    total, due = result.total, result.next_followups
     query_args = request.args.to_dict(flat=False)
     query_args.pop("page", None)
     return render_template(
-        "leads/index.html", leads=leads, levels=levels, total=total, page=page,
+        "leads/index.html", leads=result.leads, levels=result.levels, total=total, page=page,
         pages=max((total + service.PAGE_SIZE - 1) // service.PAGE_SIZE, 1), filters=filters,
-        query_args=query_args, owners=_owner_choices(), next_followups=service.next_followups(
-            [lead.id for lead in leads]), today=service.local_today(),
+        query_args=query_args, owners=_owner_choices(), next_followups=due,
+        date_labels=local_dates([lead.received_on for lead in result.leads] + list(due.values())),
+        today=service.local_today(),
     )
 
 
@@ -490,13 +489,12 @@ def respond(lead_id: int):
 @login_required
 def pipeline():
     columns = service.pipeline(current_user)
-    cards = [lead for column in columns.values() for lead in column["cards"]]
-    due = service.next_followups([lead.id for lead in cards])
-    due_labels = {day: local_date(day) for day in set(due.values())}  # 400 cards, few dates
+    cards = [card for column in columns.values() for card in column["cards"]]
+    due_labels = local_dates(card.next_due for card in cards)  # 400 cards, few dates
+    levels = {card.id: service.level_of(current_user, card, card.shared) for card in cards}
     return render_template(
-        "leads/pipeline.html", columns=columns, levels=service.share_levels(current_user, cards),
-        next_followups=due, due_labels=due_labels, stage_options=_stage_options(),
-        today=service.local_today(),
+        "leads/pipeline.html", columns=columns, levels=levels,
+        due_labels=due_labels, stage_options=_stage_options(), today=service.local_today(),
     )
 
 

@@ -18,6 +18,7 @@ from flask import abort, current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 
 from app import audit, scope
+from app.auth.models import User
 from app.clock import utcnow
 from app.extensions import db
 from app.leads.models import (
@@ -88,10 +89,9 @@ def share_levels(user: Any, leads: list[Lead]) -> dict[int, str]:
     levels: dict[int, str] = {}
     others = []
     for lead in leads:
-        if lead.municipality_id == user.municipality_id:
-            levels[lead.id] = OWNER
-        elif user.is_admin and not lead.confidential:
-            levels[lead.id] = FULL
+        level = level_of(user, lead, None)
+        if level is not None:
+            levels[lead.id] = level
         else:
             others.append(lead.id)
     if others:
@@ -103,6 +103,26 @@ def share_levels(user: Any, leads: list[Lead]) -> dict[int, str]:
         for lead_id, level in rows:
             levels[lead_id] = FULL if level == ShareLevel.FULL else ANONYMISED
     return levels
+
+
+def level_of(user: Any, lead: Any, shared: ShareLevel | str | None) -> str | None:
+    """share_levels for one lead (or card row) whose share with the user's municipality
+    is already known (`shared_level_column`); None: not visible at any level."""
+    if lead.municipality_id == user.municipality_id:
+        return OWNER
+    if user.is_admin and not lead.confidential:
+        return FULL
+    if shared is None:
+        return None
+    return FULL if shared == ShareLevel.FULL else ANONYMISED
+
+
+def shared_level_column(user: Any) -> sa.ScalarSelect:
+    """The level at which the lead of the enclosing query is shared with the user's
+    municipality (NULL: not shared), for level_of without a query of its own."""
+    return (sa.select(LeadShare.level).where(LeadShare.lead_id == Lead.id,
+                                             LeadShare.municipality_id == user.municipality_id)
+            .scalar_subquery())
 
 
 def share_level_for(user: Any, lead: Lead) -> str | None:
@@ -137,9 +157,13 @@ def can_respond(user: Any, lead: Lead) -> bool:
 
 
 def get_lead_or_404(user: Any, lead_id: int) -> Lead:
+    """The lead with what every lead page uses of it (company, owner, municipality and
+    shares) joined in the same statement."""
     if not is_id(lead_id):
         abort(404)
-    return scope.get_visible_or_404(user, Lead, lead_id)
+    return scope.get_visible_or_404(
+        user, Lead, lead_id, sa.orm.joinedload(Lead.company), sa.orm.joinedload(Lead.owner),
+        sa.orm.joinedload(Lead.municipality), sa.orm.joinedload(Lead.shares))
 
 
 def get_lead(user: Any, lead_id: int) -> Lead | None:
@@ -224,26 +248,83 @@ def lead_query(user: Any, filters: LeadFilters) -> sa.Select:
             FollowUp.done_at.is_(None), FollowUp.due_on < local_today())))
     if filters.q and filters.q.strip():
         statement = statement.where(search_criterion(user, filters.q))
-    sort = filters.sort if filters.sort in SORTS else "received_desc"
-    return statement.order_by(*_ordering(user, sort))
+    return statement.order_by(*_ordering(user, _sort(filters)))
 
 
-def _ordering(user: Any, sort: str) -> list:
+def _sort(filters: LeadFilters) -> str:
+    return filters.sort if filters.sort in SORTS else "received_desc"
+
+
+def _sort_keys(user: Any, sort: str) -> list[tuple[sa.ColumnElement, bool]]:
+    """The sort order as (expression, descending) pairs."""
     if sort == "received_asc":
-        return [Lead.received_on.asc(), Lead.id.asc()]
+        return [(Lead.received_on, False), (Lead.id, False)]
     if sort == "codename":
-        return [Lead.codename.asc(), Lead.id.asc()]
+        return [(Lead.codename, False), (Lead.id, False)]
     if sort == "stage":
         order = sa.case({s.value: i for i, s in enumerate(Stage)}, value=Lead.stage)
-        return [order, Lead.received_on.desc(), Lead.id.desc()]
+        return [(order, False), (Lead.received_on, True), (Lead.id, True)]
     if sort == "updated_desc":
-        return [Lead.updated_at.desc(), Lead.id.desc()]
+        return [(Lead.updated_at, True), (Lead.id, True)]
     if sort == "company":
         name = (sa.select(Company.name_key).where(Company.id == Lead.company_id)
                 .scalar_subquery())
         visible_name = sa.case((full_level_filter(user), name), else_=sa.null())
-        return [visible_name.is_(None), visible_name.asc(), Lead.codename.asc(), Lead.id.asc()]
-    return [Lead.received_on.desc(), Lead.id.desc()]
+        return [(visible_name.is_(None), False), (visible_name, False), (Lead.codename, False),
+                (Lead.id, False)]
+    return [(Lead.received_on, True), (Lead.id, True)]
+
+
+def _ordering(user: Any, sort: str) -> list:
+    return [key.desc() if descending else key.asc() for key, descending in _sort_keys(user, sort)]
+
+
+@dataclass
+class LeadPage:
+    leads: list[Lead]
+    total: int
+    levels: dict[int, str]  # as share_levels
+    next_followups: dict[int, date]  # the earliest open follow-up of each lead that has one
+
+
+def lead_page(user: Any, filters: LeadFilters, page: int) -> LeadPage:
+    """Page `page` (PAGE_SIZE leads) of `lead_query`, how many leads it matches, and each
+    lead's share level and next follow-up.
+
+    One statement reads the matching rows once for both the total (count(*) OVER ()) and
+    the page (a top-N sort of their ids and sort keys, without the wide columns); only the
+    page's leads are joined back whole, with company, owner, municipality, share level and
+    next follow-up. The count sits in a subquery of its own so that PostgreSQL plans it
+    for all rows: under the ORDER BY … LIMIT it would walk the whole received_on index
+    instead. A page beyond the end has no row to carry the total, so it is counted
+    separately."""
+    statement = lead_query(user, filters)
+    keys = _sort_keys(user, _sort(filters))
+    matches = statement.with_only_columns(
+        Lead.id, sa.func.count().over().label("total"),
+        *(key.label(f"key{i}") for i, (key, _descending) in enumerate(keys)),
+    ).order_by(None).subquery()
+    ids = (sa.select(matches).order_by(*_key_order(matches, keys)).limit(PAGE_SIZE)
+           .offset((page - 1) * PAGE_SIZE).subquery())
+    rows = db.session.execute(
+        sa.select(Lead, ids.c.total, shared_level_column(user).label("shared"),
+                  next_due_column().label("next_due"))
+        .join(ids, Lead.id == ids.c.id)
+        .order_by(*_key_order(ids, keys))
+        .options(sa.orm.joinedload(Lead.company), sa.orm.joinedload(Lead.owner),
+                 sa.orm.joinedload(Lead.municipality))).all()
+    if not rows:
+        return LeadPage([], count_leads(statement) if page > 1 else 0, {}, {})
+    levels = {row.Lead.id: level_of(user, row.Lead, row.shared) for row in rows}
+    return LeadPage(leads=[row.Lead for row in rows], total=rows[0].total,
+                    levels={lead_id: level for lead_id, level in levels.items() if level},
+                    next_followups={row.Lead.id: row.next_due for row in rows if row.next_due})
+
+
+def _key_order(subquery: sa.Subquery, keys: list[tuple[sa.ColumnElement, bool]]) -> list:
+    columns = [subquery.c[f"key{i}"] for i in range(len(keys))]
+    return [column.desc() if descending else column.asc()
+            for column, (_key, descending) in zip(columns, keys, strict=True)]
 
 
 def count_leads(statement: sa.Select) -> int:
@@ -252,16 +333,11 @@ def count_leads(statement: sa.Select) -> int:
     ) or 0
 
 
-def next_followups(lead_ids: list[int]) -> dict[int, date]:
-    """The earliest open follow-up due date per lead (one query)."""
-    if not lead_ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(FollowUp.lead_id, sa.func.min(FollowUp.due_on))
-        .where(FollowUp.lead_id.in_(lead_ids), FollowUp.done_at.is_(None))
-        .group_by(FollowUp.lead_id)
-    )
-    return dict(rows.all())
+def next_due_column() -> sa.ScalarSelect:
+    """The earliest open follow-up of the lead of the enclosing query (index
+    ix_follow_ups_lead_open), instead of a query of its own."""
+    return (sa.select(sa.func.min(FollowUp.due_on))
+            .where(FollowUp.lead_id == Lead.id, FollowUp.done_at.is_(None)).scalar_subquery())
 
 
 # --- creating and editing --------------------------------------------------------------
@@ -528,9 +604,16 @@ CLOSED_WINDOW = timedelta(days=90)
 
 def pipeline(user: Any) -> dict[Stage, dict[str, Any]]:
     """Kanban columns: open stages plus won/lost of the last 90 days, at most 50 cards
-    each and whether there are more. The card ids of all columns come from one UNION
-    ALL of per-column LIMIT queries (index scans; no count over the whole table); the
-    leads are then loaded in one go."""
+    each and whether there are more.
+
+    One statement: the card ids of all columns come from a UNION ALL of per-column LIMIT
+    queries (index scans; no count over the whole table), joined to what a card shows —
+    plain rows, not Lead objects, for up to 400 cards: id, codename, version, stage,
+    confidential, municipality_id, company_name, municipality_name, owner_name and
+    next_due (the earliest open follow-up) and shared (for level_of). Show company_name
+    only where the level allows."""
+    from app.core.models import Municipality
+
     visible = scope.visible_filter(user, Lead)
     since = utcnow() - CLOSED_WINDOW
     parts = []
@@ -541,16 +624,23 @@ def pipeline(user: Any) -> dict[Stage, dict[str, Any]]:
         limited = part.order_by(Lead.stage_changed_at.desc(), Lead.id.desc()).limit(
             CARDS_PER_COLUMN + 1).subquery()
         parts.append(sa.select(limited.c.id).select_from(limited))
-    ids = list(db.session.scalars(sa.union_all(*parts)))
-    leads = list(db.session.scalars(
-        sa.select(Lead).where(Lead.id.in_(ids)).order_by(Lead.stage_changed_at.desc(),
-                                                          Lead.id.desc()))) if ids else []
+    ids = sa.union_all(*parts).subquery()
+    cards = db.session.execute(
+        sa.select(Lead.id, Lead.codename, Lead.version, Lead.stage, Lead.confidential,
+                  Lead.municipality_id, Company.name.label("company_name"),
+                  Municipality.name.label("municipality_name"), User.name.label("owner_name"),
+                  next_due_column().label("next_due"), shared_level_column(user).label("shared"))
+        .join(ids, Lead.id == ids.c.id)
+        .join(Municipality, Municipality.id == Lead.municipality_id)
+        .join(User, User.id == Lead.owner_id)
+        .outerjoin(Company, Company.id == Lead.company_id)
+        .order_by(Lead.stage_changed_at.desc(), Lead.id.desc()))
     columns: dict[Stage, dict[str, Any]] = {
         stage: {"cards": [], "more": False} for stage in PIPELINE_STAGES}
-    for lead in leads:
-        column = columns[lead.stage]
+    for card in cards:
+        column = columns[card.stage]
         if len(column["cards"]) < CARDS_PER_COLUMN:
-            column["cards"].append(lead)
+            column["cards"].append(card)
         else:
             column["more"] = True
     return columns

@@ -370,7 +370,7 @@ FILTER_PARAMETERS = [
     {"name": "rail", "in": "query", "schema": {"type": "array", "items": {
         "type": "string", "enum": [r.value for r in RailSiding]}}, "style": "form", "explode": True},
     {"name": "min_area", "in": "query", "schema": {"type": "integer", "minimum": 0,
-                                                   "maximum": service.FILTER_MAX}},
+                                                   "maximum": service.AREA_FILTER_MAX}},
     {"name": "min_power", "in": "query", "schema": {"type": "number", "minimum": 0,
                                                     "maximum": service.FILTER_MAX}},
     {"name": "incomplete", "in": "query", "schema": {"type": "string", "enum": ["1", "0"]}},

@@ -40,6 +40,7 @@ EDITABLE_FIELDS = (
 DESCRIPTION_MAX = 5000
 MAX_INT = 2_000_000_000
 FILTER_MAX = 1_000_000_000_000
+AREA_FILTER_MAX = 2_147_483_647  # areas are 32-bit integer columns (PostgreSQL refuses more)
 NEARBY_NODE_KM = 30.0
 
 
@@ -272,7 +273,8 @@ class SiteFilter:
         return args
 
 
-def _number(raw: str | None, name: str, errors: dict, parse=float) -> Any:
+def _number(raw: str | None, name: str, errors: dict, parse=float,
+            maximum: float = FILTER_MAX) -> Any:
     if raw in (None, ""):
         return None
     try:
@@ -280,7 +282,7 @@ def _number(raw: str | None, name: str, errors: dict, parse=float) -> Any:
     except ValueError:
         errors[name] = [_l("Must be a number not below zero.")]
         return None
-    if not math.isfinite(value) or value < 0 or value > FILTER_MAX:
+    if not math.isfinite(value) or value < 0 or value > maximum:
         errors[name] = [_l("Must be a number not below zero.")]
         return None
     return value
@@ -302,7 +304,8 @@ def parse_filter(args: Mapping[str, Any]) -> SiteFilter:
         if any(value not in allowed for value in chosen):
             errors[name] = [_l("Unknown value.")]
         values[name] = [value for value in chosen if value in allowed]
-    values["min_area"] = _number(args.get("min_area"), "min_area", errors, parse=int)
+    values["min_area"] = _number(args.get("min_area"), "min_area", errors, parse=int,
+                                 maximum=AREA_FILTER_MAX)
     values["min_power"] = _number(args.get("min_power"), "min_power", errors)
     values["incomplete"] = args.get("incomplete") in ("1", "true", "on", "yes")
     # Control characters and lone surrogates cannot be searched for (PostgreSQL refuses NUL).
