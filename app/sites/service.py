@@ -331,9 +331,7 @@ def filter_criteria(filt: SiteFilter, default_hide_withdrawn: bool = False) -> l
     if filt.rail:
         criteria.append(Site.rail_siding.in_([RailSiding(r) for r in filt.rail]))
     if filt.min_area is not None:
-        # beyond a 32-bit integer no site qualifies (and PostgreSQL refuses to compare)
-        criteria.append(Site.land_area_m2 >= filt.min_area if filt.min_area < 2**31
-                        else sa.false())
+        criteria.append(Site.land_area_m2 >= filt.min_area)
     if filt.min_power is not None:
         criteria.append(Site.power_mw >= filt.min_power)
     if filt.incomplete:
