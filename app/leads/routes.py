@@ -356,6 +356,13 @@ def add_activity(lead_id: int):
     return redirect(url_for("leads.show", lead_id=lead.id) + "#timeline")
 
 
+def _flash_validation(error: service.ValidationFailed) -> None:
+    """A service's field errors, shown as messages on the page the user returns to."""
+    for messages in error.fields.values():
+        for message in messages:
+            flash(message, "danger")
+
+
 def _flash_form_errors(form) -> None:
     for name, messages in form.errors.items():
         label = getattr(form, name).label.text if hasattr(form, name) else name
@@ -381,9 +388,7 @@ def add_followup(lead_id: int):
                                    form.assignee_id.data or None, remind_at)
         except service.ValidationFailed as error:
             db.session.rollback()
-            for messages in error.fields.values():
-                for message in messages:
-                    flash(message, "danger")
+            _flash_validation(error)
         else:
             flash(_("The follow-up is saved."), "success")
     else:
@@ -413,9 +418,7 @@ def add_contact(lead_id: int):
         try:
             companies.add_contact(current_user, lead, form.data)
         except service.ValidationFailed as error:
-            for messages in error.fields.values():
-                for message in messages:
-                    flash(message, "danger")
+            _flash_validation(error)
         else:
             flash(_("The contact is saved."), "success")
     else:
@@ -436,9 +439,7 @@ def share(lead_id: int):
             sharing.share_lead(current_user, lead, form.municipalities.data, form.level.data)
         except service.ValidationFailed as error:
             db.session.rollback()
-            for messages in error.fields.values():
-                for message in messages:
-                    flash(message, "danger")
+            _flash_validation(error)
         else:
             flash(_("The lead is shared."), "success")
     else:
@@ -459,9 +460,7 @@ def revoke(lead_id: int):
         try:
             sharing.revoke_share(current_user, lead, form.municipality.data)
         except service.ValidationFailed as error:
-            for messages in error.fields.values():
-                for message in messages:
-                    flash(message, "danger")
+            _flash_validation(error)
         else:
             flash(_("The share is revoked."), "success")
     return redirect(url_for("leads.show", lead_id=lead.id) + "#shares")
@@ -572,9 +571,7 @@ def merge():
             target = companies.merge_companies(current_user, form.source.data, form.target.data)
         except service.ValidationFailed as error:
             db.session.rollback()
-            for messages in error.fields.values():
-                for message in messages:
-                    flash(message, "danger")
+            _flash_validation(error)
         else:
             flash(_("The companies were merged into %(name)s.", name=target.name), "success")
     else:
