@@ -1,7 +1,6 @@
 """Folium maps rendered on the server: escaped, self-hosted, compact."""
 
 import re
-import time
 
 import folium
 import pytest
@@ -122,15 +121,12 @@ def test_lead_map_shows_candidate_sites_and_all_nodes_by_default(app, request_co
     assert "Hallsbergsterminalen" in html and "Arboga (E18 x E20)" in html
 
 
-def test_ten_thousand_sites_render_fast_and_small(request_context):
+def test_ten_thousand_sites_render_small(request_context):
+    """Size only: speed is measured by `make bench`, never by a timed unit test."""
     rows = [[59.1 + i * 1e-5, 15.1 + i * 1e-5, 100000 + i, i % 4, 45000, None,
              f"Benchmarkplats {i} Törsjö", 3.4, 6.1, 12.8] for i in range(10_000)]
-    sites_map([SiteLayer("Örebro", rows[:10])], [NODE])  # warm up
-    started = time.perf_counter()
     parts = sites_map([SiteLayer("Örebro", rows)], [NODE])
-    elapsed = time.perf_counter() - started
     size = len(_all(parts).encode())
-    assert elapsed < 1.0
     assert size / 10_000 < 120
 
 
