@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import lru_cache
 
 from babel import dates as babel_dates
 from flask import current_app, g, has_request_context, request
@@ -45,10 +46,16 @@ def local_date(value: date | None, style: str = "medium") -> str:
 
 
 def local_dates(values: Iterable[date | None], style: str = "medium") -> dict[date, str]:
-    """`local_date` of each distinct date, for long lists: one locale look-up for all."""
-    locale = get_locale()
-    return {value: babel_dates.format_date(value, format=style, locale=locale)
+    """`local_date` of each distinct date, for long lists: one locale look-up for all, and
+    each date formatted once per process (Babel takes ~15 µs a date; a kanban has 100)."""
+    locale = str(get_locale())
+    return {value: _formatted_date(value, style, locale)
             for value in set(values) if value is not None}
+
+
+@lru_cache(maxsize=8192)
+def _formatted_date(value: date, style: str, locale: str) -> str:
+    return babel_dates.format_date(value, format=style, locale=locale)
 
 
 def init_app(app) -> None:

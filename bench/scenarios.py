@@ -21,6 +21,8 @@ class Scenario:
 BASELINE = Scenario("baseline", "/bench/baseline", user=None, requests=200)
 
 SCENARIOS: list[Scenario] = [
+    # For reference: what any logged-in page costs before its own work.
+    Scenario("empty logged-in page", "/bench/empty-page"),
     Scenario("start page", "/", target_ratio=10),
     Scenario("healthz", "/healthz", user=None, target_ratio=10),
     Scenario("leads filtered, first page", "/leads?stage=qualified&municipality=orebro",

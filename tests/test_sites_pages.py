@@ -253,3 +253,24 @@ def test_the_map_shows_sites_by_filter_and_follows_every_change(client, kumla, u
     node.name, node.version = "Omdöpt nod", node.version + 1
     db.session.commit()
     assert "Omdöpt nod" in client.get("/sites/map").get_data(as_text=True)
+
+
+def test_start_page_site_counts_follow_every_change_at_once(client, kumla):
+    """The counts are kept per process by the sites' revision: a new site, a saved site
+    and a withdrawn one each show on the next start page."""
+    from app.sites.models import DetaljplanStatus, RailSiding
+
+    def panel() -> str:
+        page = client.get("/").get_data(as_text=True)
+        start = page.index('data-testid="sites-panel"')
+        return " ".join(page[start:page.index("</p>", start)].split())
+
+    make_site(name="Full", price_sek_m2=300, power_mw=5.0,
+              detaljplan_status=DetaljplanStatus.IN_FORCE, rail_siding=RailSiding.POSSIBLE)
+    assert "1 tillgängliga platser" in panel() and "saknar" not in panel()
+    assert client.post("/sites/new", data=form_data(name="Bare")).status_code == 302
+    assert "2 tillgängliga platser" in panel() and "1 saknar nyckeluppgifter" in panel()
+    site = db.session.scalar(sa.select(Site).where(Site.name == "Bare"))
+    assert client.post(f"/sites/{site.id}/edit", data=form_data(
+        name="Bare", status="withdrawn", version=str(site.version))).status_code == 302
+    assert "1 tillgängliga platser" in panel() and "saknar" not in panel()

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField
+from wtforms import BooleanField, EmailField, StringField
 from wtforms.validators import DataRequired, Email
 
 from app.auth.forms import LOCALE_CHOICES
 from app.auth.models import Role, User
-from app.forms import max_length
+from app.forms import SelectField, max_length
 
 
 def role_choices() -> list[tuple[str, str]]:

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from app.auth.models import User
-from app.forms import max_length
+from app.forms import SelectField, max_length
 
 LOCALE_CHOICES = [("sv", "Svenska"), ("en", "English")]
 MIN_PASSWORD_LENGTH = 10

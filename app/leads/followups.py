@@ -25,12 +25,14 @@ from app.leads.service import (
 )
 
 
-def assignable_users(lead: Lead) -> list[User]:
-    """Active advisors of the owning municipality and of the partners."""
+def assignee_choices(lead: Lead) -> list[tuple[int, str]]:
+    """(id, name) of the active advisors of the owning municipality and of the partners:
+    plain rows, not User objects, since a region may have a few hundred."""
     municipality_ids = {lead.municipality_id} | {share.municipality_id for share in lead.shares}
-    return list(db.session.scalars(
-        sa.select(User).where(User.municipality_id.in_(municipality_ids), User.active.is_(True),
-                              User.role == Role.ADVISOR).order_by(User.name)))
+    return [(row.id, row.name) for row in db.session.execute(
+        sa.select(User.id, User.name).where(
+            User.municipality_id.in_(municipality_ids), User.active.is_(True),
+            User.role == Role.ADVISOR).order_by(User.name))]
 
 
 def add_followup(user: Any, lead: Lead, title: str, due_on: date | None,
@@ -144,9 +146,18 @@ def my_followups(user: Any) -> dict[str, list[FollowUp]]:
 
 
 def overdue_count(user: Any) -> int:
-    rows = list(db.session.execute(
-        sa.select(FollowUp.lead_id).where(
-            FollowUp.assignee_id == user.id, FollowUp.done_at.is_(None),
-            FollowUp.due_on < local_today()).limit(MY_FOLLOWUPS_LIMIT)).scalars())
-    visible = visible_lead_ids(user, set(rows))
-    return sum(1 for lead_id in rows if lead_id in visible)
+    """How many of the user's open follow-ups are overdue, on leads they still see (at
+    most MY_FOLLOWUPS_LIMIT, as /followups shows). One statement: the follow-ups' lead ids
+    first (an array on PostgreSQL: joined, its planner scanned every lead of the
+    municipality), then those leads by primary key."""
+    lead_ids = sa.select(FollowUp.lead_id).where(
+        FollowUp.assignee_id == user.id, FollowUp.done_at.is_(None),
+        FollowUp.due_on < local_today()).limit(MY_FOLLOWUPS_LIMIT)
+    if db.engine.dialect.name == "postgresql":
+        overdue = sa.func.unnest(sa.func.array(lead_ids.scalar_subquery())).table_valued(
+            "lead_id").render_derived(name="overdue")
+    else:
+        overdue = lead_ids.subquery()
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(overdue)
+        .join(Lead, Lead.id == overdue.c.lead_id).where(scope.visible_filter(user, Lead))) or 0

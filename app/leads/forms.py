@@ -11,14 +11,12 @@ from wtforms import (
     FloatField,
     HiddenField,
     IntegerField,
-    SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
-from app.forms import max_length
+from app.forms import SelectField, SelectMultipleField, max_length
 from app.leads import labels
 from app.leads.companies import OrgnrError, normalise_orgnr
 from app.leads.models import Activity, Company, Contact, FollowUp, Lead, LeadShare

@@ -20,6 +20,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from werkzeug.exceptions import Forbidden
 
@@ -27,8 +28,9 @@ from app.auth.models import Role, User
 from app.auth.permissions import admin_required
 from app.errors import handle_http_error
 from app.extensions import db
+from app.forms import option_tags
 from app.i18n import local_dates
-from app.leads import companies, export, followups, labels, service, sharing
+from app.leads import cards, companies, export, followups, labels, service, sharing
 from app.leads.forms import (
     ActivityForm,
     ContactForm,
@@ -109,9 +111,11 @@ def filters_from_request() -> service.LeadFilters:
     )
 
 
-def _owner_choices() -> list:
-    return list(db.session.execute(sa.select(User.id, User.name).where(
-        User.role == Role.ADVISOR, User.active.is_(True)).order_by(User.name).limit(500)))
+def _owner_options(selected: int | None) -> Markup:
+    """The owner filter's options: every active advisor (a few hundred at most)."""
+    return option_tags(db.session.execute(sa.select(User.id, User.name).where(
+        User.role == Role.ADVISOR, User.active.is_(True)).order_by(User.name).limit(500)),
+        selected)
 
 
 @bp.get("/leads")
@@ -120,15 +124,16 @@ def index():
     filters = filters_from_request()
     page = request.args.get("page", "1")
     page = max(int(page), 1) if page.isdigit() and len(page) < 7 else 1
-    result = service.lead_page(current_user, filters, page)
+    result = service.lead_page(current_user._get_current_object(), filters, page)  # no proxy
     total, due = result.total, result.next_followups
     query_args = request.args.to_dict(flat=False)
     query_args.pop("page", None)
     return render_template(
-        "leads/index.html", leads=result.leads, levels=result.levels, total=total, page=page,
+        "leads/index.html", leads=result.rows, levels=result.levels, companies=result.companies,
+        total=total, page=page,
         pages=max((total + service.PAGE_SIZE - 1) // service.PAGE_SIZE, 1), filters=filters,
-        query_args=query_args, owners=_owner_choices(), next_followups=due,
-        date_labels=local_dates([lead.received_on for lead in result.leads] + list(due.values())),
+        query_args=query_args, owner_options=_owner_options(filters.owner_id), next_followups=due,
+        date_labels=local_dates([row.received_on for row in result.rows] + list(due.values())),
         today=service.local_today(),
     )
 
@@ -215,7 +220,7 @@ def show(lead_id: int):
     service.record_view(current_user, lead)
     detail = service.lead_detail(current_user, lead)
     followup_form = FollowUpForm()
-    followup_form.assignee_id.choices = [(u.id, u.name) for u in followups.assignable_users(lead)]
+    followup_form.assignee_id.choices = followups.assignee_choices(lead)
     followup_form.assignee_id.data = current_user.id
     stage_form = StageForm(data={"stage": lead.stage.value, "version": lead.version})
     share_form = ShareForm()
@@ -377,7 +382,7 @@ def add_followup(lead_id: int):
     if not service.can_contribute(current_user, lead):
         abort(403)
     form = FollowUpForm()
-    form.assignee_id.choices = [(u.id, u.name) for u in followups.assignable_users(lead)]
+    form.assignee_id.choices = followups.assignee_choices(lead)
     if form.validate():
         remind_at = None
         if form.remind_at.data:
@@ -487,26 +492,11 @@ def respond(lead_id: int):
 @bp.get("/pipeline")
 @login_required
 def pipeline():
-    columns = service.pipeline(current_user)
-    cards = [card for column in columns.values() for card in column["cards"]]
-    due_labels = local_dates(card.next_due for card in cards)  # 400 cards, few dates
-    levels = {card.id: service.level_of(current_user, card, card.shared) for card in cards}
-    return render_template(
-        "leads/pipeline.html", columns=columns, levels=levels,
-        due_labels=due_labels, stage_options=_stage_options(), today=service.local_today(),
-    )
-
-
-def _stage_options() -> dict[str, Markup]:
-    """The <option> list of the per-card stage select, once per stage (not per card)."""
-    choices = labels.stage_choices()
-    return {
-        current: Markup("").join(
-            Markup('<option value="{}"{}>{}</option>').format(
-                value, Markup(" selected") if value == current else "", text)
-            for value, text in choices)
-        for current, _text in choices
-    }
+    user = current_user._get_current_object()  # not the proxy: 400 cards ask about it
+    columns = service.pipeline(user)
+    return render_template("leads/pipeline.html", columns=columns,
+                           cards_html=cards.render_board(user, columns),
+                           board_token=generate_csrf())
 
 
 @bp.get("/followups", endpoint="followups")

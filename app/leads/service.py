@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import abort, current_app, has_app_context
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects import postgresql
 
 from app import audit, scope
 from app.auth.models import User
@@ -281,20 +282,38 @@ def _ordering(user: Any, sort: str) -> list:
 
 @dataclass
 class LeadPage:
-    leads: list[Lead]
+    rows: list[sa.Row]  # LIST_COLUMNS of each lead on the page, not Lead objects
     total: int
     levels: dict[int, str]  # as share_levels
+    companies: dict[int, str]  # company names, only of leads whose level shows them
     next_followups: dict[int, date]  # the earliest open follow-up of each lead that has one
+
+
+def _list_columns() -> tuple:
+    """What a row of the lead list shows (and level_of needs)."""
+    from app.core.models import Municipality
+
+    return (Lead.id, Lead.codename, Lead.stage, Lead.confidential, Lead.municipality_id,
+            Lead.sector, Lead.received_on, Company.name.label("company_name"),
+            Municipality.name.label("municipality_name"), User.name.label("owner_name"))
+
+
+def _with_list_joins(statement: sa.Select) -> sa.Select:
+    from app.core.models import Municipality
+
+    return (statement.join(Municipality, Municipality.id == Lead.municipality_id)
+            .join(User, User.id == Lead.owner_id)
+            .outerjoin(Company, Company.id == Lead.company_id))
 
 
 def lead_page(user: Any, filters: LeadFilters, page: int) -> LeadPage:
     """Page `page` (PAGE_SIZE leads) of `lead_query`, how many leads it matches, and each
-    lead's share level and next follow-up.
+    lead's share level, visible company name and next follow-up.
 
     One statement reads the matching rows once for both the total (count(*) OVER ()) and
     the page (a top-N sort of their ids and sort keys, without the wide columns); only the
-    page's leads are joined back whole, with company, owner, municipality, share level and
-    next follow-up. The count sits in a subquery of its own so that PostgreSQL plans it
+    page's leads are joined back, as plain rows of what the list shows, with share level
+    and next follow-up. The count sits in a subquery of its own so that PostgreSQL plans it
     for all rows: under the ORDER BY … LIMIT it would walk the whole received_on index
     instead. A page beyond the end has no row to carry the total, so it is counted
     separately."""
@@ -306,19 +325,20 @@ def lead_page(user: Any, filters: LeadFilters, page: int) -> LeadPage:
     ).order_by(None).subquery()
     ids = (sa.select(matches).order_by(*_key_order(matches, keys)).limit(PAGE_SIZE)
            .offset((page - 1) * PAGE_SIZE).subquery())
-    rows = db.session.execute(
-        sa.select(Lead, ids.c.total, shared_level_column(user).label("shared"),
+    rows = db.session.execute(_with_list_joins(
+        sa.select(*_list_columns(), ids.c.total, shared_level_column(user).label("shared"),
                   next_due_column().label("next_due"))
-        .join(ids, Lead.id == ids.c.id)
-        .order_by(*_key_order(ids, keys))
-        .options(sa.orm.joinedload(Lead.company), sa.orm.joinedload(Lead.owner),
-                 sa.orm.joinedload(Lead.municipality))).all()
+        .join(ids, Lead.id == ids.c.id))
+        .order_by(*_key_order(ids, keys))).all()
     if not rows:
-        return LeadPage([], count_leads(statement) if page > 1 else 0, {}, {})
-    levels = {row.Lead.id: level_of(user, row.Lead, row.shared) for row in rows}
-    return LeadPage(leads=[row.Lead for row in rows], total=rows[0].total,
-                    levels={lead_id: level for lead_id, level in levels.items() if level},
-                    next_followups={row.Lead.id: row.next_due for row in rows if row.next_due})
+        return LeadPage([], count_leads(statement) if page > 1 else 0, {}, {}, {})
+    levels = {row.id: level_of(user, row, row.shared) for row in rows}
+    return LeadPage(
+        rows=rows, total=rows[0].total,
+        levels={lead_id: level for lead_id, level in levels.items() if level},
+        companies={row.id: row.company_name for row in rows
+                   if row.company_name and shows_company(levels[row.id])},
+        next_followups={row.id: row.next_due for row in rows if row.next_due})
 
 
 def _key_order(subquery: sa.Subquery, keys: list[tuple[sa.ColumnElement, bool]]) -> list:
@@ -603,28 +623,18 @@ CLOSED_WINDOW = timedelta(days=90)
 
 
 def pipeline(user: Any) -> dict[Stage, dict[str, Any]]:
-    """Kanban columns: open stages plus won/lost of the last 90 days, at most 50 cards
-    each and whether there are more.
+    """Kanban columns: open stages plus won/lost of the last 90 days, at most
+    CARDS_PER_COLUMN cards each and whether there are more.
 
-    One statement: the card ids of all columns come from a UNION ALL of per-column LIMIT
-    queries (index scans; no count over the whole table), joined to what a card shows —
-    plain rows, not Lead objects, for up to 400 cards: id, codename, version, stage,
-    confidential, municipality_id, company_name, municipality_name, owner_name and
-    next_due (the earliest open follow-up) and shared (for level_of). Show company_name
-    only where the level allows."""
+    One statement: the card ids of each column are its newest CARDS_PER_COLUMN + 1 visible
+    leads (an index scan per column, no count over the whole table), joined to what a card
+    shows — plain rows, not Lead objects: id, codename, version, stage, confidential,
+    municipality_id, company_name, municipality_name, owner_name, next_due (the earliest
+    open follow-up) and shared (for level_of). Show company_name only where the level
+    allows."""
     from app.core.models import Municipality
 
-    visible = scope.visible_filter(user, Lead)
-    since = utcnow() - CLOSED_WINDOW
-    parts = []
-    for stage in PIPELINE_STAGES:
-        part = sa.select(Lead.id, Lead.stage_changed_at).where(visible, Lead.stage == stage)
-        if stage in CLOSED_STAGES:
-            part = part.where(Lead.stage_changed_at >= since)
-        limited = part.order_by(Lead.stage_changed_at.desc(), Lead.id.desc()).limit(
-            CARDS_PER_COLUMN + 1).subquery()
-        parts.append(sa.select(limited.c.id).select_from(limited))
-    ids = sa.union_all(*parts).subquery()
+    ids = _pipeline_card_ids(user)
     cards = db.session.execute(
         sa.select(Lead.id, Lead.codename, Lead.version, Lead.stage, Lead.confidential,
                   Lead.municipality_id, Company.name.label("company_name"),
@@ -644,6 +654,35 @@ def pipeline(user: Any) -> dict[Stage, dict[str, Any]]:
         else:
             column["more"] = True
     return columns
+
+
+def _pipeline_card_ids(user: Any) -> sa.Subquery:
+    """The ids of each column's newest CARDS_PER_COLUMN + 1 visible leads.
+
+    PostgreSQL: one LATERAL subquery run per column, so the visibility filter's set of
+    shared leads is built once, and ix_leads_pipeline serves each column from the index
+    alone. SQLite: a UNION ALL of one LIMIT query per column."""
+    visible = scope.visible_filter(user, Lead)
+    since = utcnow() - CLOSED_WINDOW
+    newest_first = (Lead.stage_changed_at.desc(), Lead.id.desc())
+    if db.engine.dialect.name == "postgresql":
+        stages = sa.func.unnest(sa.bindparam(
+            "pipeline_stages", [stage.value for stage in PIPELINE_STAGES],
+            type_=postgresql.ARRAY(sa.String))).table_valued("stage").render_derived(
+            name="pipeline_columns")
+        newest = (sa.select(Lead.id).where(
+            visible, Lead.stage == stages.c.stage,
+            sa.or_(Lead.stage.not_in(CLOSED_STAGES), Lead.stage_changed_at >= since))
+            .order_by(*newest_first).limit(CARDS_PER_COLUMN + 1).lateral("newest"))
+        return sa.select(newest.c.id).select_from(stages).join(newest, sa.true()).subquery()
+    parts = []
+    for stage in PIPELINE_STAGES:
+        part = sa.select(Lead.id, Lead.stage_changed_at).where(visible, Lead.stage == stage)
+        if stage in CLOSED_STAGES:
+            part = part.where(Lead.stage_changed_at >= since)
+        limited = part.order_by(*newest_first).limit(CARDS_PER_COLUMN + 1).subquery()
+        parts.append(sa.select(limited.c.id).select_from(limited))
+    return sa.union_all(*parts).subquery()
 
 
 def lead_detail(user: Any, lead: Lead) -> dict[str, Any]:

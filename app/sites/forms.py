@@ -8,13 +8,12 @@ from wtforms import (
     DecimalField,
     HiddenField,
     IntegerField,
-    SelectField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from app.forms import max_length
+from app.forms import SelectField, max_length
 from app.sites import service
 from app.sites.geography import from_sweref, sweref_in_range
 from app.sites.models import LogisticsNode, Site

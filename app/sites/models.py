@@ -63,7 +63,10 @@ class Site(db.Model):
     derived (computed on save and when nodes change), so they carry no version bump."""
 
     __tablename__ = "sites"
-    __table_args__ = (sa.Index("ix_sites_municipality_status", "municipality_id", "status"),)
+    __table_args__ = (
+        sa.Index("ix_sites_municipality_status", "municipality_id", "status"),
+        sa.Index("ix_sites_updated_at", "updated_at"),  # sites_revision without a scan
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(120))

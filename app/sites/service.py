@@ -543,13 +543,22 @@ def map_layers(user: Any, filt: SiteFilter):
             sorted(grouped.items(), key=lambda item: names[item[0]]) if rows or not filt.municipality]
 
 
+def sites_revision() -> tuple:
+    """Changes whenever a site is added, saved (its updated_at) or deleted. Three scalar
+    subqueries, so that PostgreSQL answers each from an index (the primary key,
+    ix_sites_updated_at) instead of aggregating every row of the table."""
+    return tuple(db.session.execute(sa.select(
+        sa.select(sa.func.count()).select_from(Site).scalar_subquery(),
+        sa.select(sa.func.max(Site.id)).scalar_subquery(),
+        sa.select(sa.func.max(Site.updated_at)).scalar_subquery())).one())
+
+
 def map_revision() -> tuple:
-    """Changes whenever anything on the site map changes: a site added or saved (its
-    updated_at), a node added, edited or deleted (which also recomputes distances)."""
-    sites = sa.select(sa.func.count(Site.id), sa.func.max(Site.id), sa.func.max(Site.updated_at))
+    """Changes whenever anything on the site map changes: a site (sites_revision), a node
+    added, edited or deleted (which also recomputes distances)."""
     nodes = sa.select(sa.func.count(LogisticsNode.id), sa.func.coalesce(sa.func.sum(
         LogisticsNode.version), 0), sa.func.max(LogisticsNode.id))
-    return (*db.session.execute(sites).one(), *db.session.execute(nodes).one())
+    return (*sites_revision(), *db.session.execute(nodes).one())
 
 
 _MAP_CACHE: OrderedDict[tuple, tuple] = OrderedDict()

@@ -1,0 +1,43 @@
+"""The shared select rendering (app/forms.py): escaped, selected, the same as WTForms'."""
+
+from __future__ import annotations
+
+from wtforms import Form
+from wtforms import SelectField as WTFormsSelectField
+
+from app.forms import SelectField, SelectMultipleField, option_tags
+
+HOSTILE = '<script>alert("x")</script>'
+
+
+class QuickForm(Form):
+    person = SelectField(choices=[(1, HOSTILE), (2, "Åsa & Co")], coerce=int)
+    municipalities = SelectMultipleField(choices=[("kumla", "Kumla"), ("orebro", "Örebro")])
+
+
+class PlainForm(Form):
+    person = WTFormsSelectField(choices=[(1, HOSTILE), (2, "Åsa & Co")], coerce=int)
+
+
+def test_quick_select_renders_what_wtforms_renders():
+    quick, plain = QuickForm(data={"person": 2}), PlainForm(data={"person": 2})
+    assert str(quick.person(class_="form-select")) == str(plain.person(class_="form-select"))
+
+
+def test_quick_select_escapes_labels_and_marks_the_selected_option():
+    html = str(QuickForm(data={"person": 1}).person())
+    assert HOSTILE not in html
+    assert '<option selected value="1">&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</option>' in html
+    assert '<option value="2">Åsa &amp; Co</option>' in html
+
+
+def test_quick_multiple_select_marks_every_chosen_option():
+    html = str(QuickForm(data={"municipalities": ["kumla", "orebro"]}).municipalities())
+    assert "multiple" in html and html.count("<option selected") == 2
+
+
+def test_option_tags_escape_values_and_labels():
+    html = str(option_tags([('"><b>', HOSTILE), ("plain", "Hallsberg")], selected="plain"))
+    assert "<b>" not in html and HOSTILE not in html
+    assert 'value="&#34;&gt;&lt;b&gt;"' in html
+    assert '<option selected value="plain">Hallsberg</option>' in html
