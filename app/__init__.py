@@ -35,10 +35,11 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import i18n, models  # noqa: F401 - the whole schema for Alembic
+    from app import i18n, models, transactions  # noqa: F401 - models: the schema for Alembic
     from app.extensions import csrf, db, login_manager, migrate
 
     db.init_app(app)
+    transactions.init_app(app)  # after db: ends read-only requests before the session goes
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
