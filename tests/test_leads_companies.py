@@ -102,3 +102,110 @@ def test_advisors_cannot_merge(client, users):
                                                      "target": first.company_id})
     assert response.status_code == 403
     assert db.session.get(Company, second.company_id) is not None
+
+
+# --- editing a company's details ----------------------------------------------------------
+
+
+def _company_form(company, version=None, **changes) -> dict:
+    data = {"name": company.name, "orgnr": company.orgnr or "", "country": company.country,
+            "sector": company.sector or "", "website": company.website or "",
+            "version": str(company.version if version is None else version)}
+    data.update(changes)
+    return data
+
+
+def test_owner_advisor_edits_the_company_and_the_change_is_audited(client, users):
+    lead = make_lead(users["kumla"], "edit")
+    company = lead.company
+    login(client, "kumla")
+    page = client.get(f"/leads/{lead.id}").get_data(as_text=True)
+    assert f'/companies/{company.id}/edit?next=/leads/{lead.id}' in page
+    response = client.post(f"/companies/{company.id}/edit?next=/leads/{lead.id}",
+                           data=_company_form(company, name="Nytt Namn AB",
+                                              orgnr="5560160680", website="https://nytt.se"))
+    assert response.status_code == 302 and response.headers["Location"] == f"/leads/{lead.id}"
+    db.session.refresh(company)
+    assert (company.name, company.orgnr, company.website, company.version) == (
+        "Nytt Namn AB", "556016-0680", "https://nytt.se", 2)
+    assert company.name_key == normalise_company_name("Nytt Namn AB")
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "company.updated"))
+    assert event.actor_id == users["kumla"].id and event.object_id == company.id
+    assert event.before["name"] == company_name("edit") and event.after["name"] == "Nytt Namn AB"
+    assert "Nytt Namn AB" in client.get(f"/leads/{lead.id}").get_data(as_text=True)
+    assert f'/companies/{company.id}/edit"' in client.get("/companies").get_data(as_text=True)
+
+
+def test_a_bad_organisation_number_is_a_swedish_field_error_and_changes_nothing(client, users):
+    company = make_lead(users["kumla"], "badnr").company
+    login(client, "kumla")
+    response = client.post(f"/companies/{company.id}/edit",
+                           data=_company_form(company, name="Annat", orgnr="5560160681"))
+    assert response.status_code == 422
+    assert "Kontrollsiffran (den sista siffran) är fel." in response.get_data(as_text=True)
+    db.session.refresh(company)
+    assert company.name == company_name("badnr") and company.version == 1
+
+
+def test_an_organisation_number_of_another_visible_company_is_refused(client, users):
+    first = make_lead(users["kumla"], "first").company
+    first.orgnr = "556016-0680"
+    db.session.commit()
+    second = make_lead(users["kumla"], "second").company
+    login(client, "kumla")
+    response = client.post(f"/companies/{second.id}/edit",
+                           data=_company_form(second, orgnr="556016-0680"))
+    assert response.status_code == 422
+    db.session.refresh(second)
+    assert second.orgnr is None and second.version == 1
+
+
+@pytest.mark.parametrize(("who", "level", "status"), [
+    ("hallsberg", "full", 403),  # a partner sees the company but does not edit it
+    ("hallsberg", "anonymised", 404),  # nor sees it at all through an anonymised share
+    ("arboga", None, 404),
+    ("viewer", None, 403),  # Kumla's viewer sees Kumla's company
+    ("admin", None, 200),
+])
+def test_who_may_edit_a_company(client, users, who, level, status):
+    from app.leads.models import ShareLevel
+    from tests.leads_helpers import share
+
+    lead = make_lead(users["kumla"], "rights")
+    if level:
+        share(lead, "hallsberg", ShareLevel(level))
+    login(client, who)
+    company = lead.company
+    assert client.get(f"/companies/{company.id}/edit").status_code == status
+    posted = client.post(f"/companies/{company.id}/edit", data=_company_form(company, name="X"))
+    assert posted.status_code == (302 if status == 200 else status)
+    db.session.refresh(company)
+    assert (company.name == "X") == (status == 200)
+
+
+def test_a_stale_company_edit_answers_409_with_both_versions(client, users):
+    company = make_lead(users["kumla"], "stale").company
+    login(client, "kumla")
+    assert client.post(f"/companies/{company.id}/edit",
+                       data=_company_form(company, version=1, sector="Kyl")).status_code == 302
+    stale = client.post(f"/companies/{company.id}/edit",
+                        data=_company_form(company, version=1, sector="Frakt"))
+    assert stale.status_code == 409
+    body = stale.get_data(as_text=True)
+    assert 'data-testid="conflict"' in body and "Kyl" in body and "Frakt" in body
+    db.session.refresh(company)
+    assert company.sector == "Kyl" and company.version == 2
+
+
+def test_company_text_is_stored_as_typed_and_escaped(client, users):
+    lead = make_lead(users["kumla"], "xss")
+    company = lead.company
+    login(client, "kumla")
+    hostile = '<img src=x onerror="alert(1)">'
+    assert client.post(f"/companies/{company.id}/edit?next=https://evil.example/",
+                       data=_company_form(company, name=hostile)).headers["Location"] == "/companies"
+    db.session.refresh(company)
+    assert company.name == hostile
+    for url in (f"/leads/{lead.id}", "/companies", f"/companies/{company.id}/edit"):
+        body = client.get(url).get_data(as_text=True)
+        assert hostile not in body and "&lt;img src=x" in body, url

@@ -18,6 +18,7 @@ from app import audit
 from app.extensions import db
 from app.leads.models import Company, Contact, Lead
 from app.leads.service import PermissionDenied, ValidationFailed, full_level_filter
+from app.locking import update_versioned
 
 
 class OrgnrError(ValueError):
@@ -96,15 +97,68 @@ def companies_by_orgnr(user: Any, orgnr: str) -> sa.Select:
     return visible_companies(user).where(Company.orgnr == orgnr).order_by(Company.id)
 
 
+def _company_columns(values: dict[str, Any]) -> dict[str, Any]:
+    """The stored form of a company's details (name key derived, blanks as NULL)."""
+    name = values["name"].strip()
+    return {
+        "name": name,
+        "name_key": normalise_company_name(name),
+        "orgnr": values.get("orgnr") or None,
+        "country": (values.get("country") or "Sverige").strip() or "Sverige",
+        "sector": (values.get("sector") or "").strip() or None,
+        "website": (values.get("website") or "").strip() or None,
+    }
+
+
 def build_company(values: dict[str, Any]) -> Company:
-    company = Company(
-        name=values["name"].strip(),
-        orgnr=values.get("orgnr") or None,
-        country=(values.get("country") or "Sverige").strip() or "Sverige",
-        sector=values.get("sector") or None,
-        website=values.get("website") or None,
-    )
-    company.name_key = normalise_company_name(company.name)
+    return Company(**_company_columns(values))
+
+
+COMPANY_FIELDS = ("name", "orgnr", "country", "sector", "website")
+
+
+def can_edit_company(user: Any, company: Company) -> bool:
+    """Admins, and advisors of a municipality that owns a lead of the company (partners
+    who see it through a share do not edit it)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_admin:
+        return True
+    return user.is_advisor and bool(db.session.scalar(sa.select(sa.exists().where(
+        Lead.company_id == company.id, Lead.municipality_id == user.municipality_id))))
+
+
+def editable_company_ids(user: Any, company_ids: list[int]) -> set[int]:
+    """Which of these companies `can_edit_company` allows the user to edit (one query)."""
+    if not company_ids or not user.is_authenticated or not user.is_active:
+        return set()
+    if user.is_admin:
+        return set(company_ids)
+    if not user.is_advisor:
+        return set()
+    return set(db.session.scalars(sa.select(Lead.company_id).distinct().where(
+        Lead.company_id.in_(company_ids), Lead.municipality_id == user.municipality_id)))
+
+
+def update_company(user: Any, company: Company, submitted_version: int | None,
+                   values: dict[str, Any]) -> Company:
+    """Save a company's details if nobody saved a newer version first (StaleVersion
+    otherwise); an organisation number another visible company has is refused."""
+    if not can_edit_company(user, company):
+        raise PermissionDenied()
+    columns = _company_columns(values)
+    if not columns["name"]:
+        raise ValidationFailed({"name": [str(_l("This field is required."))]})
+    if columns["orgnr"] and db.session.scalar(visible_companies(user).where(
+            Company.orgnr == columns["orgnr"], Company.id != company.id).limit(1)) is not None:
+        raise ValidationFailed({"orgnr": [str(_l(
+            "Another company has this organisation number: merge the two instead."))]})
+    before = {name: getattr(company, name) for name in COMPANY_FIELDS}
+    update_versioned(company, submitted_version, columns)
+    audit.record(user, "company.updated", "company", company.id, before=before,
+                 after={name: getattr(company, name) for name in COMPANY_FIELDS},
+                 municipality_id=user.municipality_id)
+    db.session.commit()
     return company
 
 

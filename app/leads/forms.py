@@ -215,6 +215,23 @@ class ContactForm(LeadsForm):
     phone = StringField(_l("Phone"), validators=[Optional(), max_length(Contact.phone)])
 
 
+class CompanyForm(LeadsForm):
+    """A company's details; `version` is the one the edit started from."""
+
+    name = StringField(_l("Company name"), validators=[DataRequired(), max_length(Company.name)])
+    orgnr = StringField(_l("Organisation number"),
+                        validators=[Optional(), max_length(Company.orgnr), validate_orgnr])
+    country = StringField(_l("Country"), validators=[Optional(), max_length(Company.country)])
+    sector = StringField(_l("Company sector"), validators=[Optional(), max_length(Company.sector)])
+    website = StringField(_l("Website"), validators=[Optional(), max_length(Company.website)])
+    version = HiddenField()
+
+    def values(self) -> dict:
+        return {"name": self.name.data, "orgnr": self.orgnr.data or None,
+                "country": self.country.data, "sector": self.sector.data,
+                "website": self.website.data}
+
+
 class HandoverForm(LeadsForm):
     from_user = SelectField(_l("From"), coerce=int, validators=[DataRequired()])
     to_user = SelectField(_l("To"), coerce=int, validators=[DataRequired()])

@@ -92,6 +92,7 @@ class Company(db.Model):
     sector: Mapped[str | None] = mapped_column(sa.String(120))
     website: Mapped[str | None] = mapped_column(sa.String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1, server_default="1")  # optimistic locking
 
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="company", order_by="Contact.name", cascade="all, delete-orphan"

@@ -33,6 +33,7 @@ from app.i18n import local_dates
 from app.leads import cards, companies, export, followups, labels, service, sharing
 from app.leads.forms import (
     ActivityForm,
+    CompanyForm,
     ContactForm,
     DoneForm,
     FollowUpForm,
@@ -329,10 +330,8 @@ def stage(lead_id: int):
                 return jsonify({"id": lead.id, "stage": lead.stage.value, "version": lead.version})
             flash(_("%(codename)s moved to %(stage)s.", codename=lead.codename,
                     stage=labels.stage_label(lead.stage)), "success")
-            target = request.form.get("next", "")
-            if target.startswith("/") and not target.startswith("//"):
-                return redirect(target)
-            return redirect(url_for("leads.show", lead_id=lead.id))
+            return redirect(_local_path(request.form.get("next"))
+                            or url_for("leads.show", lead_id=lead.id))
     if _wants_json():
         return jsonify({"error": {"code": "invalid", "message": _("Some fields need attention."),
                                   "fields": form.errors,
@@ -408,10 +407,7 @@ def followup_done(followup_id: int):
     if followup is None:
         abort(404)
     followups.set_done(current_user, followup, request.form.get("done") != "0")
-    target = request.form.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(url_for("leads.followups"))
+    return redirect(_local_path(request.form.get("next")) or url_for("leads.followups"))
 
 
 @bp.post("/leads/<int:lead_id>/contacts")
@@ -548,8 +544,50 @@ def company_list():
         keys[company.name_key] = keys.get(company.name_key, 0) + 1
         if company.orgnr:
             keys[company.orgnr] = keys.get(company.orgnr, 0) + 1
-    return render_template("leads/companies.html", companies=rows, q=q, keys=keys,
-                           merge_form=MergeForm())
+    return render_template(
+        "leads/companies.html", companies=rows, q=q, keys=keys, merge_form=MergeForm(),
+        editable=companies.editable_company_ids(current_user, [c.id for c in rows]))
+
+
+@bp.route("/companies/<int:company_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_company(company_id: int):
+    company = companies.get_visible_company(current_user, company_id)
+    if company is None:
+        abort(404)
+    if not companies.can_edit_company(current_user, company):
+        abort(403)
+    form = CompanyForm()
+    back = _local_path(request.values.get("next")) or url_for("leads.company_list")
+    if not form.is_submitted():
+        form.process(obj=company)
+        form.version.data = str(company.version)
+    elif form.validate():
+        version = form.version.data
+        try:
+            companies.update_company(current_user, company,
+                                     int(version) if (version or "").isdigit() else None,
+                                     form.values())
+        except StaleVersion as stale:
+            db.session.rollback()
+            return render_template("leads/company_conflict.html", form=form,
+                                   company=stale.current, back=back), 409
+        except service.ValidationFailed as error:
+            db.session.rollback()
+            _apply_errors(form, error.fields)
+        else:
+            flash(_("The company %(name)s was saved.", name=company.name), "success")
+            return redirect(back)
+    status = 422 if form.is_submitted() and form.errors else 200
+    return render_template("leads/company_form.html", form=form, company=company,
+                           back=back), status
+
+
+def _local_path(target: str | None) -> str | None:
+    """`target` if it is a path on this site (no other host), for "next" parameters."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
 
 
 @bp.post("/companies/merge")
