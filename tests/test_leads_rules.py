@@ -102,7 +102,10 @@ def test_html_is_stored_as_typed_and_escaped_on_output(client, users, tokens):  
     assert lead.description == script and lead.company.name == script
     client.post(f"/leads/{lead.id}/activities", data={"kind": "note", "body": script})
     assert db.session.scalar(sa.select(Activity.body).where(Activity.kind == ActivityKind.NOTE)) == script
-    for url in (f"/leads/{lead.id}", "/leads", "/pipeline", f"/leads/{lead.id}/edit"):
+    client.post(f"/leads/{lead.id}/followups", data={"title": script, "due_on": "2026-12-01"})
+    assert db.session.scalar(sa.select(FollowUp.title)) == script
+    for url in (f"/leads/{lead.id}", "/leads", "/pipeline", f"/leads/{lead.id}/edit",
+                "/followups"):
         body = client.get(url).get_data(as_text=True)
         assert "<script>alert(1)" not in body and "<img src=x" not in body, url
     assert client.get(f"/api/v1/leads/{lead.id}",

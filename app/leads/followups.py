@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -95,41 +96,56 @@ def lead_followups(user: Any, lead: Lead, level: str) -> list[FollowUp]:
     return list(db.session.scalars(statement))
 
 
-def visible_lead_ids(user: Any, lead_ids: set[int]) -> set[int]:
-    """Which of `lead_ids` the user sees (one query by primary key). On PostgreSQL the ids
-    travel as one array parameter: building and parsing hundreds of bound parameters
-    cost more than the lookup itself."""
+def visible_codenames(user: Any, lead_ids: set[int]) -> dict[int, str]:
+    """The codename of each of `lead_ids` the user sees (one query by primary key). On
+    PostgreSQL the ids travel as one array parameter: building and parsing hundreds of
+    bound parameters cost more than the lookup itself."""
     if not lead_ids:
-        return set()
+        return {}
     if db.engine.dialect.name == "postgresql":
         match = Lead.id == sa.any_(sa.bindparam(
             "lead_ids", sorted(lead_ids), type_=postgresql.ARRAY(sa.Integer)))
     else:
         match = Lead.id.in_(lead_ids)
-    return set(db.session.scalars(sa.select(Lead.id).where(match, scope.visible_filter(user, Lead))))
+    return dict(db.session.execute(
+        sa.select(Lead.id, Lead.codename).where(match, scope.visible_filter(user, Lead))).all())
 
 
-def _on_visible_leads(user: Any, followups: list[FollowUp]) -> list[FollowUp]:
-    """Keep the follow-ups whose lead the user still sees (one query by primary key;
-    joining first made PostgreSQL scan every lead of the municipality)."""
-    visible = visible_lead_ids(user, {followup.lead_id for followup in followups})
-    return [followup for followup in followups if followup.lead_id in visible]
+@dataclass(frozen=True)
+class MyFollowUp:
+    """A line of /followups."""
+
+    id: int
+    lead_id: int
+    codename: str
+    title: str
+    due_on: date
+    remind_at: datetime | None
+
+
+def _on_visible_leads(user: Any, rows: list[sa.Row]) -> list[MyFollowUp]:
+    """The follow-ups whose lead the user still sees, with its codename (the leads by
+    primary key afterwards: joining first made PostgreSQL scan every lead)."""
+    codenames = visible_codenames(user, {row.lead_id for row in rows})
+    return [MyFollowUp(row.id, row.lead_id, codenames[row.lead_id], row.title, row.due_on,
+                       row.remind_at) for row in rows if row.lead_id in codenames]
 
 
 MY_FOLLOWUPS_LIMIT = 500
 
 
-def my_followups(user: Any) -> dict[str, list[FollowUp]]:
+def my_followups(user: Any) -> dict[str, list[MyFollowUp]]:
     """The user's follow-ups on leads they still see: overdue, today, this week, later,
-    and those done in the last week (to undo)."""
+    and those done in the last week (to undo). Plain values, not FollowUp objects with
+    their leads: a busy advisor has hundreds."""
     today = local_today()
     end_of_week = today + timedelta(days=6 - today.weekday())
-    mine = sa.select(FollowUp).where(FollowUp.assignee_id == user.id).options(
-        sa.orm.selectinload(FollowUp.lead).lazyload("*"))  # only the codename is shown
-    open_rows = _on_visible_leads(user, list(db.session.scalars(
+    mine = sa.select(FollowUp.id, FollowUp.lead_id, FollowUp.title, FollowUp.due_on,
+                     FollowUp.remind_at).where(FollowUp.assignee_id == user.id)
+    open_rows = _on_visible_leads(user, list(db.session.execute(
         mine.where(FollowUp.done_at.is_(None)).order_by(FollowUp.due_on, FollowUp.id)
         .limit(MY_FOLLOWUPS_LIMIT))))
-    groups: dict[str, list[FollowUp]] = {"overdue": [], "today": [], "week": [], "later": []}
+    groups: dict[str, list[MyFollowUp]] = {"overdue": [], "today": [], "week": [], "later": []}
     for followup in open_rows:
         if followup.due_on < today:
             groups["overdue"].append(followup)
@@ -140,7 +156,7 @@ def my_followups(user: Any) -> dict[str, list[FollowUp]]:
         else:
             groups["later"].append(followup)
     since = utcnow() - timedelta(days=7)
-    groups["done"] = _on_visible_leads(user, list(db.session.scalars(
+    groups["done"] = _on_visible_leads(user, list(db.session.execute(
         mine.where(FollowUp.done_at >= since).order_by(FollowUp.done_at.desc()).limit(100))))
     return groups
 

@@ -498,8 +498,9 @@ def pipeline():
 @bp.get("/followups", endpoint="followups")
 @login_required
 def followups_page():
-    return render_template("leads/followups.html", groups=followups.my_followups(current_user),
-                           today=service.local_today())
+    groups = followups.my_followups(current_user)
+    dates = local_dates(row.due_on for rows in groups.values() for row in rows)
+    return render_template("leads/followups.html", groups=groups, dates=dates)
 
 
 # --- administration: handover, companies -----------------------------------------------------
