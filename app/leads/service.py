@@ -282,7 +282,7 @@ def _ordering(user: Any, sort: str) -> list:
 
 @dataclass
 class LeadPage:
-    rows: list[sa.Row]  # LIST_COLUMNS of each lead on the page, not Lead objects
+    rows: list[sa.Row]  # _list_columns() of each lead on the page, not Lead objects
     total: int
     levels: dict[int, str]  # as share_levels
     companies: dict[int, str]  # company names, only of leads whose level shows them
@@ -298,7 +298,8 @@ def _list_columns() -> tuple:
             Municipality.name.label("municipality_name"), User.name.label("owner_name"))
 
 
-def _with_list_joins(statement: sa.Select) -> sa.Select:
+def _with_names(statement: sa.Select) -> sa.Select:
+    """`statement` joined to what gives a lead's company, municipality and owner names."""
     from app.core.models import Municipality
 
     return (statement.join(Municipality, Municipality.id == Lead.municipality_id)
@@ -325,7 +326,7 @@ def lead_page(user: Any, filters: LeadFilters, page: int) -> LeadPage:
     ).order_by(None).subquery()
     ids = (sa.select(matches).order_by(*_key_order(matches, keys)).limit(PAGE_SIZE)
            .offset((page - 1) * PAGE_SIZE).subquery())
-    rows = db.session.execute(_with_list_joins(
+    rows = db.session.execute(_with_names(
         sa.select(*_list_columns(), ids.c.total, shared_level_column(user).label("shared"),
                   next_due_column().label("next_due"))
         .join(ids, Lead.id == ids.c.id))
@@ -635,15 +636,12 @@ def pipeline(user: Any) -> dict[Stage, dict[str, Any]]:
     from app.core.models import Municipality
 
     ids = _pipeline_card_ids(user)
-    cards = db.session.execute(
+    cards = db.session.execute(_with_names(
         sa.select(Lead.id, Lead.codename, Lead.version, Lead.stage, Lead.confidential,
                   Lead.municipality_id, Company.name.label("company_name"),
                   Municipality.name.label("municipality_name"), User.name.label("owner_name"),
                   next_due_column().label("next_due"), shared_level_column(user).label("shared"))
-        .join(ids, Lead.id == ids.c.id)
-        .join(Municipality, Municipality.id == Lead.municipality_id)
-        .join(User, User.id == Lead.owner_id)
-        .outerjoin(Company, Company.id == Lead.company_id)
+        .join(ids, Lead.id == ids.c.id))
         .order_by(Lead.stage_changed_at.desc(), Lead.id.desc()))
     columns: dict[Stage, dict[str, Any]] = {
         stage: {"cards": [], "more": False} for stage in PIPELINE_STAGES}
