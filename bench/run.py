@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.generate import BENCH_PASSWORD, BENCH_TOKENS, generators  # noqa: E402
-from bench.scenarios import BASELINE, SCENARIOS, Scenario  # noqa: E402
+from bench.scenarios import BASELINE, EMPTY_PAGE, SCENARIOS, Scenario  # noqa: E402
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/etablera_bench"
 
@@ -177,8 +177,10 @@ def main() -> int:
     finally:
         server.terminate()
         server.wait(timeout=20)
+    empty_page = next(row for row in results if row["path"] == EMPTY_PAGE.path)
     for row in results:
         row["ratio"] = round(row["p50_ms"] / baseline["p50_ms"], 1)
+        row["page_ratio"] = round(row["p50_ms"] / empty_page["p50_ms"], 1)
         checks = []
         if row["target_ratio"]:
             checks.append(row["ratio"] <= row["target_ratio"])
@@ -188,12 +190,13 @@ def main() -> int:
             checks.append(row["bytes_per_item"] <= row["target_bytes_per_item"])
         row["within_target"] = all(checks) if checks else None
     print(f"\n{'scenario':32} {'status':10} {'p50 ms':>8} {'p95 ms':>8} {'bytes':>10} "
-          f"{'× base':>7} {'target':>7}")
+          f"{'× base':>7} {'target':>7} {'× page':>7}")
     for row in results:
         target = f"≤{row['target_ratio']:g}×" if row["target_ratio"] else ""
         flag = "" if row["within_target"] in (None, True) else "  OVER"
         print(f"{row['name']:32} {','.join(map(str, row['status'])):10} {row['p50_ms']:8.1f} "
-              f"{row['p95_ms']:8.1f} {row['bytes']:10d} {row['ratio']:7.1f} {target:>7}{flag}")
+              f"{row['p95_ms']:8.1f} {row['bytes']:10d} {row['ratio']:7.1f} {target:>7} "
+              f"{row['page_ratio']:7.1f}{flag}")
     for row in results:
         extra = []
         if row["target_ms"]:
