@@ -66,6 +66,7 @@ class Site(db.Model):
     __table_args__ = (
         sa.Index("ix_sites_municipality_status", "municipality_id", "status"),
         sa.Index("ix_sites_updated_at", "updated_at"),  # sites_revision without a scan
+        sa.Index("ix_sites_name_id", "name", "id"),  # pages of the list in name order
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
