@@ -1,0 +1,84 @@
+"""The kanban's cards (app/leads/cards.py): what each user sees and may move, the column
+limit with "show more", and the closed columns' 90 days."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from app.clock import utcnow
+from app.extensions import db
+from app.leads import service
+from app.leads.models import FollowUp, ShareLevel, Stage
+from tests.leads_helpers import company_name, login, make_lead, share
+
+
+def card(body: str, lead_id: int) -> str:
+    start = body.index(f'data-testid="card-{lead_id}"')
+    return body[start:body.index("</article>", start)]
+
+
+def column(body: str, stage: str) -> str:
+    start = body.index(f'data-testid="column-{stage}"')
+    return body[start:body.index("</section>", start)]
+
+
+def test_owner_advisor_gets_a_movable_card_with_its_next_follow_up(client, users):
+    lead = make_lead(users["kumla"], "own")
+    today = service.local_today()
+    db.session.add_all([
+        FollowUp(lead_id=lead.id, title="late", due_on=today - timedelta(days=3),
+                 assignee_id=users["kumla"].id),
+        FollowUp(lead_id=lead.id, title="later", due_on=today + timedelta(days=5),
+                 assignee_id=users["kumla"].id)])
+    db.session.commit()
+    login(client, "kumla")
+    html = card(client.get("/pipeline").get_data(as_text=True), lead.id)
+    assert 'draggable="true"' in html and f'data-url="/leads/{lead.id}/stage"' in html
+    assert '<option selected value="new">' in html and 'name="version" value="1"' in html
+    assert company_name("own") in html
+    assert 'class="small text-danger">Nästa uppföljning:' in html  # the overdue one first
+
+
+@pytest.mark.parametrize(("level", "shows_company"), [
+    (ShareLevel.FULL, True), (ShareLevel.ANONYMISED, False)])
+def test_a_partner_sees_a_card_it_cannot_move(client, users, level, shows_company):
+    lead = make_lead(users["arboga"], "partner")
+    share(lead, "kumla", level)
+    login(client, "kumla")
+    html = card(client.get("/pipeline").get_data(as_text=True), lead.id)
+    assert "draggable" not in html and "<form" not in html
+    assert (company_name("partner") in html) == shows_company
+
+
+def test_a_viewer_moves_nothing(client, users):
+    lead = make_lead(users["kumla"], "viewed")
+    login(client, "viewer")
+    html = card(client.get("/pipeline").get_data(as_text=True), lead.id)
+    assert "draggable" not in html and "<form" not in html
+
+
+def test_a_full_column_shows_its_newest_cards_and_links_to_the_rest(client, users, monkeypatch):
+    monkeypatch.setattr(service, "CARDS_PER_COLUMN", 3)
+    leads = [make_lead(users["kumla"], f"many{n}", stage=Stage.QUALIFIED) for n in range(4)]
+    for age, lead in enumerate(reversed(leads)):
+        lead.stage_changed_at = utcnow() - timedelta(hours=age)
+    db.session.commit()
+    login(client, "kumla")
+    html = column(client.get("/pipeline").get_data(as_text=True), "qualified")
+    assert [f'data-testid="card-{lead.id}"' in html for lead in leads] == [False, True, True, True]
+    assert "3+" in html and 'href="/leads?stage=qualified">Visa fler</a>' in html
+    assert "Visa fler" not in column(client.get("/pipeline").get_data(as_text=True), "new")
+
+
+def test_won_and_lost_show_the_last_90_days_only(client, users):
+    recent = make_lead(users["kumla"], "recent", stage=Stage.WON)
+    old = make_lead(users["kumla"], "old", stage=Stage.LOST)
+    recent.stage_changed_at = utcnow() - timedelta(days=10)
+    old.stage_changed_at = utcnow() - timedelta(days=91)
+    db.session.commit()
+    login(client, "kumla")
+    body = client.get("/pipeline").get_data(as_text=True)
+    assert f'data-testid="card-{recent.id}"' in column(body, "won")
+    assert f'data-testid="card-{old.id}"' not in body
