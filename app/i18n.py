@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 from flask import current_app, g, has_request_context, request
@@ -37,6 +38,14 @@ def local_datetime(value: datetime | None, style: str = "short") -> str:
     if value is None:
         return ""
     return format_datetime(value, format=style)
+
+
+def from_local(value: datetime | None) -> datetime | None:
+    """A naive wall-clock time as typed (a form's datetime-local, an API value without an
+    offset) made aware in the configured zone (Europe/Stockholm)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
 
 
 def local_date(value: date | None, style: str = "medium") -> str:

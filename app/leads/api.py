@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 from werkzeug.datastructures import MultiDict
 
 from app.api.auth import api_user
 from app.api.common import ApiError, json_body, page_args, paginated
 from app.api.common import make_api_blueprint as _make
 from app.extensions import db
+from app.i18n import from_local
 from app.leads import companies, followups, labels, service, sharing
 from app.leads.api_schema import register
 from app.leads.forms import ActivityForm, FollowUpForm, LeadForm, StageForm, clean_text, storable
@@ -397,9 +397,7 @@ def _parse_datetime(value: Any, name: str = "remind_at") -> datetime | None:
     if parsed is None or not 1900 <= parsed.year <= 9999:
         raise ApiError(422, "Some fields need attention.",
                        {name: ["Must be a date-time (ISO 8601)."]})
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
-    return parsed
+    return from_local(parsed) if parsed.tzinfo is None else parsed
 
 
 @bp.post("/leads/<int:lead_id>/shares")

@@ -120,16 +120,11 @@ COMPANY_FIELDS = ("name", "orgnr", "country", "sector", "website")
 def can_edit_company(user: Any, company: Company) -> bool:
     """Admins, and advisors of a municipality that owns a lead of the company (partners
     who see it through a share do not edit it)."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_admin:
-        return True
-    return user.is_advisor and bool(db.session.scalar(sa.select(sa.exists().where(
-        Lead.company_id == company.id, Lead.municipality_id == user.municipality_id))))
+    return company.id in editable_company_ids(user, [company.id])
 
 
 def editable_company_ids(user: Any, company_ids: list[int]) -> set[int]:
-    """Which of these companies `can_edit_company` allows the user to edit (one query)."""
+    """Which of these companies the user may edit (`can_edit_company`; one query)."""
     if not company_ids or not user.is_authenticated or not user.is_active:
         return set()
     if user.is_admin:

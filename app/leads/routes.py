@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -29,7 +27,7 @@ from app.auth.permissions import admin_required
 from app.errors import handle_http_error
 from app.extensions import db
 from app.forms import option_tags
-from app.i18n import local_dates
+from app.i18n import from_local, local_dates
 from app.leads import cards, companies, export, followups, labels, service, sharing
 from app.leads.forms import (
     ActivityForm,
@@ -350,10 +348,8 @@ def add_activity(lead_id: int):
     lead = service.get_lead_or_404(current_user, lead_id)
     form = ActivityForm()
     if form.validate():
-        at = form.at.data.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"])) \
-            if form.at.data else None
         service.add_activity(current_user, lead, form.kind.data, form.body.data,
-                             form.internal.data, at=at)
+                             form.internal.data, at=from_local(form.at.data))
         flash(_("The activity is saved."), "success")
     else:
         _flash_form_errors(form)
@@ -383,13 +379,9 @@ def add_followup(lead_id: int):
     form = FollowUpForm()
     form.assignee_id.choices = followups.assignee_choices(lead)
     if form.validate():
-        remind_at = None
-        if form.remind_at.data:
-            zone = ZoneInfo(current_app.config["TIMEZONE"])
-            remind_at = form.remind_at.data.replace(tzinfo=zone)
         try:
             followups.add_followup(current_user, lead, form.title.data, form.due_on.data,
-                                   form.assignee_id.data or None, remind_at)
+                                   form.assignee_id.data or None, from_local(form.remind_at.data))
         except service.ValidationFailed as error:
             db.session.rollback()
             _flash_validation(error)
@@ -621,9 +613,7 @@ def followup_reminder(followup_id: int):
         abort(404)
     form = ReminderForm()
     if form.validate():
-        remind_at = None
-        if form.remind_at.data:
-            remind_at = form.remind_at.data.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
+        remind_at = from_local(form.remind_at.data)
         move_reminder(current_user, followup, remind_at)
         flash(_("The reminder is saved.") if remind_at else _("The reminder is removed."), "success")
     else:

@@ -4,7 +4,6 @@ completeness, filters, and the logistics nodes."""
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,6 +13,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app import audit, scope
+from app.caching import ProcessCache
 from app.clock import utcnow
 from app.core.models import Municipality
 from app.core.service import all_municipalities
@@ -561,8 +561,7 @@ def map_revision() -> tuple:
     return (*sites_revision(), *db.session.execute(nodes).one())
 
 
-_MAP_CACHE: OrderedDict[tuple, tuple] = OrderedDict()
-MAP_CACHE_SIZE = 32
+_MAP_CACHE = ProcessCache(size=32)
 
 
 def site_map_page(user: Any, filt: SiteFilter, locale: str) -> tuple[Any, int]:
@@ -571,17 +570,13 @@ def site_map_page(user: Any, filt: SiteFilter, locale: str) -> tuple[Any, int]:
     10,000 sites take about 100 ms to read and render; a cached map a few milliseconds."""
     from app.maps.service import sites_map
 
+    def render() -> tuple[Any, int]:
+        layers = map_layers(user, filt)
+        return sites_map(layers, all_node_points()), sum(len(layer.rows) for layer in layers)
+
     key = (map_revision(), user.role, user.municipality_id, repr(sorted(filt.as_args().items())),
            locale)
-    if key in _MAP_CACHE:
-        _MAP_CACHE.move_to_end(key)
-        return _MAP_CACHE[key]
-    layers = map_layers(user, filt)
-    value = (sites_map(layers, all_node_points()), sum(len(layer.rows) for layer in layers))
-    _MAP_CACHE[key] = value
-    while len(_MAP_CACHE) > MAP_CACHE_SIZE:
-        _MAP_CACHE.popitem(last=False)
-    return value
+    return _MAP_CACHE.get(key, render)
 
 
 def today() -> date:
