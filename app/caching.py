@@ -10,6 +10,10 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
+import sqlalchemy as sa
+
+from app.extensions import db
+
 
 class ProcessCache:
     """The `size` most recently used values, by key."""
@@ -26,3 +30,13 @@ class ProcessCache:
         while len(self._values) > self.size:
             self._values.popitem(last=False)
         return value
+
+
+def table_revision(model: Any) -> tuple:
+    """Changes whenever a row of `model` is added (its id) or saved (its updated_at, set on
+    every change); two index look-ups, for tables whose rows are never deleted (users are
+    deactivated, sites withdrawn): counting the rows to notice a deletion would read them
+    all."""
+    return tuple(db.session.execute(sa.select(
+        sa.select(sa.func.max(model.id)).scalar_subquery(),
+        sa.select(sa.func.max(model.updated_at)).scalar_subquery())).one())

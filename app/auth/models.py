@@ -34,6 +34,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str] = mapped_column(sa.String(2), default="sv")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set on every change of the row: caches of the user directory follow it (table_revision).
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
     last_login_at: Mapped[datetime | None]
     failed_logins: Mapped[int] = mapped_column(default=0)
     failed_window_started_at: Mapped[datetime | None]

@@ -11,12 +11,15 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from markupsafe import Markup
 
 from app import audit
 from app.auth.models import ApiToken, Role, User
+from app.caching import ProcessCache, table_revision
 from app.clock import utcnow
 from app.core.models import Municipality
 from app.extensions import db
+from app.forms import option_tags
 from app.mail.models import MailMessage
 from app.mail.service import absolute_url, send_to_user
 
@@ -218,3 +221,24 @@ def user_for_api_token(raw: str) -> User | None:
     token.last_used_at = utcnow()
     db.session.commit()
     return token.user
+
+
+# --- the user directory as other pages list it ----------------------------------------------
+
+ADVISOR_OPTIONS_LIMIT = 500
+_ADVISOR_OPTIONS = ProcessCache(size=64)
+
+
+def advisor_options(selected: int | None) -> Markup:
+    """<option>s of every active advisor of the region by name (at most
+    ADVISOR_OPTIONS_LIMIT), `selected` selected: the lead list's owner filter. Cached per
+    process by the users' revision (users are deactivated, never deleted), since every lead
+    list page shows it."""
+
+    def build() -> Markup:
+        advisors = db.session.execute(
+            sa.select(User.id, User.name).where(User.role == Role.ADVISOR, User.active.is_(True))
+            .order_by(User.name, User.id).limit(ADVISOR_OPTIONS_LIMIT))
+        return option_tags(advisors, selected)
+
+    return _ADVISOR_OPTIONS.get((table_revision(User), selected), build)

@@ -19,14 +19,13 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
 from werkzeug.exceptions import Forbidden
 
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.auth.permissions import admin_required
+from app.auth.service import advisor_options
 from app.errors import handle_http_error
 from app.extensions import db
-from app.forms import option_tags
 from app.i18n import from_local, local_dates
 from app.leads import cards, companies, export, followups, labels, service, sharing
 from app.leads.forms import (
@@ -110,13 +109,6 @@ def filters_from_request() -> service.LeadFilters:
     )
 
 
-def _owner_options(selected: int | None) -> Markup:
-    """The owner filter's options: every active advisor (a few hundred at most)."""
-    return option_tags(db.session.execute(sa.select(User.id, User.name).where(
-        User.role == Role.ADVISOR, User.active.is_(True)).order_by(User.name).limit(500)),
-        selected)
-
-
 @bp.get("/leads")
 @login_required
 def index():
@@ -131,7 +123,7 @@ def index():
         "leads/index.html", leads=result.rows, levels=result.levels, companies=result.companies,
         total=total, page=page,
         pages=max((total + service.PAGE_SIZE - 1) // service.PAGE_SIZE, 1), filters=filters,
-        query_args=query_args, owner_options=_owner_options(filters.owner_id), next_followups=due,
+        query_args=query_args, owner_options=advisor_options(filters.owner_id), next_followups=due,
         date_labels=local_dates([row.received_on for row in result.rows] + list(due.values())),
         today=service.local_today(),
     )

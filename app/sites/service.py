@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app import audit, scope
-from app.caching import ProcessCache
+from app.caching import ProcessCache, table_revision
 from app.clock import utcnow
 from app.core.models import Municipality
 from app.core.service import all_municipalities
@@ -544,13 +544,8 @@ def map_layers(user: Any, filt: SiteFilter):
 
 
 def sites_revision() -> tuple:
-    """Changes whenever a site is added, saved (its updated_at) or deleted. Three scalar
-    subqueries, so that PostgreSQL answers each from an index (the primary key,
-    ix_sites_updated_at) instead of aggregating every row of the table."""
-    return tuple(db.session.execute(sa.select(
-        sa.select(sa.func.count()).select_from(Site).scalar_subquery(),
-        sa.select(sa.func.max(Site.id)).scalar_subquery(),
-        sa.select(sa.func.max(Site.updated_at)).scalar_subquery())).one())
+    """Changes whenever a site is added or saved (sites are withdrawn, never deleted)."""
+    return table_revision(Site)
 
 
 def map_revision() -> tuple:
