@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from wtforms import Form
 from wtforms import SelectField as WTFormsSelectField
+from wtforms import SelectMultipleField as WTFormsSelectMultipleField
+from wtforms.validators import DataRequired
 
 from app.forms import SelectField, SelectMultipleField, option_tags
 
@@ -17,11 +19,33 @@ class QuickForm(Form):
 
 class PlainForm(Form):
     person = WTFormsSelectField(choices=[(1, HOSTILE), (2, "Åsa & Co")], coerce=int)
+    municipalities = WTFormsSelectMultipleField(
+        choices=[("kumla", "Kumla"), ("orebro", "Örebro")])
+
+
+class RequiredQuickForm(Form):
+    level = SelectField(choices=[("full", "Full"), ("anonymised", "Anonymised")],
+                        validators=[DataRequired()])
+    flag = SelectField(choices=[(True, "Yes"), (False, "No")], coerce=lambda v: v == "True")
+
+
+class RequiredPlainForm(Form):
+    level = WTFormsSelectField(choices=[("full", "Full"), ("anonymised", "Anonymised")],
+                               validators=[DataRequired()])
+    flag = WTFormsSelectField(choices=[(True, "Yes"), (False, "No")],
+                              coerce=lambda v: v == "True")
 
 
 def test_quick_select_renders_what_wtforms_renders():
     quick, plain = QuickForm(data={"person": 2}), PlainForm(data={"person": 2})
     assert str(quick.person(class_="form-select")) == str(plain.person(class_="form-select"))
+    for data in ({"municipalities": ["orebro"]}, {"municipalities": None}, {}):
+        assert (str(QuickForm(data=data).municipalities(class_="x"))
+                == str(PlainForm(data=data).municipalities(class_="x")))
+    for data in ({"level": "anonymised", "flag": True}, {"flag": False}, {}):
+        quick, plain = RequiredQuickForm(data=data), RequiredPlainForm(data=data)
+        assert 'required' in str(quick.level()) and str(quick.level()) == str(plain.level())
+        assert str(quick.flag(id="f")) == str(plain.flag(id="f"))
 
 
 def test_quick_select_escapes_labels_and_marks_the_selected_option():
