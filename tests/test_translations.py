@@ -46,3 +46,19 @@ def test_no_swedish_translation_is_missing():
         if entry is None or entry.fuzzy or not strings or not all(strings):
             missing.append(msgid)
     assert missing == [], f"add Swedish translations (make extract-messages) for: {missing}"
+
+
+def test_templates_translate_in_the_locale_of_each_render(app):
+    """app.i18n keeps each template text per process and locale: the locale of the render
+    (the visitor's, or the one a mail forces) decides, never an earlier render's."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    template = "{{ _('Log out') }}|{{ _('received %(date)s', date='<b>') }}"
+    with app.app_context(), app.test_request_context(headers={"Accept-Language": "en"}):
+        assert render_template_string(template) == "Log out|received &lt;b&gt;"
+        with force_locale("sv"):
+            assert render_template_string(template) == "Logga ut|inkommen &lt;b&gt;"
+        assert render_template_string(template) == "Log out|received &lt;b&gt;"
+    with app.app_context(), app.test_request_context():  # a new request: its own locale
+        assert render_template_string(template).startswith("Logga ut|")
