@@ -89,3 +89,12 @@ class SelectField(wtforms.SelectField):
 
 class SelectMultipleField(wtforms.SelectMultipleField):
     widget = QuickSelect(multiple=True)
+
+
+class HiddenInput(wtforms.HiddenField):
+    """A hidden field, with an empty label: WTForms would otherwise translate a label made
+    from the field's name, loading its message catalogue from disk for the request (Flask-
+    WTF keeps it per request only), on every page that shows the form."""
+
+    def __init__(self, label: str = "", validators: Any = None, **kwargs: Any) -> None:
+        super().__init__(label, validators, **kwargs)

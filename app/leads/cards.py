@@ -53,7 +53,7 @@ class CardContext:
 LEAD_ID_PLACEHOLDER = "999999999"
 
 
-def _url_around_id(endpoint: str) -> tuple[str, str]:
+def url_around_id(endpoint: str) -> tuple[str, str]:
     prefix, suffix = str(escape(url_for(endpoint, lead_id=LEAD_ID_PLACEHOLDER))).split(
         LEAD_ID_PLACEHOLDER)
     return prefix, suffix
@@ -66,8 +66,8 @@ def render_board(user: Any, columns: dict[Stage, dict[str, Any]]) -> dict[Stage,
     levels = {card.id: level_of(user, card, card.shared) for card in cards}
     names = EscapedOnce()
     context = CardContext(
-        can_move=user.is_advisor, show_url=_url_around_id("leads.show"),
-        stage_url=_url_around_id("leads.stage"),
+        can_move=user.is_advisor, show_url=url_around_id("leads.show"),
+        stage_url=url_around_id("leads.stage"),
         csrf_field=f'<input type="hidden" name="csrf_token" value="{escape(generate_csrf())}">',
         next_field=f'<input type="hidden" name="next" value="{escape(url_for("leads.pipeline"))}">',
         next_label=names[_("Next follow-up")], stage_word=names[_("Stage")],

@@ -9,14 +9,13 @@ from wtforms import (
     DateField,
     DateTimeLocalField,
     FloatField,
-    HiddenField,
     IntegerField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
-from app.forms import SelectField, SelectMultipleField, max_length
+from app.forms import HiddenInput, SelectField, SelectMultipleField, max_length
 from app.leads import labels
 from app.leads.companies import OrgnrError, normalise_orgnr
 from app.leads.models import Activity, Company, Contact, FollowUp, Lead, LeadShare
@@ -75,7 +74,7 @@ def municipality_options() -> list[tuple[str, str]]:
 
 
 class LeadForm(LeadsForm):
-    version = HiddenField()
+    version = HiddenInput()
     codename = StringField(_l("Codename"), validators=[Optional(), max_length(Lead.codename)],
                            description=_l("Leave blank for a suggestion such as “Projekt Trana”."))
     registration_number = StringField(_l("Registration number (diarienummer)"),
@@ -87,7 +86,7 @@ class LeadForm(LeadsForm):
     description = TextAreaField(_l("Description"),
                                 validators=[Optional(), max_length(Lead.description)])
 
-    link_company_id = HiddenField()
+    link_company_id = HiddenInput()
     company_name = StringField(_l("Company name"), validators=[Optional(), max_length(Company.name)])
     company_orgnr = StringField(_l("Organisation number"),
                                 validators=[Optional(), max_length(Company.orgnr), validate_orgnr])
@@ -160,7 +159,7 @@ class LeadForm(LeadsForm):
 
 
 class StageForm(LeadsForm):
-    version = HiddenField()
+    version = HiddenInput()
     stage = SelectField(_l("Stage"), choices=labels.stage_choices, validators=[DataRequired()])
     lost_reason = SelectField(_l("Reason"), choices=labels.lost_reason_choices_blank,
                               validators=[Optional()])
@@ -198,7 +197,7 @@ class ShareForm(LeadsForm):
 
 
 class RevokeForm(LeadsForm):
-    municipality = HiddenField(validators=[DataRequired()])
+    municipality = HiddenInput(validators=[DataRequired()])
 
 
 class ResponseForm(LeadsForm):
@@ -224,7 +223,7 @@ class CompanyForm(LeadsForm):
     country = StringField(_l("Country"), validators=[Optional(), max_length(Company.country)])
     sector = StringField(_l("Company sector"), validators=[Optional(), max_length(Company.sector)])
     website = StringField(_l("Website"), validators=[Optional(), max_length(Company.website)])
-    version = HiddenField()
+    version = HiddenInput()
 
     def values(self) -> dict:
         return {"name": self.name.data, "orgnr": self.orgnr.data or None,
@@ -243,7 +242,7 @@ class MergeForm(LeadsForm):
 
 
 class DoneForm(LeadsForm):
-    done = HiddenField()
+    done = HiddenInput()
 
 
 class ReminderForm(LeadsForm):

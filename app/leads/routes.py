@@ -44,6 +44,7 @@ from app.leads.forms import (
     clean_text,
 )
 from app.leads.models import Company, Lead
+from app.leads.rows import render_rows
 from app.locking import StaleVersion
 
 bp = Blueprint("leads", __name__)
@@ -116,16 +117,16 @@ def index():
     page = request.args.get("page", "1")
     page = max(int(page), 1) if page.isdigit() and len(page) < 7 else 1
     result = service.lead_page(current_user._get_current_object(), filters, page)  # no proxy
-    total, due = result.total, result.next_followups
+    total = result.total
     query_args = request.args.to_dict(flat=False)
     query_args.pop("page", None)
+    dates = local_dates([row.received_on for row in result.rows]
+                        + list(result.next_followups.values()))
     return render_template(
-        "leads/index.html", leads=result.rows, levels=result.levels, companies=result.companies,
+        "leads/index.html", leads=result.rows, rows=render_rows(result, dates),
         total=total, page=page,
         pages=max((total + service.PAGE_SIZE - 1) // service.PAGE_SIZE, 1), filters=filters,
-        query_args=query_args, owner_options=advisor_options(filters.owner_id), next_followups=due,
-        date_labels=local_dates([row.received_on for row in result.rows] + list(due.values())),
-        today=service.local_today(),
+        query_args=query_args, owner_options=advisor_options(filters.owner_id),
     )
 
 

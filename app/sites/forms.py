@@ -6,14 +6,13 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
-    HiddenField,
     IntegerField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from app.forms import SelectField, max_length
+from app.forms import HiddenInput, SelectField, max_length
 from app.sites import service
 from app.sites.geography import from_sweref, sweref_in_range
 from app.sites.models import LogisticsNode, Site
@@ -74,7 +73,7 @@ class CoordinateForm(FlaskForm):
 
 
 class SiteForm(CoordinateForm):
-    version = HiddenField()
+    version = HiddenInput()
     name = StringField(_l("Name"), validators=[DataRequired(), max_length(Site.name),
                                                no_control_characters])
     municipality = SelectField(_l("Municipality"), validators=[DataRequired()])
@@ -156,7 +155,7 @@ class SiteForm(CoordinateForm):
 
 
 class NodeForm(CoordinateForm):
-    version = HiddenField()
+    version = HiddenInput()
     kind = SelectField(_l("Kind"), choices=lambda: _choices(service.node_kind_labels()))
     name = StringField(_l("Name"), validators=[DataRequired(), max_length(LogisticsNode.name),
                                                no_control_characters])
