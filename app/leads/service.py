@@ -118,10 +118,11 @@ def level_of(user: Any, lead: Any, shared: ShareLevel | str | None) -> str | Non
     return FULL if shared == ShareLevel.FULL else ANONYMISED
 
 
-def shared_level_column(user: Any) -> sa.ScalarSelect:
-    """The level at which the lead of the enclosing query is shared with the user's
-    municipality (NULL: not shared), for level_of without a query of its own."""
-    return (sa.select(LeadShare.level).where(LeadShare.lead_id == Lead.id,
+def shared_level_column(user: Any, lead_id: Any = Lead.id) -> sa.ScalarSelect:
+    """The level at which the enclosing query's lead (`lead_id`: its id column) is shared
+    with the user's municipality (NULL: not shared), for level_of without a query of its
+    own."""
+    return (sa.select(LeadShare.level).where(LeadShare.lead_id == lead_id,
                                              LeadShare.municipality_id == user.municipality_id)
             .scalar_subquery())
 
@@ -354,11 +355,11 @@ def count_leads(statement: sa.Select) -> int:
     ) or 0
 
 
-def next_due_column() -> sa.ScalarSelect:
-    """The earliest open follow-up of the lead of the enclosing query (index
-    ix_follow_ups_lead_open), instead of a query of its own."""
+def next_due_column(lead_id: Any = Lead.id) -> sa.ScalarSelect:
+    """The earliest open follow-up of the enclosing query's lead (`lead_id`: its id column),
+    by index ix_follow_ups_lead_open, instead of a query of its own."""
     return (sa.select(sa.func.min(FollowUp.due_on))
-            .where(FollowUp.lead_id == Lead.id, FollowUp.done_at.is_(None)).scalar_subquery())
+            .where(FollowUp.lead_id == lead_id, FollowUp.done_at.is_(None)).scalar_subquery())
 
 
 # --- creating and editing --------------------------------------------------------------
@@ -644,22 +645,25 @@ def pipeline(user: Any) -> dict[Stage, dict[str, Any]]:
     """Kanban columns: open stages plus won/lost of the last 90 days, at most
     CARDS_PER_COLUMN `Card`s each and whether there are more.
 
-    One statement: the card ids of each column are its newest CARDS_PER_COLUMN + 1 visible
-    leads (an index scan per column, no count over the whole table), joined to what a card
-    shows."""
+    One statement: each column's newest CARDS_PER_COLUMN + 1 visible leads, read with the
+    lead columns a card shows (`_pipeline_leads`), joined to the names it shows."""
     from app.core.models import Municipality
 
-    ids = _pipeline_card_ids(user)
+    newest = _pipeline_leads(user)
     columns_of_card = {
-        "id": Lead.id, "codename": Lead.codename, "version": Lead.version, "stage": Lead.stage,
-        "confidential": Lead.confidential, "municipality_id": Lead.municipality_id,
-        "company_name": Company.name, "municipality_name": Municipality.name,
-        "owner_name": User.name, "next_due": next_due_column(),
-        "shared": shared_level_column(user)}
-    rows = db.session.execute(_with_names(
+        "id": newest.c.id, "codename": newest.c.codename, "version": newest.c.version,
+        "stage": newest.c.stage, "confidential": newest.c.confidential,
+        "municipality_id": newest.c.municipality_id, "company_name": Company.name,
+        "municipality_name": Municipality.name, "owner_name": User.name,
+        "next_due": next_due_column(newest.c.id),
+        "shared": shared_level_column(user, newest.c.id)}
+    rows = db.session.execute(
         sa.select(*(columns_of_card[name].label(name) for name in Card._fields))
-        .join(ids, Lead.id == ids.c.id))
-        .order_by(Lead.stage_changed_at.desc(), Lead.id.desc()))
+        .select_from(newest)
+        .join(Municipality, Municipality.id == newest.c.municipality_id)
+        .join(User, User.id == newest.c.owner_id)
+        .outerjoin(Company, Company.id == newest.c.company_id)
+        .order_by(newest.c.stage_changed_at.desc(), newest.c.id.desc()))
     columns: dict[Stage, dict[str, Any]] = {
         stage: {"cards": [], "more": False} for stage in PIPELINE_STAGES}
     for card in map(Card._make, rows):
@@ -671,32 +675,39 @@ def pipeline(user: Any) -> dict[Stage, dict[str, Any]]:
     return columns
 
 
-def _pipeline_card_ids(user: Any) -> sa.Subquery:
-    """The ids of each column's newest CARDS_PER_COLUMN + 1 visible leads.
+# What `pipeline` reads of a lead: ix_leads_pipeline carries all of it (INCLUDE), so
+# PostgreSQL serves each column from the index alone, without visiting the table.
+PIPELINE_LEAD_COLUMNS = ("id", "codename", "version", "stage", "confidential",
+                         "municipality_id", "owner_id", "company_id", "stage_changed_at")
+
+
+def _pipeline_leads(user: Any) -> sa.Subquery:
+    """Each column's newest CARDS_PER_COLUMN + 1 visible leads (PIPELINE_LEAD_COLUMNS).
 
     PostgreSQL: one LATERAL subquery run per column, so the visibility filter's set of
     shared leads is built once, and ix_leads_pipeline serves each column from the index
     alone. SQLite: a UNION ALL of one LIMIT query per column."""
     visible = scope.visible_filter(user, Lead)
     since = utcnow() - CLOSED_WINDOW
+    lead_columns = [getattr(Lead, name) for name in PIPELINE_LEAD_COLUMNS]
     newest_first = (Lead.stage_changed_at.desc(), Lead.id.desc())
     if db.engine.dialect.name == "postgresql":
         stages = sa.func.unnest(sa.bindparam(
             "pipeline_stages", [stage.value for stage in PIPELINE_STAGES],
             type_=postgresql.ARRAY(sa.String))).table_valued("stage").render_derived(
             name="pipeline_columns")
-        newest = (sa.select(Lead.id).where(
+        newest = (sa.select(*lead_columns).where(
             visible, Lead.stage == stages.c.stage,
             sa.or_(Lead.stage.not_in(CLOSED_STAGES), Lead.stage_changed_at >= since))
             .order_by(*newest_first).limit(CARDS_PER_COLUMN + 1).lateral("newest"))
-        return sa.select(newest.c.id).select_from(stages).join(newest, sa.true()).subquery()
+        return sa.select(newest).select_from(stages).join(newest, sa.true()).subquery()
     parts = []
     for stage in PIPELINE_STAGES:
-        part = sa.select(Lead.id, Lead.stage_changed_at).where(visible, Lead.stage == stage)
+        part = sa.select(*lead_columns).where(visible, Lead.stage == stage)
         if stage in CLOSED_STAGES:
             part = part.where(Lead.stage_changed_at >= since)
         limited = part.order_by(*newest_first).limit(CARDS_PER_COLUMN + 1).subquery()
-        parts.append(sa.select(limited.c.id).select_from(limited))
+        parts.append(sa.select(limited))
     return sa.union_all(*parts).subquery()
 
 
