@@ -40,3 +40,15 @@ def table_revision(model: Any) -> tuple:
     return tuple(db.session.execute(sa.select(
         sa.select(sa.func.max(model.id)).scalar_subquery(),
         sa.select(sa.func.max(model.updated_at)).scalar_subquery())).one())
+
+
+_STATEMENTS = ProcessCache(size=256)
+
+
+def reused_statement(key: Hashable, build: Callable[[], Any]) -> Any:
+    """A SQL statement built once per process for `key`, then executed again with each
+    request's parameter values: building a large select, and SQLAlchemy's cache key of
+    it, costs about a millisecond a request (the lead list, the kanban). `key` must name
+    everything the statement embeds (scope.scope_key of the user, the filters, the
+    dialect); what changes from request to request is a named bindparam."""
+    return _STATEMENTS.get(key, build)

@@ -53,6 +53,15 @@ def visible_filter(user: Any, model: type) -> ColumnElement[bool]:
     return rule(user)
 
 
+def scope_key(user: Any) -> tuple:
+    """Everything the rules read of a user. A statement built from `visible_filter` embeds
+    these values, so it may be built once and reused for every user with the same key
+    (app.caching.reused_statement); a rule must read nothing else of the user."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return (None,)
+    return (user.municipality_id, user.is_admin, user.is_advisor)
+
+
 def select_visible(user: Any, model: type[M]) -> sa.Select[tuple[M]]:
     return sa.select(model).where(visible_filter(user, model))
 

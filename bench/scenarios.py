@@ -18,7 +18,11 @@ class Scenario:
     bearer: bool = False  # the API: authenticate with a bearer token, not the session
 
 
-BASELINE = Scenario("baseline", "/bench/baseline", user=None, requests=200)
+# The targets' yardstick: measured in the same rounds as every scenario (bench.run.measure),
+# so it sees the same machine. "× alone" compares with the same route measured in a tight
+# loop of its own before the rounds, the best case, for reference.
+BASELINE = Scenario("baseline", "/bench/baseline", user=None)
+BASELINE_ALONE = Scenario("baseline, alone", "/bench/baseline", user=None, requests=200)
 # For reference, no target: what any logged-in page costs before its own work (session,
 # user, base template). Every row also shows its ratio to this one ("× page").
 EMPTY_PAGE = Scenario("empty logged-in page", "/bench/empty-page")

@@ -150,3 +150,26 @@ def test_a_model_without_a_rule_cannot_be_queried(app, users):
 
     with pytest.raises(LookupError):
         scope.visible_filter(users["kumla"], Unruled)
+
+
+@pytest.mark.parametrize("role", ["admin", "advisor", "viewer"])
+def test_every_rule_reads_only_the_scope_key_of_a_user(app, role):
+    """Statements built from visible_filter are reused for every user with the same
+    scope_key (app.caching.reused_statement): two users who differ in everything else
+    must get the same SQL and the same values from every registered rule."""
+    from types import SimpleNamespace
+
+    def user(**other):
+        return SimpleNamespace(**{"is_authenticated": True, "is_active": True,
+                                  "municipality_id": 3, "is_admin": role == "admin",
+                                  "is_advisor": role == "advisor", **other})
+
+    first = user(id=1, email="a@test.example", name="A", locale="sv")
+    second = user(id=2, email="b@test.example", name="B", locale="en")
+    assert scope.scope_key(first) == scope.scope_key(second)
+    for model in scope._RULES:
+        compiled = [scope.visible_filter(u, model).compile(compile_kwargs={"literal_binds": True})
+                    for u in (first, second)]
+        assert str(compiled[0]) == str(compiled[1]), model.__name__
+    other_municipality = user(id=1, municipality_id=4)
+    assert scope.scope_key(other_municipality) != scope.scope_key(first)

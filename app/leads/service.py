@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql
 
 from app import audit, scope
 from app.auth.models import User
+from app.caching import reused_statement
 from app.clock import utcnow
 from app.extensions import db
 from app.leads.models import (
@@ -195,6 +196,11 @@ class LeadFilters:
     q: str | None = None
     sort: str = "received_desc"
 
+    def cache_key(self) -> tuple:
+        """The filters as a hashable value (app.caching.reused_statement)."""
+        return (tuple(self.stage), self.municipality, self.owner_id, self.sector, self.source,
+                self.confidential, self.overdue, self.q, self.sort)
+
 
 SORTS = ("received_desc", "received_asc", "codename", "company", "stage", "updated_desc")
 
@@ -310,30 +316,15 @@ def _with_names(statement: sa.Select) -> sa.Select:
 
 def lead_page(user: Any, filters: LeadFilters, page: int) -> LeadPage:
     """Page `page` (PAGE_SIZE leads) of `lead_query`, how many leads it matches, and each
-    lead's share level, visible company name and next follow-up.
-
-    One statement reads the matching rows once for both the total (count(*) OVER ()) and
-    the page (a top-N sort of their ids and sort keys, without the wide columns); only the
-    page's leads are joined back, as plain rows of what the list shows, with share level
-    and next follow-up. The count sits in a subquery of its own so that PostgreSQL plans it
-    for all rows: under the ORDER BY … LIMIT it would walk the whole received_on index
-    instead. A page beyond the end has no row to carry the total, so it is counted
-    separately."""
-    statement = lead_query(user, filters)
-    keys = _sort_keys(user, _sort(filters))
-    matches = statement.with_only_columns(
-        Lead.id, sa.func.count().over().label("total"),
-        *(key.label(f"key{i}") for i, (key, _descending) in enumerate(keys)),
-    ).order_by(None).subquery()
-    ids = (sa.select(matches).order_by(*_key_order(matches, keys)).limit(PAGE_SIZE)
-           .offset((page - 1) * PAGE_SIZE).subquery())
-    rows = db.session.execute(_with_names(
-        sa.select(*_list_columns(), ids.c.total, shared_level_column(user).label("shared"),
-                  next_due_column().label("next_due"))
-        .join(ids, Lead.id == ids.c.id))
-        .order_by(*_key_order(ids, keys))).all()
+    lead's share level, visible company name and next follow-up. The statement
+    (`_page_statement`) is built once per process for each scope and filters; a page
+    beyond the end has no row to carry the total, so it is counted separately."""
+    key = ("lead_page", scope.scope_key(user), db.engine.dialect.name, local_today(),
+           PAGE_SIZE, filters.cache_key())
+    statement = reused_statement(key, lambda: _page_statement(user, filters))
+    rows = db.session.execute(statement, {"page_offset": (page - 1) * PAGE_SIZE}).all()
     if not rows:
-        return LeadPage([], count_leads(statement) if page > 1 else 0, {}, {}, {})
+        return LeadPage([], count_leads(lead_query(user, filters)) if page > 1 else 0, {}, {}, {})
     levels = {row.id: level_of(user, row, row.shared) for row in rows}
     return LeadPage(
         rows=rows, total=rows[0].total,
@@ -341,6 +332,26 @@ def lead_page(user: Any, filters: LeadFilters, page: int) -> LeadPage:
         companies={row.id: row.company_name for row in rows
                    if row.company_name and shows_company(levels[row.id])},
         next_followups={row.id: row.next_due for row in rows if row.next_due})
+
+
+def _page_statement(user: Any, filters: LeadFilters) -> sa.Select:
+    """One statement reads the matching rows once for both the total (count(*) OVER ()) and
+    the page (a top-N sort of their ids and sort keys, without the wide columns), from
+    bindparam `page_offset`; only the page's leads are joined back, as plain rows of what
+    the list shows, with share level and next follow-up. The count sits in a subquery of
+    its own so that PostgreSQL plans it for all rows: under the ORDER BY … LIMIT it would
+    walk the whole received_on index instead."""
+    keys = _sort_keys(user, _sort(filters))
+    matches = lead_query(user, filters).with_only_columns(
+        Lead.id, sa.func.count().over().label("total"),
+        *(key.label(f"key{i}") for i, (key, _descending) in enumerate(keys)),
+    ).order_by(None).subquery()
+    ids = (sa.select(matches).order_by(*_key_order(matches, keys)).limit(PAGE_SIZE)
+           .offset(sa.bindparam("page_offset", type_=sa.Integer)).subquery())
+    return _with_names(
+        sa.select(*_list_columns(), ids.c.total, shared_level_column(user).label("shared"),
+                  next_due_column().label("next_due"))
+        .join(ids, Lead.id == ids.c.id)).order_by(*_key_order(ids, keys))
 
 
 def _key_order(subquery: sa.Subquery, keys: list[tuple[sa.ColumnElement, bool]]) -> list:
@@ -645,8 +656,25 @@ def pipeline(user: Any) -> dict[Stage, dict[str, Any]]:
     """Kanban columns: open stages plus won/lost of the last 90 days, at most
     CARDS_PER_COLUMN `Card`s each and whether there are more.
 
-    One statement: each column's newest CARDS_PER_COLUMN + 1 visible leads, read with the
-    lead columns a card shows (`_pipeline_leads`), joined to the names it shows."""
+    One statement, built once per process for each scope: each column's newest
+    CARDS_PER_COLUMN + 1 visible leads, read with the lead columns a card shows
+    (`_pipeline_leads`), joined to the names it shows."""
+    key = ("pipeline", scope.scope_key(user), db.engine.dialect.name, CARDS_PER_COLUMN)
+    statement = reused_statement(key, lambda: _pipeline_statement(user))
+    rows = db.session.execute(statement, {"closed_since": utcnow() - CLOSED_WINDOW})
+    columns: dict[Stage, dict[str, Any]] = {
+        stage: {"cards": [], "more": False} for stage in PIPELINE_STAGES}
+    for card in map(Card._make, rows):
+        column = columns[card.stage]
+        if len(column["cards"]) < CARDS_PER_COLUMN:
+            column["cards"].append(card)
+        else:
+            column["more"] = True
+    return columns
+
+
+def _pipeline_statement(user: Any) -> sa.Select:
+    """The cards' statement (built once per process for each scope, see `pipeline`)."""
     from app.core.models import Municipality
 
     newest = _pipeline_leads(user)
@@ -657,22 +685,13 @@ def pipeline(user: Any) -> dict[Stage, dict[str, Any]]:
         "municipality_name": Municipality.name, "owner_name": User.name,
         "next_due": next_due_column(newest.c.id),
         "shared": shared_level_column(user, newest.c.id)}
-    rows = db.session.execute(
+    return (
         sa.select(*(columns_of_card[name].label(name) for name in Card._fields))
         .select_from(newest)
         .join(Municipality, Municipality.id == newest.c.municipality_id)
         .join(User, User.id == newest.c.owner_id)
         .outerjoin(Company, Company.id == newest.c.company_id)
         .order_by(newest.c.stage_changed_at.desc(), newest.c.id.desc()))
-    columns: dict[Stage, dict[str, Any]] = {
-        stage: {"cards": [], "more": False} for stage in PIPELINE_STAGES}
-    for card in map(Card._make, rows):
-        column = columns[card.stage]
-        if len(column["cards"]) < CARDS_PER_COLUMN:
-            column["cards"].append(card)
-        else:
-            column["more"] = True
-    return columns
 
 
 # What `pipeline` reads of a lead: ix_leads_pipeline carries all of it (INCLUDE), so
@@ -688,7 +707,7 @@ def _pipeline_leads(user: Any) -> sa.Subquery:
     shared leads is built once, and ix_leads_pipeline serves each column from the index
     alone. SQLite: a UNION ALL of one LIMIT query per column."""
     visible = scope.visible_filter(user, Lead)
-    since = utcnow() - CLOSED_WINDOW
+    since = sa.bindparam("closed_since", type_=Lead.stage_changed_at.type)
     lead_columns = [getattr(Lead, name) for name in PIPELINE_LEAD_COLUMNS]
     newest_first = (Lead.stage_changed_at.desc(), Lead.id.desc())
     if db.engine.dialect.name == "postgresql":
