@@ -49,6 +49,20 @@ def make_lead(owner, key: str, confidential: bool = False, stage: Stage = Stage.
     return lead
 
 
+def add_followups(lead: Lead, assignee, *days_from_today: int) -> None:
+    """Open follow-ups of `lead`, due that many days from today (negative: overdue)."""
+    from datetime import timedelta
+
+    from app.leads.models import FollowUp
+    from app.leads.service import local_today
+
+    today = local_today()
+    db.session.add_all([FollowUp(lead_id=lead.id, title=f"due {days:+d}",
+                                 due_on=today + timedelta(days=days), assignee_id=assignee.id)
+                        for days in days_from_today])
+    db.session.commit()
+
+
 def share(lead: Lead, slug: str, level: ShareLevel) -> None:
     db.session.add(LeadShare(lead_id=lead.id, municipality_id=municipality(slug).id, level=level))
     db.session.commit()

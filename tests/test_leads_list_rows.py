@@ -3,12 +3,8 @@ company only where the share level shows it, an overdue follow-up marked."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from app.extensions import db
-from app.leads import service
-from app.leads.models import FollowUp, ShareLevel
-from tests.leads_helpers import company_name, login, make_lead, share
+from app.leads.models import ShareLevel
+from tests.leads_helpers import add_followups, company_name, login, make_lead, share
 
 
 def row(body: str, lead_id: int) -> str:
@@ -20,13 +16,7 @@ def test_a_row_escapes_what_was_typed_and_marks_an_overdue_follow_up(client, use
     lead = make_lead(users["kumla"], "own", confidential=True)
     lead.codename = "<script>alert(1)</script>"
     lead.sector = 'Lager & "kyl"'
-    today = service.local_today()
-    db.session.add_all([
-        FollowUp(lead_id=lead.id, title="late", due_on=today - timedelta(days=2),
-                 assignee_id=users["kumla"].id),
-        FollowUp(lead_id=lead.id, title="later", due_on=today + timedelta(days=9),
-                 assignee_id=users["kumla"].id)])
-    db.session.commit()
+    add_followups(lead, users["kumla"], -2, 9)
     login(client, "kumla")
     html = row(client.get("/leads").get_data(as_text=True), lead.id)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;</a>" in html and "<script>" not in html

@@ -10,8 +10,8 @@ import pytest
 from app.clock import utcnow
 from app.extensions import db
 from app.leads import service
-from app.leads.models import FollowUp, ShareLevel, Stage
-from tests.leads_helpers import company_name, login, make_lead, share
+from app.leads.models import ShareLevel, Stage
+from tests.leads_helpers import add_followups, company_name, login, make_lead, share
 
 
 def card(body: str, lead_id: int) -> str:
@@ -26,13 +26,7 @@ def column(body: str, stage: str) -> str:
 
 def test_owner_advisor_gets_a_movable_card_with_its_next_follow_up(client, users):
     lead = make_lead(users["kumla"], "own")
-    today = service.local_today()
-    db.session.add_all([
-        FollowUp(lead_id=lead.id, title="late", due_on=today - timedelta(days=3),
-                 assignee_id=users["kumla"].id),
-        FollowUp(lead_id=lead.id, title="later", due_on=today + timedelta(days=5),
-                 assignee_id=users["kumla"].id)])
-    db.session.commit()
+    add_followups(lead, users["kumla"], -3, 5)
     login(client, "kumla")
     html = card(client.get("/pipeline").get_data(as_text=True), lead.id)
     assert 'draggable="true"' in html and f'data-url="/leads/{lead.id}/stage"' in html

@@ -305,13 +305,14 @@ def _list_columns() -> tuple:
             Municipality.name.label("municipality_name"), User.name.label("owner_name"))
 
 
-def _with_names(statement: sa.Select) -> sa.Select:
-    """`statement` joined to what gives a lead's company, municipality and owner names."""
+def _with_names(statement: sa.Select, lead: Any = Lead) -> sa.Select:
+    """`statement` joined to what gives a lead's company, municipality and owner names;
+    `lead`: the lead's columns (Lead, or a subquery's `.c`)."""
     from app.core.models import Municipality
 
-    return (statement.join(Municipality, Municipality.id == Lead.municipality_id)
-            .join(User, User.id == Lead.owner_id)
-            .outerjoin(Company, Company.id == Lead.company_id))
+    return (statement.join(Municipality, Municipality.id == lead.municipality_id)
+            .join(User, User.id == lead.owner_id)
+            .outerjoin(Company, Company.id == lead.company_id))
 
 
 def lead_page(user: Any, filters: LeadFilters, page: int) -> LeadPage:
@@ -685,13 +686,10 @@ def _pipeline_statement(user: Any) -> sa.Select:
         "municipality_name": Municipality.name, "owner_name": User.name,
         "next_due": next_due_column(newest.c.id),
         "shared": shared_level_column(user, newest.c.id)}
-    return (
+    return _with_names(
         sa.select(*(columns_of_card[name].label(name) for name in Card._fields))
-        .select_from(newest)
-        .join(Municipality, Municipality.id == newest.c.municipality_id)
-        .join(User, User.id == newest.c.owner_id)
-        .outerjoin(Company, Company.id == newest.c.company_id)
-        .order_by(newest.c.stage_changed_at.desc(), newest.c.id.desc()))
+        .select_from(newest), newest.c,
+    ).order_by(newest.c.stage_changed_at.desc(), newest.c.id.desc())
 
 
 # What `pipeline` reads of a lead: ix_leads_pipeline carries all of it (INCLUDE), so
