@@ -170,3 +170,38 @@ def test_confidential_views_by_other_municipalities_are_audited(client, world, u
     events = db.session.scalars(sa.select(AuditEvent).where(
         AuditEvent.action == "lead.viewed_confidential", AuditEvent.object_id == secret.id)).all()
     assert [event.actor_id for event in events] == [users["kumla"].id, users["kumla"].id]
+
+
+def test_confidential_leads_in_exports_and_api_lists_are_audited(client, world, users, tokens):  # noqa: F811
+    """An export or an API list hands over the same data as the detail page: each
+    confidential lead of another municipality in it is audited, once per request; the
+    owner's own exports and the partners' non-confidential leads are not."""
+    import sqlalchemy as sa
+
+    from app.core.models import AuditEvent
+    from app.leads.models import ShareLevel
+    from tests.leads_helpers import share
+
+    secret = world["arboga_unshared_confidential"]
+    share(secret, "kumla", ShareLevel.ANONYMISED)
+    login(client, "kumla")
+    assert client.get("/leads/export.csv").status_code == 200
+    assert client.get("/leads/export.xlsx").status_code == 200
+    listed = client.get("/api/v1/leads", headers=bearer(tokens["kumla"])).get_json()
+    assert secret.id in [item["id"] for item in listed["items"]]
+    client.post("/logout")
+    login(client, "arboga")
+    assert client.get("/leads/export.csv").status_code == 200
+
+    events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.actor_id.is_not(None))
+                                .order_by(AuditEvent.id)).all()
+    trail = [(event.action, event.object_id, event.actor_id, event.after) for event in events
+             if event.action.endswith("_confidential")]
+    kumla = users["kumla"].id
+    assert trail == [
+        ("lead.exported_confidential", secret.id, kumla, {"format": "csv"}),
+        ("lead.exported_confidential", secret.id, kumla, {"format": "xlsx"}),
+        ("lead.listed_confidential", secret.id, kumla, None),
+    ]
+    assert all(event.municipality_id == secret.municipality_id for event in events
+               if event.action.endswith("_confidential"))

@@ -250,8 +250,10 @@ def list_leads():
         sort=request.args.get("sort") or "received_desc")
     statement = service.lead_query(user, filters)
     result = paginated(statement, lambda lead: lead, page, per_page)
-    levels = service.share_levels(user, result["items"])
-    result["items"] = [lead_json(lead, levels.get(lead.id)) for lead in result["items"]]
+    leads = result["items"]
+    levels = service.share_levels(user, leads)
+    result["items"] = [lead_json(lead, levels.get(lead.id)) for lead in leads]
+    service.record_views(user, leads, "lead.listed_confidential")
     return jsonify(result)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from app.extensions import db
 from app.leads import labels
-from app.leads.service import LeadFilters, lead_query, share_levels, shows_company
+from app.leads.service import LeadFilters, lead_query, record_views, share_levels, shows_company
 
 EXPORT_LIMIT = 20000
 COLUMNS = (
@@ -19,10 +19,13 @@ COLUMNS = (
 )
 
 
-def export_rows(user: Any, filters: LeadFilters) -> list[dict[str, Any]]:
+def export_rows(user: Any, filters: LeadFilters, file_format: str) -> list[dict[str, Any]]:
+    """The rows of an export in `file_format` (csv, xlsx); each confidential lead of
+    another municipality in it is audited as exported."""
     rows = []
     statement = lead_query(user, filters).limit(EXPORT_LIMIT)
-    for chunk in _chunks(list(db.session.scalars(statement)), 500):
+    leads = list(db.session.scalars(statement))
+    for chunk in _chunks(leads, 500):
         levels = share_levels(user, chunk)
         for lead in chunk:
             level = levels.get(lead.id)
@@ -44,6 +47,7 @@ def export_rows(user: Any, filters: LeadFilters) -> list[dict[str, Any]]:
                 "desired_start": lead.desired_start.isoformat() if lead.desired_start else "",
                 "expected_jobs": lead.expected_jobs, "investment_msek": lead.investment_msek,
             })
+    record_views(user, leads, "lead.exported_confidential", {"format": file_format})
     return rows
 
 

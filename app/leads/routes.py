@@ -133,7 +133,7 @@ def index():
 @bp.get("/leads/export.csv")
 @login_required
 def export_csv():
-    rows = export.export_rows(current_user, filters_from_request())
+    rows = export.export_rows(current_user, filters_from_request(), "csv")
     return Response(export.to_csv(rows), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=leads.csv"})
 
@@ -141,7 +141,7 @@ def export_csv():
 @bp.get("/leads/export.xlsx")
 @login_required
 def export_xlsx():
-    rows = export.export_rows(current_user, filters_from_request())
+    rows = export.export_rows(current_user, filters_from_request(), "xlsx")
     return Response(
         export.to_xlsx(rows),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

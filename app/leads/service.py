@@ -175,10 +175,23 @@ def get_lead(user: Any, lead_id: int) -> Lead | None:
 
 def record_view(user: Any, lead: Lead) -> None:
     """A confidential lead viewed by a user of another municipality is audited."""
-    if lead.confidential and lead.municipality_id != user.municipality_id:
-        audit.record(user, "lead.viewed_confidential", "lead", lead.id,
+    record_views(user, [lead], "lead.viewed_confidential")
+
+
+def record_views(user: Any, leads: list[Any], action: str,
+                 details: dict[str, Any] | None = None) -> int:
+    """Audit `action` for each confidential lead of another municipality among `leads`
+    (Lead objects or rows with id, confidential, municipality_id): a detail page, a lead
+    in an export or an API list. Committed at once (which expires the session's objects:
+    call it when done reading them); returns how many were recorded."""
+    foreign = [lead for lead in leads
+               if lead.confidential and lead.municipality_id != user.municipality_id]
+    for lead in foreign:
+        audit.record(user, action, "lead", lead.id, after=details,
                      municipality_id=lead.municipality_id)
+    if foreign:
         db.session.commit()
+    return len(foreign)
 
 
 # --- the list ------------------------------------------------------------------------
