@@ -11,7 +11,7 @@ class Scenario:
     path: str
     user: str | None = "orebro0@bench.example"
     target_ratio: float | None = None  # p50 at most this many times the baseline's
-    requests: int = 40
+    requests: int = 60  # rounds (bench.run.measure): more make the p50s steadier
     target_ms: float | None = None  # p50 at most this many milliseconds (absolute)
     items: int | None = None  # objects the response carries: report bytes per item
     target_bytes_per_item: float | None = None
