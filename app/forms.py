@@ -10,6 +10,8 @@ from markupsafe import Markup, escape
 from wtforms import widgets
 from wtforms.validators import Length
 
+from app.caching import ProcessCache
+
 
 def column_length(column: Any) -> int:
     """The declared length of a mapped String column (`Model.attr`)."""
@@ -44,7 +46,8 @@ class QuickSelect(widgets.Select):
     """wtforms' Select with a short path for plain (value, label) choices, for selects of
     a few hundred users on busy pages: the options come straight from the choices (one
     escape per value and label) instead of through WTForms' choice objects, built twice
-    per render. The HTML is the same (tests/test_forms.py)."""
+    per render; choices given as a tuple have their options rendered once per data
+    (`_OPTIONS`). The HTML is the same (tests/test_forms.py)."""
 
     def __call__(self, field, **kwargs):
         choices = field.choices
@@ -58,10 +61,9 @@ class QuickSelect(widgets.Select):
         for name in self.validation_attrs:
             if name not in kwargs and getattr(flags, name, False):
                 kwargs[name] = getattr(flags, name)
-        chosen = _chosen(field)
-        options = "".join(
-            _option(str(value) if isinstance(value, bool) else value, label or value,
-                    chosen(value)) for value, label in choices)
+        key = _options_key(field, choices, self.multiple)
+        options = (_options(field, choices) if key is None
+                   else _OPTIONS.get(key, lambda: _options(field, choices)))
         return Markup(f"<select {widgets.html_params(name=field.name, **kwargs)}>"  # noqa: S704
                       f"{options}</select>")
 
@@ -71,6 +73,30 @@ class QuickSelect(widgets.Select):
             return super().render_option(choice, **kwargs)
         value = str(choice.value) if isinstance(choice.value, bool) else choice.value
         return Markup(_option(value, choice.label or choice.value, choice.selected))  # noqa: S704
+
+
+# Rendered <option>s of immutable choices (a tuple: e.g. a follow-up's assignees, the
+# same few hundred users on every lead page), by choices, data, coerce and multiple.
+_OPTIONS = ProcessCache(size=128)
+
+
+def _options(field, choices: Any) -> str:
+    chosen = _chosen(field)
+    return "".join(_option(str(value) if isinstance(value, bool) else value, label or value,
+                           chosen(value)) for value, label in choices)
+
+
+def _options_key(field, choices: Any, multiple: bool) -> tuple | None:
+    """What a select's options depend on, when its choices are a tuple (a list may change
+    under the cache) and its data is hashable; None: render them each time."""
+    if not isinstance(choices, tuple):
+        return None
+    data = tuple(field.data or ()) if multiple else field.data
+    try:
+        hash(data)
+    except TypeError:
+        return None
+    return (choices, data, field.coerce, multiple)
 
 
 def _chosen(field) -> Any:

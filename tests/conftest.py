@@ -7,6 +7,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
+from app.caching import clear_process_caches
 from app.extensions import db
 from tests import databases
 from tests.factories import make_user
@@ -53,6 +54,7 @@ def app(database_url, tmp_path, app_overrides) -> Flask:
     }
     application = create_app("testing", **settings)
     application.test_client_class = IsolatedClient
+    clear_process_caches()  # a new database: values cached by another test's revisions go
     with application.app_context():
         yield application
         db.session.remove()

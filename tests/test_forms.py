@@ -65,3 +65,25 @@ def test_option_tags_escape_values_and_labels():
     assert "<b>" not in html and HOSTILE not in html
     assert 'value="&#34;&gt;&lt;b&gt;"' in html
     assert '<option selected value="plain">Hallsberg</option>' in html
+
+
+class TupleQuickForm(Form):
+    person = SelectField(choices=((1, HOSTILE), (2, "Åsa & Co")), coerce=int)
+    municipalities = SelectMultipleField(choices=(("kumla", "Kumla"), ("orebro", "Örebro")))
+
+
+def test_options_of_tuple_choices_are_reused_but_follow_the_data():
+    """Tuple choices have their options rendered once per data: each rendering is still
+    WTForms' HTML for that data, whatever was rendered before."""
+    for data in ({"person": 2}, {"person": 1}, {"person": 2}, {}, {"person": 1}):
+        assert str(TupleQuickForm(data=data).person()) == str(PlainForm(data=data).person())
+    for chosen in (["orebro"], ["kumla", "orebro"], None, ["orebro"]):
+        data = {"municipalities": chosen}
+        assert (str(TupleQuickForm(data=data).municipalities())
+                == str(PlainForm(data=data).municipalities()))
+
+
+def test_options_of_tuple_choices_with_unhashable_data_are_rendered_each_time():
+    form = TupleQuickForm()
+    form.person.data = [2]  # not a value a select holds, but it must not break the cache
+    assert "<option selected" not in str(form.person())

@@ -12,6 +12,7 @@ from sqlalchemy.dialects import postgresql
 
 from app import audit, scope
 from app.auth.models import Role, User
+from app.caching import ProcessCache, table_revision
 from app.clock import utcnow
 from app.extensions import db
 from app.leads.models import FollowUp, Lead
@@ -25,15 +26,25 @@ from app.leads.service import (
     local_today,
 )
 
+_ASSIGNEES = ProcessCache(size=64)
 
-def assignee_choices(lead: Lead) -> list[tuple[int, str]]:
-    """(id, name) of the active advisors of the owning municipality and of the partners:
-    plain rows, not User objects, since a region may have a few hundred."""
-    municipality_ids = {lead.municipality_id} | {share.municipality_id for share in lead.shares}
-    return [(row.id, row.name) for row in db.session.execute(
-        sa.select(User.id, User.name).where(
-            User.municipality_id.in_(municipality_ids), User.active.is_(True),
-            User.role == Role.ADVISOR).order_by(User.name))]
+
+def assignee_choices(lead: Lead) -> tuple[tuple[int, str], ...]:
+    """(id, name) of the active advisors of the owning municipality and of the partners,
+    by name: every lead page's follow-up form offers them, and a region may have a few
+    hundred. Kept per process by the users' revision (users are deactivated, never
+    deleted) and the set of municipalities; a tuple, so the select's options are rendered
+    once too (app.forms.QuickSelect)."""
+    municipalities = frozenset({lead.municipality_id}
+                               | {share.municipality_id for share in lead.shares})
+
+    def build() -> tuple[tuple[int, str], ...]:
+        return tuple((user_id, name) for user_id, name in db.session.execute(
+            sa.select(User.id, User.name).where(
+                User.municipality_id.in_(municipalities), User.active.is_(True),
+                User.role == Role.ADVISOR).order_by(User.name, User.id)))
+
+    return _ASSIGNEES.get((table_revision(User), municipalities), build)
 
 
 def add_followup(user: Any, lead: Lead, title: str, due_on: date | None,
