@@ -44,6 +44,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
+    from app.forms import render_field
+
+    app.jinja_env.globals["render_field"] = render_field
 
 
 def register_blueprints(app: Flask) -> None:

@@ -6,6 +6,7 @@ from wtforms import Form
 from wtforms import SelectField as WTFormsSelectField
 from wtforms import SelectMultipleField as WTFormsSelectMultipleField
 from wtforms.validators import DataRequired
+from wtforms.widgets import Select
 
 from app.forms import SelectField, SelectMultipleField, option_tags
 
@@ -87,3 +88,116 @@ def test_options_of_tuple_choices_with_unhashable_data_are_rendered_each_time():
     form = TupleQuickForm()
     form.person.data = [2]  # not a value a select holds, but it must not break the cache
     assert "<option selected" not in str(form.person())
+
+
+# --- render_field: the `field` macro of templates/_forms.html ------------------------------
+
+# The macro as it was written in Jinja before app.forms.render_field took its place.
+JINJA_FIELD = """{% macro field(f, help=None) %}
+{% if f.type == "BooleanField" %}
+<div class="form-check mb-3">
+  {{ f(class_="form-check-input" + (" is-invalid" if f.errors else "")) }}
+  {{ f.label(class_="form-check-label") }}
+  {% for error in f.errors %}<div class="invalid-feedback d-block">{{ error }}</div>{% endfor %}
+</div>
+{% else %}
+<div class="mb-3">
+  {{ f.label(class_="form-label") }}
+  {% set css = "form-select" if f.type in ("SelectField", "SelectMultipleField") else "form-control" %}
+  {{ f(class_=css + (" is-invalid" if f.errors else ""),
+       **({"aria-describedby": f.id + "-help"} if help else {})) }}
+  {% if help %}<div class="form-text" id="{{ f.id }}-help">{{ help }}</div>{% endif %}
+  {% for error in f.errors %}<div class="invalid-feedback d-block">{{ error }}</div>{% endfor %}
+</div>
+{% endif %}
+{% endmacro %}"""
+
+
+def _every_form_class():
+    from flask_wtf import FlaskForm
+
+    import app.admin.forms
+    import app.auth.forms
+    import app.leads.forms
+    import app.sites.forms
+
+    modules = (app.admin.forms, app.auth.forms, app.leads.forms, app.sites.forms)
+    return [value for module in modules for value in vars(module).values()
+            if isinstance(value, type) and issubclass(value, FlaskForm)
+            and value.__module__ == module.__name__]
+
+
+def _shown_fields(form):
+    for field in form:
+        if field.type in ("CSRFTokenField", "HiddenField", "HiddenInput", "SubmitField"):
+            continue
+        if isinstance(field.widget, Select) and field.choices is None:
+            field.choices = ((1, HOSTILE), (2, "Åsa & Co"))  # set by the views
+        yield field
+
+
+def _same(html) -> str:
+    return " ".join(str(html).split())
+
+
+def test_render_field_draws_what_the_jinja_macro_drew(app):
+    """Every field of every form, pristine, filled in and in error, twice (the second time
+    from the cache where it may be kept): the macro's HTML, whitespace aside."""
+    from app.forms import render_field
+
+    macro = app.jinja_env.from_string(JINJA_FIELD).module.field
+    forms = _every_form_class()
+    assert len(forms) >= 20
+    with app.test_request_context():
+        for form_class in forms:
+            for state in ("pristine", "filled", "in error"):
+                form = form_class()
+                for field in _shown_fields(form):
+                    if state == "filled" and not isinstance(field.widget, Select):
+                        field.data = field.data or HOSTILE if field.type in (
+                            "StringField", "TextAreaField") else field.data
+                    if state == "in error":
+                        field.errors = [HOSTILE]
+                    help_text = field.description or None
+                    expected = _same(macro(field, help_text))
+                    assert _same(render_field(field, help_text)) == expected, field.name
+                    assert _same(render_field(field, help_text)) == expected, field.name
+                    assert HOSTILE not in expected
+
+
+def test_render_field_keeps_nothing_typed_and_no_errors(app):
+    from app.forms import _FIELDS, render_field
+    from app.leads.forms import ContactForm
+
+    with app.test_request_context():
+        _FIELDS.clear()
+        typed = ContactForm()
+        typed.name.data = "Hemlig Person"
+        assert 'value="Hemlig Person"' in render_field(typed.name)
+        failed = ContactForm()
+        failed.name.errors = ["Obligatoriskt."]
+        assert "Obligatoriskt." in render_field(failed.name)
+        assert len(_FIELDS._values) == 0
+        pristine = ContactForm()
+        html = render_field(pristine.name)
+        assert "Hemlig Person" not in html and "Obligatoriskt." not in html
+        assert 'value=""' in html and len(_FIELDS._values) == 1
+
+
+def test_render_field_follows_the_locale_and_the_selection(app):
+    from flask_babel import force_locale
+
+    from app.forms import render_field
+    from app.leads.forms import ActivityForm, FollowUpForm
+
+    with app.test_request_context():
+        with force_locale("sv"):
+            swedish = render_field(ActivityForm().kind)
+        with force_locale("en"):
+            english = render_field(ActivityForm().kind)
+        assert "Anteckning" in swedish and "Note" in english and "Anteckning" not in english
+        for chosen in (1, 2, 1):
+            form = FollowUpForm()
+            form.assignee_id.choices = ((1, "Anna"), (2, "Bo"))
+            form.assignee_id.data = chosen
+            assert f'<option selected value="{chosen}">' in render_field(form.assignee_id)
