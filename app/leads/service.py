@@ -119,13 +119,17 @@ def level_of(user: Any, lead: Any, shared: ShareLevel | str | None) -> str | Non
     return FULL if shared == ShareLevel.FULL else ANONYMISED
 
 
-def shared_level_column(user: Any, lead_id: Any = Lead.id) -> sa.ScalarSelect:
-    """The level at which the enclosing query's lead (`lead_id`: its id column) is shared
-    with the user's municipality (NULL: not shared), for level_of without a query of its
-    own."""
-    return (sa.select(LeadShare.level).where(LeadShare.lead_id == lead_id,
-                                             LeadShare.municipality_id == user.municipality_id)
-            .scalar_subquery())
+def shared_level_column(user: Any, lead_id: Any = Lead.id,
+                        municipality_id: Any = Lead.municipality_id) -> sa.ColumnElement:
+    """The level at which the enclosing query's lead (`lead_id`, `municipality_id`: its
+    columns) is shared with the user's municipality (NULL: not shared), for level_of
+    without a query of its own. The user's own municipality's leads are not looked up
+    (level_of decides those by municipality): most of a page's leads, most of the kanban's
+    cards."""
+    shared = (sa.select(LeadShare.level).where(
+        LeadShare.lead_id == lead_id, LeadShare.municipality_id == user.municipality_id)
+        .scalar_subquery())
+    return sa.case((municipality_id == user.municipality_id, sa.null()), else_=shared)
 
 
 def share_level_for(user: Any, lead: Lead) -> str | None:
@@ -698,7 +702,7 @@ def _pipeline_statement(user: Any) -> sa.Select:
         "municipality_id": newest.c.municipality_id, "company_name": Company.name,
         "municipality_name": Municipality.name, "owner_name": User.name,
         "next_due": next_due_column(newest.c.id),
-        "shared": shared_level_column(user, newest.c.id)}
+        "shared": shared_level_column(user, newest.c.id, newest.c.municipality_id)}
     return _with_names(
         sa.select(*(columns_of_card[name].label(name) for name in Card._fields))
         .select_from(newest), newest.c,
