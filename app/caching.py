@@ -6,6 +6,7 @@ at once and nothing stale is served across processes."""
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -16,23 +17,29 @@ from app.extensions import db
 
 
 class ProcessCache:
-    """The `size` most recently used values, by key."""
+    """The `size` most recently used values, by key. Safe under threads (the development
+    server's): `compute` runs outside the lock, so two threads may both compute a value."""
 
     def __init__(self, size: int) -> None:
         self.size = size
         self._values: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
         _ALL_CACHES.append(self)
 
     def clear(self) -> None:
-        self._values.clear()
+        with self._lock:
+            self._values.clear()
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
-        if key in self._values:
-            self._values.move_to_end(key)
-            return self._values[key]
-        value = self._values[key] = compute()
-        while len(self._values) > self.size:
-            self._values.popitem(last=False)
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+        value = compute()
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
         return value
 
 
