@@ -128,6 +128,10 @@ class Lead(db.Model):
         sa.Index("ix_leads_received_on_id", "received_on", "id"),
         # The kanban: each column's newest visible leads, with what a card shows of them
         # (service.PIPELINE_LEAD_COLUMNS), from the index alone.
+        # A search's company branch (service.search_branches) reads its leads' visibility
+        # and default sort key from the index alone (PostgreSQL; SQLite ignores INCLUDE).
+        sa.Index("ix_leads_company_id", "company_id",
+                 postgresql_include=["id", "municipality_id", "received_on"]),
         sa.Index("ix_leads_pipeline", "stage", "stage_changed_at", "id",
                  postgresql_include=["municipality_id", "codename", "version", "confidential",
                                      "owner_id", "company_id"]),
@@ -142,7 +146,7 @@ class Lead(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     codename: Mapped[str] = mapped_column(sa.String(80), unique=True)
     company_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("companies.id", ondelete="SET NULL"), index=True
+        sa.ForeignKey("companies.id", ondelete="SET NULL")
     )
     registration_number: Mapped[str | None] = mapped_column(sa.String(40))
     source: Mapped[Source] = mapped_column(enum_column(Source, 20))

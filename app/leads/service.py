@@ -8,7 +8,7 @@ share levels, stage rules, locking and audit hold everywhere.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
@@ -230,6 +230,14 @@ def like_pattern(text: str) -> str:
 def search_criterion(user: Any, text: str) -> sa.ColumnElement[bool]:
     """Codename always; company, organisation number and description only where the
     user sees the lead at full level."""
+    return sa.or_(*search_branches(user, text))
+
+
+def search_branches(user: Any, text: str) -> list[sa.ColumnElement[bool]]:
+    """search_criterion's alternatives (a lead matches if it matches one): codename;
+    company or organisation number at full level; description at full level. Each is
+    answered from an index of its own, so the list's page reads their union
+    (`_matches`) rather than one scan that rechecks every alternative on every row."""
     from app.leads.companies import normalise_company_name
 
     pattern = like_pattern(text.strip())
@@ -238,14 +246,13 @@ def search_criterion(user: Any, text: str) -> sa.ColumnElement[bool]:
         Company.name_key.like(like_pattern(key), escape="\\") if key else sa.false(),
         Company.orgnr.like(pattern, escape="\\")))
     if db.engine.dialect.name == "postgresql":
-        # = ANY(ARRAY(…)) lets PostgreSQL combine the company match with the trigram
-        # indexes of codename and description in one bitmap scan; IN would not.
+        # = ANY(ARRAY(…)): the companies are found once, then their leads by index.
         company_match = Lead.company_id == sa.any_(sa.func.array(companies.scalar_subquery()))
     else:
         company_match = Lead.company_id.in_(companies)
-    full_match = sa.or_(company_match, Lead.description.ilike(pattern, escape="\\"))
-    return sa.or_(Lead.codename.ilike(pattern, escape="\\"),
-                  sa.and_(full_level_filter(user), full_match))
+    return [Lead.codename.ilike(pattern, escape="\\"),
+            sa.and_(full_level_filter(user), company_match),
+            sa.and_(full_level_filter(user), Lead.description.ilike(pattern, escape="\\"))]
 
 
 def lead_query(user: Any, filters: LeadFilters) -> sa.Select:
@@ -360,16 +367,28 @@ def _page_statement(user: Any, filters: LeadFilters) -> sa.Select:
     its own so that PostgreSQL plans it for all rows: under the ORDER BY … LIMIT it would
     walk the whole received_on index instead."""
     keys = _sort_keys(user, _sort(filters))
-    matches = lead_query(user, filters).with_only_columns(
-        Lead.id, sa.func.count().over().label("total"),
-        *(key.label(f"key{i}") for i, (key, _descending) in enumerate(keys)),
-    ).order_by(None).subquery()
+    matches = _matches(user, filters, keys)
     ids = (sa.select(matches).order_by(*_key_order(matches, keys)).limit(PAGE_SIZE)
            .offset(sa.bindparam("page_offset", type_=sa.Integer)).subquery())
     return _with_names(
         sa.select(*_list_columns(), ids.c.total, shared_level_column(user).label("shared"),
                   next_due_column().label("next_due"))
         .join(ids, Lead.id == ids.c.id)).order_by(*_key_order(ids, keys))
+
+
+def _matches(user: Any, filters: LeadFilters,
+             keys: list[tuple[sa.ColumnElement, bool]]) -> sa.Subquery:
+    """id, sort keys (key0, key1, …) and total of every lead `lead_query` finds. A search
+    is read as the union of its branches (`search_branches`), each with the other
+    filters: the same leads, each from its own index."""
+    columns = (Lead.id, *(key.label(f"key{i}") for i, (key, _descending) in enumerate(keys)))
+    total = sa.func.count().over().label("total")
+    if not (filters.q and filters.q.strip()):
+        return (lead_query(user, filters).with_only_columns(*columns, total)
+                .order_by(None).subquery())
+    others = lead_query(user, replace(filters, q=None)).with_only_columns(*columns).order_by(None)
+    found = sa.union(*(others.where(branch) for branch in search_branches(user, filters.q)))
+    return sa.select(found.subquery(), total).subquery()
 
 
 def _key_order(subquery: sa.Subquery, keys: list[tuple[sa.ColumnElement, bool]]) -> list:
