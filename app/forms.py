@@ -46,13 +46,11 @@ class QuickSelect(widgets.Select):
     """wtforms' Select with a short path for plain (value, label) choices, for selects of
     a few hundred users on busy pages: the options come straight from the choices (one
     escape per value and label) instead of through WTForms' choice objects, built twice
-    per render; choices given as a tuple have their options rendered once per data
-    (`_OPTIONS`). The HTML is the same (tests/test_forms.py)."""
+    per render. The HTML is the same (tests/test_forms.py)."""
 
     def __call__(self, field, **kwargs):
         choices = field.choices
-        if not isinstance(choices, list | tuple) or not all(
-                type(choice) is tuple and len(choice) == 2 for choice in choices):
+        if not _plain_choices(choices):
             return super().__call__(field, **kwargs)  # callables, dicts, SelectChoice, groups
         kwargs.setdefault("id", field.id)
         if self.multiple:
@@ -61,9 +59,7 @@ class QuickSelect(widgets.Select):
         for name in self.validation_attrs:
             if name not in kwargs and getattr(flags, name, False):
                 kwargs[name] = getattr(flags, name)
-        key = _options_key(field, choices, self.multiple)
-        options = (_options(field, choices) if key is None
-                   else _OPTIONS.get(key, lambda: _options(field, choices)))
+        options = _options(field, choices)
         return Markup(f"<select {widgets.html_params(name=field.name, **kwargs)}>"  # noqa: S704
                       f"{options}</select>")
 
@@ -75,28 +71,17 @@ class QuickSelect(widgets.Select):
         return Markup(_option(value, choice.label or choice.value, choice.selected))  # noqa: S704
 
 
-# Rendered <option>s of immutable choices (a tuple: e.g. a follow-up's assignees, the
-# same few hundred users on every lead page), by choices, data, coerce and multiple.
-_OPTIONS = ProcessCache(size=128)
+def _plain_choices(choices: Any) -> bool:
+    """Whether a select's choices are a list or tuple of (value, label) pairs, not a
+    callable, a dict of option groups or SelectChoice objects."""
+    return isinstance(choices, list | tuple) and all(
+        type(choice) is tuple and len(choice) == 2 for choice in choices)
 
 
 def _options(field, choices: Any) -> str:
     chosen = _chosen(field)
     return "".join(_option(str(value) if isinstance(value, bool) else value, label or value,
                            chosen(value)) for value, label in choices)
-
-
-def _options_key(field, choices: Any, multiple: bool) -> tuple | None:
-    """What a select's options depend on, when its choices are a tuple (a list may change
-    under the cache) and its data is hashable; None: render them each time."""
-    if not isinstance(choices, tuple):
-        return None
-    data = tuple(field.data or ()) if multiple else field.data
-    try:
-        hash(data)
-    except TypeError:
-        return None
-    return (choices, data, field.coerce, multiple)
 
 
 def _chosen(field) -> Any:
@@ -187,10 +172,9 @@ def _field_key(field, help: Any) -> tuple | None:
 def _value_key(field) -> tuple | None:
     if isinstance(field.widget, widgets.Select):
         choices = field.choices
-        if not isinstance(choices, tuple):
-            if not isinstance(choices, list) or not all(
-                    type(choice) is tuple and len(choice) == 2 for choice in choices):
-                return None  # callables, dicts (option groups), SelectChoice objects
+        if not _plain_choices(choices):
+            return None
+        if not isinstance(choices, tuple):  # a tuple's labels are plain text already
             choices = tuple((value, str(label)) for value, label in choices)
         data = tuple(field.data or ()) if isinstance(field.data, list) else field.data
         return ("select", choices, data, field.coerce)

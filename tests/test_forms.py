@@ -74,8 +74,8 @@ class TupleQuickForm(Form):
 
 
 def test_options_of_tuple_choices_are_reused_but_follow_the_data():
-    """Tuple choices have their options rendered once per data: each rendering is still
-    WTForms' HTML for that data, whatever was rendered before."""
+    """Tuple choices (as a lead page's assignees come): each rendering is WTForms' HTML
+    for that data, whatever was rendered before."""
     for data in ({"person": 2}, {"person": 1}, {"person": 2}, {}, {"person": 1}):
         assert str(TupleQuickForm(data=data).person()) == str(PlainForm(data=data).person())
     for chosen in (["orebro"], ["kumla", "orebro"], None, ["orebro"]):

@@ -33,8 +33,8 @@ def assignee_choices(lead: Lead) -> tuple[tuple[int, str], ...]:
     """(id, name) of the active advisors of the owning municipality and of the partners,
     by name: every lead page's follow-up form offers them, and a region may have a few
     hundred. Kept per process by the users' revision (users are deactivated, never
-    deleted) and the set of municipalities; a tuple, so the select's options are rendered
-    once too (app.forms.QuickSelect)."""
+    deleted) and the set of municipalities; a tuple, which app.forms.render_field keys
+    its cached select by as it is."""
     municipalities = frozenset({lead.municipality_id}
                                | {share.municipality_id for share in lead.shares})
 

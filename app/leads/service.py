@@ -213,6 +213,11 @@ class LeadFilters:
     q: str | None = None
     sort: str = "received_desc"
 
+    @property
+    def searching(self) -> bool:
+        """Whether `q` holds text to search for."""
+        return bool(self.q and self.q.strip())
+
     def cache_key(self) -> tuple:
         """The filters as a hashable value (app.caching.reused_statement)."""
         return (tuple(self.stage), self.municipality, self.owner_id, self.sector, self.source,
@@ -278,7 +283,7 @@ def lead_query(user: Any, filters: LeadFilters) -> sa.Select:
     if filters.overdue:
         statement = statement.where(Lead.id.in_(sa.select(FollowUp.lead_id).where(
             FollowUp.done_at.is_(None), FollowUp.due_on < local_today())))
-    if filters.q and filters.q.strip():
+    if filters.searching:
         statement = statement.where(search_criterion(user, filters.q))
     return statement.order_by(*_ordering(user, _sort(filters)))
 
@@ -383,7 +388,7 @@ def _matches(user: Any, filters: LeadFilters,
     filters: the same leads, each from its own index."""
     columns = (Lead.id, *(key.label(f"key{i}") for i, (key, _descending) in enumerate(keys)))
     total = sa.func.count().over().label("total")
-    if not (filters.q and filters.q.strip()):
+    if not filters.searching:
         return (lead_query(user, filters).with_only_columns(*columns, total)
                 .order_by(None).subquery())
     others = lead_query(user, replace(filters, q=None)).with_only_columns(*columns).order_by(None)
