@@ -42,8 +42,10 @@ run: translations
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 
+# Two workers (pytest-xdist): each has its own test database template and browser.
+PYTEST_WORKERS ?= 2
 test: install-dev translations lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: install-dev translations
 	$(BIN)/python -m bench.run

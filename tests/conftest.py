@@ -28,7 +28,8 @@ class IsolatedClient(FlaskClient):
 def test_databases(tmp_path_factory):
     dbs = databases.databases_for_run(tmp_path_factory.mktemp("db"))
     dbs.build_template()
-    return dbs
+    yield dbs
+    dbs.drop_template()
 
 
 @pytest.fixture

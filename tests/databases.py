@@ -55,6 +55,9 @@ class SqliteDatabases:
     def empty(self) -> str:
         return f"sqlite:///{self.folder / f'empty-{uuid.uuid4().hex[:8]}.db'}"
 
+    def drop_template(self) -> None:
+        self.template.unlink(missing_ok=True)
+
     def drop(self, url: str) -> None:
         path = Path(make_url(url).database)
         for suffix in ("", "-wal", "-shm"):
@@ -62,11 +65,15 @@ class SqliteDatabases:
 
 
 class PostgresDatabases:
+    """Under pytest-xdist each worker migrates its own template (`<NAME>_<worker>`, made
+    from scratch and dropped at the end), so workers never migrate one database at once."""
+
     def __init__(self, url: str) -> None:
         self.url = make_url(url)
         if self.url.drivername == "postgresql":
             self.url = self.url.set(drivername="postgresql+psycopg")
-        self.template = self.url.database
+        self.worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+        self.template = f"{self.url.database}_{self.worker}" if self.worker else self.url.database
         self.admin = sa.create_engine(
             self.url.set(database="postgres"), isolation_level="AUTOCOMMIT", poolclass=sa.NullPool
         )
@@ -76,7 +83,14 @@ class PostgresDatabases:
             connection.execute(sa.text(statement))
 
     def build_template(self) -> None:
-        migrate_to_head(self.url.render_as_string(hide_password=False))
+        if self.worker:
+            self._execute(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
+            self._execute(f'CREATE DATABASE "{self.template}"')
+        migrate_to_head(self.url.set(database=self.template).render_as_string(hide_password=False))
+
+    def drop_template(self) -> None:
+        if self.worker:
+            self._execute(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
 
     def _create(self, name: str, template: str | None) -> str:
         clause = f' TEMPLATE "{template}"' if template else ""
