@@ -208,7 +208,7 @@ def test_admin_hands_over_leads_and_open_followups(client, users):
     assert event.after["lead_ids"] == [lead.id]
 
 
-def test_handover_to_another_municipality_or_by_an_advisor_is_refused(client, users):
+def test_handover_to_another_municipality_or_by_a_viewer_is_refused(client, users):
     lead = make_lead(users["kumla"], "stay")
     login(client, "admin")
     response = client.post("/leads/handover", data={"from_user": users["kumla"].id,
@@ -216,8 +216,54 @@ def test_handover_to_another_municipality_or_by_an_advisor_is_refused(client, us
     assert response.status_code == 422
     assert db.session.get(Lead, lead.id).owner_id == users["kumla"].id
     client.post("/logout")
-    login(client, "kumla")
+    login(client, "viewer")
     assert client.get("/leads/handover").status_code == 403
+    assert client.post("/leads/handover", data={"from_user": users["kumla"].id,
+                                                "to_user": users["kumla"].id}).status_code == 403
+
+
+def test_admin_handover_leaves_other_municipalitys_confidential_leads_uncounted(client, users):
+    """Item 8 of issue 12: the Örebro admin handed over a Hallsberg advisor's leads,
+    confidential ones included, and saw their counts."""
+    leaving = users["hallsberg"]
+    successor = make_user("hallsberg2@test.example", "hallsberg", "advisor")
+    open_lead = make_lead(leaving, "open-h")
+    secret = make_lead(leaving, "secret-h", confidential=True)
+    db.session.add_all([
+        FollowUp(lead_id=open_lead.id, title="visible", due_on=open_lead.received_on,
+                 assignee_id=leaving.id),
+        FollowUp(lead_id=secret.id, title="hidden", due_on=secret.received_on,
+                 assignee_id=leaving.id),
+    ])
+    db.session.commit()
+    login(client, "admin")
+    response = client.post("/leads/handover", data={"from_user": leaving.id,
+                                                    "to_user": successor.id},
+                           follow_redirects=True)
+    assert "1 förfrågningar och 1 uppföljningar lämnades över" in response.get_data(as_text=True)
+    assert db.session.get(Lead, open_lead.id).owner_id == successor.id
+    assert db.session.get(Lead, secret.id).owner_id == leaving.id
+    assignees = dict(db.session.execute(sa.select(FollowUp.title, FollowUp.assignee_id)).all())
+    assert assignees == {"visible": successor.id, "hidden": leaving.id}
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "leads.handover"))
+    assert event.after["lead_ids"] == [open_lead.id]
+
+
+def test_advisor_hands_over_within_own_municipality_only(client, users):
+    colleague = make_user("kumla2@test.example", "kumla", "advisor")
+    mine = make_lead(users["kumla"], "kumla-secret", confidential=True)
+    theirs = make_lead(users["arboga"], "arboga-lead")
+    login(client, "kumla")
+    page = client.get("/leads/handover").get_data(as_text=True)
+    assert users["kumla"].name in page and users["arboga"].name not in page
+    response = client.post("/leads/handover", data={"from_user": users["kumla"].id,
+                                                    "to_user": colleague.id})
+    assert response.status_code == 302
+    assert db.session.get(Lead, mine.id).owner_id == colleague.id
+    refused = client.post("/leads/handover", data={"from_user": users["arboga"].id,
+                                                   "to_user": colleague.id})
+    assert refused.status_code == 422
+    assert db.session.get(Lead, theirs.id).owner_id == users["arboga"].id
 
 
 def test_text_the_database_cannot_store_is_a_field_error(client, users, tokens):  # noqa: F811

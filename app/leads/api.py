@@ -51,9 +51,15 @@ def requirements_json(lead: Lead) -> dict[str, Any]:
 
 
 def share_json(share: LeadShare) -> dict[str, Any]:
+    """A share as its owners see it, with the recorded basis of a full share of a
+    confidential lead (null otherwise)."""
+    basis = None if share.basis is None else {
+        "kind": share.basis.value, "by": share.basis_by, "on": _iso(share.basis_on),
+        "reason": share.basis_reason}
     return {"municipality": share.municipality.slug, "level": share.level.value,
             "response": share.response.value if share.response else None,
-            "response_comment": share.response_comment, "responded_at": _iso(share.responded_at)}
+            "response_comment": share.response_comment, "responded_at": _iso(share.responded_at),
+            "basis": basis}
 
 
 def lead_json(lead: Lead, level: str | None) -> dict[str, Any]:
@@ -64,7 +70,9 @@ def lead_json(lead: Lead, level: str | None) -> dict[str, Any]:
         "municipality": lead.municipality.slug,
         "owner": {"id": lead.owner.id, "name": lead.owner.name},
         "source": lead.source.value, "received_on": _iso(lead.received_on),
-        "sector": lead.sector, "confidential": lead.confidential, "share_level": level,
+        "sector": lead.sector, "confidential": lead.confidential,
+        "confidential_basis": lead.confidential_basis,
+        "confidential_marked_at": _iso(lead.confidential_marked_at), "share_level": level,
         "requirements": requirements_json(lead), "expected_jobs": lead.expected_jobs,
         "investment_msek": lead.investment_msek, "version": lead.version,
         "stage_changed_at": _iso(lead.stage_changed_at),
@@ -95,7 +103,8 @@ def followup_json(followup: FollowUp) -> dict[str, Any]:
 STRING, INTEGER, NUMBER, BOOLEAN, DATE = "string", "integer", "number", "boolean", "date"
 LEAD_FIELDS = {
     "codename": STRING, "registration_number": STRING, "source": STRING, "received_on": DATE,
-    "sector": STRING, "confidential": BOOLEAN, "description": STRING, "expected_jobs": INTEGER,
+    "sector": STRING, "confidential": BOOLEAN, "confidential_basis": STRING,
+    "description": STRING, "expected_jobs": INTEGER,
     "investment_msek": NUMBER,
 }
 REQUIREMENTS = {  # requirement → (form field of value (or min/max), its type, form field of must)
@@ -115,7 +124,8 @@ FIELD_NAMES = {form_field: f"requirements.{key}.{part}"
                for part, form_field in parts.items()}
 FIELD_NAMES |= {must: f"requirements.{key}.must" for key, (_p, _k, must) in REQUIREMENTS.items()}
 FIELD_NAMES |= {f"company_{name}": f"company.{name}" for name in COMPANY_FIELDS}
-FIELD_NAMES |= {"link_company_id": "company_id"}
+FIELD_NAMES |= {"link_company_id": "company_id", "basis": "basis.kind", "basis_by": "basis.by",
+                "basis_on": "basis.on", "basis_reason": "basis.reason"}
 
 
 class _Input:
@@ -416,13 +426,35 @@ def share_lead(lead_id: int):
         errors["municipalities"] = ["Must be a list of municipality slugs."]
     if not isinstance(level, str):
         errors["level"] = ["Must be anonymised or full."]
+    basis = _share_basis(body.get("basis"), errors)
     if errors:
         raise ApiError(422, "Some fields need attention.", errors)
     try:
-        sharing.share_lead(user, lead, slugs, level)
+        sharing.share_lead(user, lead, slugs, level, basis)
     except service.ValidationFailed as error:
         raise _validation_error(error) from None
     return jsonify({"items": [share_json(share) for share in lead.shares]}), 201
+
+
+def _share_basis(raw: Any, errors: dict[str, list[str]]) -> dict[str, Any] | None:
+    """`basis` of a share as app.leads.secrecy.checked_basis takes it (its API names:
+    kind, by, on, reason); type errors go into `errors`."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        errors["basis"] = ["Must be an object with kind, by, on and reason."]
+        return None
+    for name in ("kind", "by", "on", "reason"):
+        if raw.get(name) is not None and not (isinstance(raw[name], str) and storable(raw[name])):
+            errors[f"basis.{name}"] = ["Must be a string."]
+    on = raw.get("on")
+    if isinstance(on, str):
+        try:
+            on = date.fromisoformat(on)
+        except ValueError:
+            errors["basis.on"] = ["Must be a date (YYYY-MM-DD)."]
+    return {"basis": raw.get("kind"), "basis_by": raw.get("by"), "basis_on": on,
+            "basis_reason": raw.get("reason")}
 
 
 @bp.get("/companies")

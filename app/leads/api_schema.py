@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from app.api.common import register_openapi
-from app.leads.models import ActivityKind, LostReason, ShareLevel, ShareResponse, Source, Stage
+from app.leads.models import (
+    ActivityKind,
+    LostReason,
+    ShareBasis,
+    ShareLevel,
+    ShareResponse,
+    Source,
+    Stage,
+)
 
 SLUGS = ["orebro", "hallsberg", "kumla", "arboga"]
 
@@ -102,10 +110,22 @@ COMPANY_INPUT = {
         "website": _nullable({"type": "string", "maxLength": 255}),
     },
 }
+SHARE_BASIS = {
+    "type": "object", "required": ["kind", "by", "on"],
+    "description": "Why a confidential lead may be shared in full: the company's consent "
+                   "(OSL 12:2) or a secrecy review; `reason` is required for a review.",
+    "properties": {
+        "kind": {"type": "string", "enum": [v.value for v in ShareBasis]},
+        "by": {"type": "string", "minLength": 1, "maxLength": 200},
+        "on": DATE,
+        "reason": _nullable({"type": "string", "maxLength": 1000}),
+    },
+}
 SHARE = {
     "type": "object", "required": ["municipality", "level", "response", "response_comment",
-                                   "responded_at"],
+                                   "responded_at", "basis"],
     "properties": {
+        "basis": _nullable(SHARE_BASIS),
         "municipality": {"type": "string", "enum": SLUGS},
         "level": {"type": "string", "enum": [v.value for v in ShareLevel]},
         "response": _nullable({"type": "string", "enum": [v.value for v in ShareResponse]}),
@@ -116,7 +136,8 @@ SHARE = {
 LEAD = {
     "type": "object",
     "required": ["id", "codename", "stage", "municipality", "owner", "source", "received_on",
-                 "sector", "confidential", "share_level", "requirements", "expected_jobs",
+                 "sector", "confidential", "confidential_basis", "confidential_marked_at",
+                 "share_level", "requirements", "expected_jobs",
                  "investment_msek", "version", "stage_changed_at", "lost_reason", "decided_on"],
     "properties": {
         "id": {"type": "integer"},
@@ -129,6 +150,8 @@ LEAD = {
         "received_on": DATE,
         "sector": _nullable({"type": "string"}),
         "confidential": {"type": "boolean"},
+        "confidential_basis": _nullable({"type": "string"}),
+        "confidential_marked_at": _nullable({"type": "string", "format": "date-time"}),
         "share_level": {"type": "string", "enum": ["owner", "full", "anonymised"]},
         "requirements": _ref("LeadRequirements"),
         "expected_jobs": _nullable({"type": "integer"}),
@@ -150,6 +173,7 @@ LEAD_FIELDS_INPUT = {
     "received_on": DATE,
     "sector": _nullable({"type": "string", "maxLength": 120}),
     "confidential": {"type": "boolean"},
+    "confidential_basis": _nullable({"type": "string", "maxLength": 120}),
     "description": _nullable({"type": "string", "maxLength": 5000}),
     "requirements": _ref("LeadRequirementsInput"),
     "expected_jobs": _nullable(INTEGER),
@@ -215,6 +239,7 @@ SHARE_INPUT = {
         "municipalities": {"type": "array", "minItems": 1,
                            "items": {"type": "string", "enum": SLUGS}},
         "level": {"type": "string", "enum": [v.value for v in ShareLevel]},
+        "basis": SHARE_BASIS,
     },
 }
 

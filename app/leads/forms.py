@@ -83,6 +83,10 @@ class LeadForm(LeadsForm):
     received_on = DateField(_l("Received"), validators=[Optional()])
     sector = StringField(_l("Sector"), validators=[Optional(), max_length(Lead.sector)])
     confidential = BooleanField(_l("Confidential"))
+    confidential_basis = StringField(
+        _l("Legal basis of the secrecy marking"),
+        validators=[Optional(), max_length(Lead.confidential_basis)],
+        description=_l("Recorded with who marked the lead and when; blank: OSL 31:16."))
     description = TextAreaField(_l("Description"),
                                 validators=[Optional(), max_length(Lead.description)])
 
@@ -130,13 +134,14 @@ class LeadForm(LeadsForm):
         values = {
             name: getattr(self, name).data
             for name in ("registration_number", "source", "received_on", "sector", "confidential",
-                         "description", "land_min_m2", "land_max_m2", "land_must", "building_m2",
-                         "building_must", "rail_must", "motorway_km_max", "motorway_must",
+                         "confidential_basis", "description", "land_min_m2", "land_max_m2",
+                         "land_must", "building_m2", "building_must", "rail_must",
+                         "motorway_km_max", "motorway_must",
                          "terminal_km_max", "terminal_must", "power_mw", "power_must", "water_must",
                          "preferred_must", "desired_start", "start_must", "expected_jobs",
                          "investment_msek")
         }
-        for name in ("registration_number", "sector", "description"):
+        for name in ("registration_number", "sector", "description", "confidential_basis"):
             values[name] = values[name] or None
         values["codename"] = (self.codename.data or "").strip()
         values["rail_siding"] = labels.yes_no_value(self.rail_siding.data)
@@ -194,6 +199,18 @@ class ShareForm(LeadsForm):
     municipalities = SelectMultipleField(_l("Municipalities"), choices=municipality_options,
                                          validators=[DataRequired()])
     level = SelectField(_l("Level"), choices=labels.share_level_choices, validators=[DataRequired()])
+    # Only for a confidential lead shared in full (app.leads.secrecy.checked_basis).
+    basis = SelectField(_l("Basis for sharing in full"), choices=labels.share_basis_choices,
+                        default="")
+    basis_by = StringField(_l("Who consented or decided"),
+                           validators=[Optional(), max_length(LeadShare.basis_by)])
+    basis_on = DateField(_l("Date of the consent or decision"), validators=[Optional()])
+    basis_reason = TextAreaField(_l("Why the matter may be passed on (secrecy review)"),
+                                 validators=[Optional(), max_length(LeadShare.basis_reason)])
+
+    def basis_values(self) -> dict:
+        return {name: getattr(self, name).data for name in
+                ("basis", "basis_by", "basis_on", "basis_reason")}
 
 
 class RevokeForm(LeadsForm):

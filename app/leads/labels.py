@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.leads.models import ActivityKind, LostReason, ShareLevel, ShareResponse, Source, Stage
+from app.leads.models import (
+    ActivityKind,
+    LostReason,
+    ShareBasis,
+    ShareLevel,
+    ShareResponse,
+    Source,
+    Stage,
+)
 
 STAGE_LABELS = {
     Stage.NEW: _l("New inquiry"),
@@ -36,6 +44,10 @@ LOST_REASON_LABELS = {
 SHARE_LEVEL_LABELS = {
     ShareLevel.ANONYMISED: _l("Anonymised"),
     ShareLevel.FULL: _l("Full"),
+}
+SHARE_BASIS_LABELS = {
+    ShareBasis.CONSENT: _l("The company's consent (OSL 12:2)"),
+    ShareBasis.SECRECY_REVIEW: _l("Secrecy review"),
 }
 RESPONSE_LABELS = {
     ShareResponse.INTERESTED: _l("Interested"),
@@ -88,6 +100,10 @@ def lost_reason_choices_blank():
 
 def share_level_choices():
     return _choices(SHARE_LEVEL_LABELS)
+
+
+def share_basis_choices():
+    return [("", "–")] + _choices(SHARE_BASIS_LABELS)
 
 
 def response_choices():

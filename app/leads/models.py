@@ -56,6 +56,16 @@ class ShareLevel(enum.StrEnum):
     FULL = "full"
 
 
+class ShareBasis(enum.StrEnum):
+    """Why a confidential matter may be passed on in full (OSL 12:2 or a secrecy review)."""
+
+    CONSENT = "consent"
+    SECRECY_REVIEW = "secrecy_review"
+
+
+DEFAULT_SECRECY_BASIS = "OSL 31:16"
+
+
 class ShareResponse(enum.StrEnum):
     INTERESTED = "interested"
     NO_SUITABLE_SITE = "no_suitable_site"
@@ -157,6 +167,11 @@ class Lead(db.Model):
     municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipalities.id"))
     sector: Mapped[str | None] = mapped_column(sa.String(120))
     confidential: Mapped[bool] = mapped_column(default=False)
+    # The secrecy marking: its legal basis, who marked the lead and when (NULL when not marked).
+    confidential_basis: Mapped[str | None] = mapped_column(sa.String(120))
+    confidential_marked_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"))
+    confidential_marked_at: Mapped[datetime | None]
     description: Mapped[str | None] = mapped_column(sa.String(5000))
 
     # Requirements, each marked "must" (True) or "nice to have" (False).
@@ -193,6 +208,8 @@ class Lead(db.Model):
     # Loaded with one extra query per list (selectin): a join would run before LIMIT.
     company: Mapped[Company | None] = relationship(lazy="selectin")
     owner: Mapped[User] = relationship(lazy="selectin", foreign_keys=[owner_id])
+    confidential_marked_by: Mapped[User | None] = relationship(
+        foreign_keys=[confidential_marked_by_id])
     municipality: Mapped[Municipality] = relationship(lazy="selectin")
     shares: Mapped[list[LeadShare]] = relationship(
         back_populates="lead", cascade="all, delete-orphan", order_by="LeadShare.id"
@@ -230,6 +247,14 @@ class LeadShare(db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     shared_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+    # A confidential lead shared at level full: the recorded basis (the company's consent,
+    # OSL 12:2, or a secrecy review), who consented or decided, when, and why.
+    basis: Mapped[ShareBasis | None] = mapped_column(enum_column(ShareBasis, 20))
+    basis_by: Mapped[str | None] = mapped_column(sa.String(200))
+    basis_on: Mapped[date | None] = mapped_column(sa.Date)
+    basis_reason: Mapped[str | None] = mapped_column(sa.String(1000))
+    basis_recorded_by_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -64,6 +64,7 @@ def template_helpers() -> dict[str, Any]:
         "source_label": lambda value: labels.label(labels.SOURCE_LABELS, value),
         "lost_reason_label": lambda value: labels.label(labels.LOST_REASON_LABELS, value),
         "share_level_label": lambda value: labels.label(labels.LEVEL_LABELS, value),
+        "share_basis_label": lambda value: labels.label(labels.SHARE_BASIS_LABELS, value),
         "response_label": lambda value: labels.label(labels.RESPONSE_LABELS, value),
         "activity_label": lambda value: labels.label(labels.ACTIVITY_LABELS, value),
         "yes_no_label": lambda value: "" if value is None else (_("Yes") if value else _("No")),
@@ -422,7 +423,8 @@ def share(lead_id: int):
     form = ShareForm()
     if form.validate():
         try:
-            sharing.share_lead(current_user, lead, form.municipalities.data, form.level.data)
+            sharing.share_lead(current_user, lead, form.municipalities.data, form.level.data,
+                               form.basis_values())
         except service.ValidationFailed as error:
             db.session.rollback()
             _flash_validation(error)
@@ -492,10 +494,12 @@ def followups_page():
 
 
 @bp.route("/leads/handover", methods=["GET", "POST"])
-@admin_required
+@login_required
 def handover():
+    if not service.can_hand_over(current_user):
+        abort(403)
     form = HandoverForm()
-    people = list(db.session.scalars(sa.select(User).order_by(User.name)))
+    people = list(db.session.scalars(service.handover_people(current_user)))
     form.from_user.choices = [(u.id, f"{u.name} ({u.municipality.name})") for u in people]
     form.to_user.choices = [(u.id, f"{u.name} ({u.municipality.name})") for u in people
                             if u.active and u.is_advisor]

@@ -11,18 +11,18 @@ import random
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import abort, current_app, has_app_context
+from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects import postgresql
 
 from app import audit, scope
 from app.auth.models import User
 from app.caching import reused_statement
-from app.clock import utcnow
+from app.clock import local_today, utcnow  # noqa: F401 - local_today: used via this module
 from app.extensions import db
+from app.leads import secrecy
 from app.leads.models import (
     CLOSED_STAGES,
     OPEN_STAGES,
@@ -60,14 +60,6 @@ class ValidationFailed(Exception):
     def __init__(self, fields: dict[str, list[str]]) -> None:
         super().__init__("invalid input")
         self.fields = fields
-
-
-# --- time ----------------------------------------------------------------------------
-
-
-def local_today() -> date:
-    zone = current_app.config["TIMEZONE"] if has_app_context() else "Europe/Stockholm"
-    return utcnow().astimezone(ZoneInfo(zone)).date()
 
 
 # --- what a user sees of a lead ------------------------------------------------------
@@ -419,7 +411,8 @@ def next_due_column(lead_id: Any = Lead.id) -> sa.ScalarSelect:
 
 EDITABLE_FIELDS = (
     "codename", "registration_number", "source", "received_on", "sector", "confidential",
-    "description", "land_min_m2", "land_max_m2", "land_must", "building_m2", "building_must",
+    "confidential_basis", "description", "land_min_m2", "land_max_m2", "land_must", "building_m2",
+    "building_must",
     "rail_siding", "rail_must", "motorway_km_max", "motorway_must", "terminal_km_max",
     "terminal_must", "power_mw", "power_must", "water_sewage", "water_must",
     "preferred_municipalities", "preferred_must", "desired_start", "start_must",
@@ -490,6 +483,9 @@ def create_lead(user: Any, values: dict[str, Any], company: Company | None = Non
         setattr(lead, flag, bool(values.get(flag)))
     if lead.received_on is None:
         lead.received_on = local_today()
+    for name, value in secrecy.marking(user, False, lead.confidential,
+                                       values.get("confidential_basis")).items():
+        setattr(lead, name, value)
     if company is not None:
         if company.id is None:
             db.session.add(company)
@@ -523,7 +519,12 @@ def update_lead(user: Any, lead: Lead, submitted_version: int | None, values: di
     elif unlink_company:
         values["company_id"] = None
     values["updated_at"] = utcnow()
+    was_confidential = lead.confidential
+    values |= secrecy.marking(user, was_confidential, merged["confidential"],
+                              values.get("confidential_basis"), lead.confidential_basis)
     update_versioned(lead, submitted_version, values)
+    if lead.confidential and not was_confidential:
+        secrecy.lower_unfounded_full_shares(user, lead)
     changed_before, changed_after = audit.changes(before, snapshot(lead))
     audit.record(user, "lead.updated", "lead", lead.id, before=changed_before,
                  after=changed_after, municipality_id=lead.municipality_id)
@@ -635,12 +636,30 @@ def lead_history(lead: Lead, limit: int = 200) -> list:
 # --- handover -------------------------------------------------------------------------------
 
 
-def handover(actor: Any, from_user: Any, to_user: Any) -> dict[str, int]:
-    """Admins move all leads and open follow-ups of one user to another."""
+def can_hand_over(actor: Any) -> bool:
+    """Admins and advisors hand over leads; viewers do not."""
+    return bool(actor.is_authenticated and actor.is_active and (actor.is_admin or actor.is_advisor))
+
+
+def handover_people(actor: Any) -> sa.Select:
+    """Whose leads the actor may hand over: an advisor, the people of their own
+    municipality; the admin, everyone (but only the leads the admin may see)."""
+    statement = sa.select(User).order_by(User.name)
     if not actor.is_admin:
+        statement = statement.where(User.municipality_id == actor.municipality_id)
+    return statement
+
+
+def handover(actor: Any, from_user: Any, to_user: Any) -> dict[str, int]:
+    """Move the leads of `from_user` that the actor may see, and the open follow-ups on
+    them, to another advisor of the same municipality. Advisors hand over within their own
+    municipality; the admin's handover covers only leads the admin may see (another
+    municipality's confidential leads stay, uncounted: secrecy holds for the admin too)."""
+    if not can_hand_over(actor):
         raise PermissionDenied()
     errors: dict[str, list[str]] = {}
-    if from_user is None:
+    if from_user is None or (not actor.is_admin
+                             and from_user.municipality_id != actor.municipality_id):
         errors["from_user"] = [str(_l("Unknown user."))]
     if to_user is None or not to_user.active or not to_user.is_advisor:
         errors["to_user"] = [str(_l("Choose an active advisor."))]
@@ -650,12 +669,18 @@ def handover(actor: Any, from_user: Any, to_user: Any) -> dict[str, int]:
         errors["to_user"] = [str(_l("The new owner must work in the same municipality."))]
     if errors:
         raise ValidationFailed(errors)
-    lead_ids = list(db.session.scalars(sa.select(Lead.id).where(Lead.owner_id == from_user.id)))
-    followup_ids = list(db.session.scalars(sa.select(FollowUp.id).where(
-        FollowUp.assignee_id == from_user.id, FollowUp.done_at.is_(None))))
-    db.session.execute(sa.update(Lead).where(Lead.owner_id == from_user.id)
-                       .values(owner_id=to_user.id, version=Lead.version + 1, updated_at=utcnow())
-                       .execution_options(synchronize_session=False))
+    visible = scope.visible_filter(actor, Lead)
+    lead_ids = list(db.session.scalars(
+        sa.select(Lead.id).where(Lead.owner_id == from_user.id, visible).order_by(Lead.id)))
+    followup_ids = list(db.session.scalars(
+        sa.select(FollowUp.id).join(Lead, Lead.id == FollowUp.lead_id)
+        .where(FollowUp.assignee_id == from_user.id, FollowUp.done_at.is_(None), visible)
+        .order_by(FollowUp.id)))
+    if lead_ids:
+        db.session.execute(sa.update(Lead).where(Lead.id.in_(lead_ids))
+                           .values(owner_id=to_user.id, version=Lead.version + 1,
+                                   updated_at=utcnow())
+                           .execution_options(synchronize_session=False))
     if followup_ids:
         db.session.execute(sa.update(FollowUp).where(FollowUp.id.in_(followup_ids))
                            .values(assignee_id=to_user.id)

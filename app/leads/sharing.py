@@ -14,18 +14,24 @@ from app.clock import utcnow
 from app.core.models import Municipality
 from app.extensions import db
 from app.leads.models import Lead, LeadShare, ShareLevel, ShareResponse
+from app.leads.secrecy import checked_basis
 from app.leads.service import PermissionDenied, ValidationFailed, can_edit, can_respond
 from app.mail.service import absolute_url, send_to_user
 
 
-def share_lead(user: Any, lead: Lead, municipality_slugs: list[str], level: str) -> list[LeadShare]:
+def share_lead(user: Any, lead: Lead, municipality_slugs: list[str], level: str,
+               basis: dict[str, Any] | None = None) -> list[LeadShare]:
     """Share with (or change the level for) each municipality; new partners' advisors are
-    e-mailed. Only the owning municipality's advisors share."""
+    e-mailed. Only the owning municipality's advisors share. A confidential lead is shared
+    in full only with a recorded basis (`checked_basis`), stored with each share."""
     if not can_edit(user, lead):
         raise PermissionDenied()
     errors: dict[str, list[str]] = {}
     if level not in ShareLevel._value2member_map_:
         errors["level"] = [str(_l("Not a valid choice."))]
+    recorded = None
+    if lead.confidential and level == ShareLevel.FULL:
+        recorded = checked_basis(basis, errors)
     municipalities = []
     known = {m.slug: m for m in db.session.scalars(sa.select(Municipality))}
     for slug in dict.fromkeys(municipality_slugs):  # a slug given twice is one share
@@ -56,9 +62,16 @@ def share_lead(user: Any, lead: Lead, municipality_slugs: list[str], level: str)
             share.updated_at = utcnow()
         else:
             continue
+        after = {"municipality": municipality.slug, "level": level}
+        if recorded is not None:
+            for name, value in recorded.items():
+                setattr(share, name, value)
+            share.basis_recorded_by_id = user.id
+            after |= {"basis": recorded["basis"], "basis_by": recorded["basis_by"],
+                      "basis_on": recorded["basis_on"].isoformat(),
+                      "basis_reason": recorded["basis_reason"]}
         db.session.flush()
-        audit.record(user, "lead.shared", "lead", lead.id, before=before,
-                     after={"municipality": municipality.slug, "level": level},
+        audit.record(user, "lead.shared", "lead", lead.id, before=before, after=after,
                      municipality_id=lead.municipality_id)
         changed.append(share)
     db.session.commit()
