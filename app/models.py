@@ -1,4 +1,5 @@
-"""Imports every model so that Alembic and the app see the whole schema.
+"""Imports every model so that Alembic and the app see the whole schema, and every
+feature's access module, which registers the scope rules of its models (app.scope).
 
 Each feature adds its own models module here.
 """
@@ -7,6 +8,7 @@ from app.auth.models import ApiToken, Role, User
 from app.calendar_feed.models import CalendarFeed
 from app.core.models import AuditEvent, Municipality
 from app.digest.models import DigestDelivery
+from app.leads import access as _leads_access  # noqa: F401 - registers the lead rules
 from app.leads.models import (
     Activity,
     Company,
@@ -18,6 +20,7 @@ from app.leads.models import (
 )
 from app.mail.models import MailMessage, MailStatus
 from app.scheduler.models import SchedulerHeartbeat
+from app.sites import access as _sites_access  # noqa: F401 - registers the site rules
 from app.sites.models import GeocodeResult, GeocoderThrottle, LogisticsNode, Site
 
 __all__ = [

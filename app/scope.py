@@ -2,8 +2,10 @@
 
 Every query of municipality-owned data goes through `visible_filter`,
 `select_visible` or `get_visible_or_404`. A feature registers the rule for
-each of its models with `@scope_rule(Model)`; a model without a rule cannot be
-queried through this module at all, so nothing is visible by accident.
+each of its models with `@scope_rule(Model)` in its access module
+(`app/leads/access.py`, `app/sites/access.py`; imported with the models by
+`app/models.py`); a model without a rule cannot be queried through this module at
+all, so nothing is visible by accident. This module imports no feature.
 
 The rule for a municipality's matters (`municipality_matter_rule`):
 - advisors and viewers read their own municipality's matters and those shared
@@ -92,40 +94,3 @@ def municipality_matter_rule(
     if user.is_admin:
         return sa.or_(model.confidential.is_(False), own, partner)
     return sa.or_(own, partner)
-
-
-# Leads (issue 3): a lead is shared with a municipality when a LeadShare exists.
-from app.leads.models import Lead, LeadShare  # noqa: E402
-
-
-@scope_rule(Lead)
-def _lead_rule(user: Any) -> ColumnElement[bool]:
-    # "a LeadShare of this lead with the user's municipality exists", written as IN so
-    # that PostgreSQL evaluates the shares once (hashed) instead of once per lead.
-    shared = Lead.id.in_(
-        sa.select(LeadShare.lead_id).where(LeadShare.municipality_id == user.municipality_id)
-    )
-    return municipality_matter_rule(Lead, user, shared_with=shared)
-
-
-# The rule for sites (app/sites): the sites are the region's joint offer, so every
-# logged-in user sees every site that is not withdrawn. A withdrawn site stays visible
-# to those who may edit it: advisors of its municipality and admins. (Editing is
-# decided by app.sites.service.can_edit_site: those same advisors and admins; viewers never.)
-from app.sites.models import LogisticsNode, Site, SiteStatus  # noqa: E402
-
-
-@scope_rule(Site)
-def site_rule(user: Any) -> ColumnElement[bool]:
-    offered = Site.status != SiteStatus.WITHDRAWN
-    if user.is_admin:
-        return sa.true()
-    if user.is_advisor:
-        return sa.or_(offered, Site.municipality_id == user.municipality_id)
-    return offered
-
-
-@scope_rule(LogisticsNode)
-def logistics_node_rule(user: Any) -> ColumnElement[bool]:
-    """Logistics nodes are public reference data: every logged-in user sees them."""
-    return sa.true()

@@ -1,17 +1,14 @@
 """The lead sections of the weekly digest (see app.digest.sections).
 
 Each section collects for all recipients of one language with one query per
-*audience*: users who see the same leads. The lead scope rule
-(`app.scope`) depends only on the user's municipality and whether they are an
-admin, so one representative user of each (municipality, admin) pair stands
-for the others — at most eight audiences, whatever the number of users and
+*audience*: users who see the same leads (`app.leads.access.audience_key`: the
+municipality, admin, advisor), so one representative user of each audience stands
+for the others — at most twelve audiences, whatever the number of users and
 leads. Each query returns at most DIGEST_SECTION_LIMIT rows per user (a window
 function), plus the total for "… and N more".
 
 What a line may show follows the product: the codename always, the company
-only where `share_levels` says the recipient sees the lead in full and the lead
-is not confidential (confidential leads appear by codename only, also to their
-owners, since e-mail travels further than the product).
+only where `app.leads.access.shows_company_in_mail` allows it.
 """
 
 from __future__ import annotations
@@ -33,8 +30,8 @@ from app.digest.sections import DigestContext, DigestItem, register_section
 from app.digest.weeks import timezone
 from app.extensions import db
 from app.i18n import local_date
+from app.leads.access import audience_key, share_levels, shows_company_in_mail
 from app.leads.models import OPEN_STAGES, Activity, Company, FollowUp, Lead, LeadShare, ShareLevel
-from app.leads.service import share_levels, shows_company
 from app.mail.service import absolute_url_for
 
 
@@ -48,17 +45,17 @@ class LeadRef(NamedTuple):
     company: str | None
 
 
-def audiences(users: Iterable[Any]) -> dict[tuple[int, bool], list[Any]]:
-    """Users grouped by what they see of leads: (municipality, admin)."""
-    groups: dict[tuple[int, bool], list[Any]] = defaultdict(list)
+def audiences(users: Iterable[Any]) -> dict[tuple, list[Any]]:
+    """Users grouped by what they see of leads (`audience_key`)."""
+    groups: dict[tuple, list[Any]] = defaultdict(list)
     for user in users:
-        groups[(user.municipality_id, bool(user.is_admin))].append(user)
+        groups[audience_key(user)].append(user)
     return groups
 
 
 def lead_label(lead: LeadRef, level: str | None) -> str:
     """Codename, with the company where the recipient sees it and the lead is not confidential."""
-    if lead.company and not lead.confidential and shows_company(level):
+    if lead.company and shows_company_in_mail(lead, level):
         return f"{lead.codename} · {lead.company}"
     return lead.codename
 
@@ -182,11 +179,12 @@ def collect_new_shares(users: Sequence[Any], context: DigestContext) -> dict[int
     since = context.now - timedelta(days=current_app.config["DIGEST_NEW_SHARE_DAYS"])
     found: dict[int, list[DigestItem]] = {}
     owner = sa.orm.aliased(Municipality)
-    for (municipality_id, is_admin), group in audiences(users).items():
+    for group in audiences(users).values():
         members = [user for user in group if user.role in (Role.ADVISOR, Role.VIEWER)]
-        if is_admin or not members:
+        if not members:
             continue
         representative = members[0]
+        municipality_id = representative.municipality_id
         base = (
             sa.select(LeadShare.municipality_id.label("user_id"), LeadShare.level,
                       LeadShare.created_at.label("shared_at"), owner.name.label("owner_name"),

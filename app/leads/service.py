@@ -23,6 +23,23 @@ from app.caching import reused_statement
 from app.clock import local_today, utcnow  # noqa: F401 - local_today: used via this module
 from app.extensions import db
 from app.leads import secrecy
+from app.leads.access import (  # noqa: F401 - the lead rules, used through this module too
+    ANONYMISED,
+    FULL,
+    OWNER,
+    audience_key,
+    can_contribute,
+    can_edit,
+    can_hand_over,
+    can_respond,
+    full_level_filter,
+    is_partner,
+    level_of,
+    share_level_for,
+    share_levels,
+    shared_level_column,
+    shows_company,
+)
 from app.leads.models import (
     CLOSED_STAGES,
     OPEN_STAGES,
@@ -31,7 +48,6 @@ from app.leads.models import (
     Company,
     FollowUp,
     Lead,
-    LeadShare,
     LostReason,
     ShareLevel,
     Source,
@@ -39,9 +55,6 @@ from app.leads.models import (
 )
 from app.locking import update_versioned
 
-OWNER = "owner"
-FULL = "full"
-ANONYMISED = "anonymised"
 PAGE_SIZE = 50
 MAX_ID = 2**31 - 1  # ids beyond a 32-bit integer column exist nowhere
 
@@ -60,99 +73,6 @@ class ValidationFailed(Exception):
     def __init__(self, fields: dict[str, list[str]]) -> None:
         super().__init__("invalid input")
         self.fields = fields
-
-
-# --- what a user sees of a lead ------------------------------------------------------
-
-
-def full_level_filter(user: Any) -> sa.ColumnElement[bool]:
-    """Leads the user sees at full level: own municipality's, admins' non-confidential
-    ones, and those shared with the user's municipality at level full."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return sa.false()
-    shared_full = Lead.id.in_(sa.select(LeadShare.lead_id).where(
-        LeadShare.municipality_id == user.municipality_id, LeadShare.level == ShareLevel.FULL))
-    criteria = [Lead.municipality_id == user.municipality_id, shared_full]
-    if user.is_admin:
-        criteria.append(Lead.confidential.is_(False))
-    return sa.or_(*criteria)
-
-
-def share_levels(user: Any, leads: list[Lead]) -> dict[int, str]:
-    """owner | full | anonymised for each lead the user may see (one query for all)."""
-    levels: dict[int, str] = {}
-    others = []
-    for lead in leads:
-        level = level_of(user, lead, None)
-        if level is not None:
-            levels[lead.id] = level
-        else:
-            others.append(lead.id)
-    if others:
-        rows = db.session.execute(
-            sa.select(LeadShare.lead_id, LeadShare.level).where(
-                LeadShare.lead_id.in_(others), LeadShare.municipality_id == user.municipality_id
-            )
-        )
-        for lead_id, level in rows:
-            levels[lead_id] = FULL if level == ShareLevel.FULL else ANONYMISED
-    return levels
-
-
-def level_of(user: Any, lead: Any, shared: ShareLevel | str | None) -> str | None:
-    """share_levels for one lead (or card row) whose share with the user's municipality
-    is already known (`shared_level_column`); None: not visible at any level."""
-    if lead.municipality_id == user.municipality_id:
-        return OWNER
-    if user.is_admin and not lead.confidential:
-        return FULL
-    if shared is None:
-        return None
-    return FULL if shared == ShareLevel.FULL else ANONYMISED
-
-
-def shared_level_column(user: Any, lead_id: Any = Lead.id,
-                        municipality_id: Any = Lead.municipality_id) -> sa.ColumnElement:
-    """The level at which the enclosing query's lead (`lead_id`, `municipality_id`: its
-    columns) is shared with the user's municipality (NULL: not shared), for level_of
-    without a query of its own. The user's own municipality's leads are not looked up
-    (level_of decides those by municipality): most of a page's leads, most of the kanban's
-    cards."""
-    shared = (sa.select(LeadShare.level).where(
-        LeadShare.lead_id == lead_id, LeadShare.municipality_id == user.municipality_id)
-        .scalar_subquery())
-    return sa.case((municipality_id == user.municipality_id, sa.null()), else_=shared)
-
-
-def share_level_for(user: Any, lead: Lead) -> str | None:
-    """What this user may see of this lead: owner, full, anonymised (None: nothing)."""
-    return share_levels(user, [lead]).get(lead.id)
-
-
-def shows_company(level: str | None) -> bool:
-    return level in (OWNER, FULL)
-
-
-def can_edit(user: Any, lead: Lead) -> bool:
-    """Advisors of the owning municipality edit a lead; nobody else does."""
-    return bool(user.is_authenticated and user.is_advisor
-                and lead.municipality_id == user.municipality_id)
-
-
-def is_partner(user: Any, lead: Lead) -> bool:
-    return lead.municipality_id != user.municipality_id and any(
-        share.municipality_id == user.municipality_id for share in lead.shares
-    )
-
-
-def can_contribute(user: Any, lead: Lead) -> bool:
-    """Owners' advisors and partners' advisors add activities and follow-ups."""
-    return bool(user.is_authenticated and user.is_advisor
-                and (can_edit(user, lead) or is_partner(user, lead)))
-
-
-def can_respond(user: Any, lead: Lead) -> bool:
-    return bool(user.is_authenticated and user.is_advisor and is_partner(user, lead))
 
 
 def get_lead_or_404(user: Any, lead_id: int) -> Lead:
@@ -341,7 +261,7 @@ def lead_page(user: Any, filters: LeadFilters, page: int) -> LeadPage:
     lead's share level, visible company name and next follow-up. The statement
     (`_page_statement`) is built once per process for each scope and filters; a page
     beyond the end has no row to carry the total, so it is counted separately."""
-    key = ("lead_page", scope.scope_key(user), db.engine.dialect.name, local_today(),
+    key = ("lead_page", audience_key(user), db.engine.dialect.name, local_today(),
            PAGE_SIZE, filters.cache_key())
     statement = reused_statement(key, lambda: _page_statement(user, filters))
     rows = db.session.execute(statement, {"page_offset": (page - 1) * PAGE_SIZE}).all()
@@ -636,11 +556,6 @@ def lead_history(lead: Lead, limit: int = 200) -> list:
 # --- handover -------------------------------------------------------------------------------
 
 
-def can_hand_over(actor: Any) -> bool:
-    """Admins and advisors hand over leads; viewers do not."""
-    return bool(actor.is_authenticated and actor.is_active and (actor.is_admin or actor.is_advisor))
-
-
 def handover_people(actor: Any) -> sa.Select:
     """Whose leads the actor may hand over: an advisor, the people of their own
     municipality; the admin, everyone (but only the leads the admin may see)."""
@@ -726,7 +641,7 @@ def pipeline(user: Any) -> dict[Stage, dict[str, Any]]:
     One statement, built once per process for each scope: each column's newest
     CARDS_PER_COLUMN + 1 visible leads, read with the lead columns a card shows
     (`_pipeline_leads`), joined to the names it shows."""
-    key = ("pipeline", scope.scope_key(user), db.engine.dialect.name, CARDS_PER_COLUMN)
+    key = ("pipeline", audience_key(user), db.engine.dialect.name, CARDS_PER_COLUMN)
     statement = reused_statement(key, lambda: _pipeline_statement(user))
     rows = db.session.execute(statement, {"closed_since": utcnow() - CLOSED_WINDOW})
     columns: dict[Stage, dict[str, Any]] = {
