@@ -16,7 +16,7 @@ from app.leads.models import (
     LeadShare,
     ReminderDelivery,
 )
-from app.mail.models import MailMessage, MailStatus
+from app.mail.models import MailMessage, MailMessageLead, MailStatus
 from app.scheduler.models import SchedulerHeartbeat
 from app.sites.models import GeocodeResult, GeocoderThrottle, LogisticsNode, Site
 
@@ -35,6 +35,7 @@ __all__ = [
     "LeadShare",
     "LogisticsNode",
     "MailMessage",
+    "MailMessageLead",
     "MailStatus",
     "Municipality",
     "ReminderDelivery",
