@@ -9,8 +9,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 import time_machine
+from alembic.script import ScriptDirectory
 from flask_babel import lazy_gettext as _l
+from flask_migrate import upgrade
 
+from app import create_app
 from app.digest.service import send_weekly_digests
 from app.extensions import db
 from app.leads.models import FollowUp, ShareLevel
@@ -243,3 +246,63 @@ def test_regex_safety_net_removes_secret_shapes(secret):
 ])
 def test_ordinary_links_and_words_are_kept(kept):
     assert redact(f"Se {kept} nu") == f"Se {kept} nu"
+
+
+# --- the data migration ----------------------------------------------------------------
+
+
+def _insert(table_name: str, /, **values) -> int:
+    """A row written without the models (they describe the schema after the migration)."""
+    table = sa.table(table_name, sa.column("id"), *[sa.column(column) for column in values])
+    return db.session.execute(sa.insert(table).values(**values).returning(table.c.id)).scalar_one()
+
+
+def test_migration_redacts_logged_subjects_and_links_old_reminders_to_their_lead(test_databases):
+    """Rows logged before 0015 keep no body; their subjects lose secrets, and an old
+    reminder ("… (codename)") is linked to its lead or, if none is found, loses its subject."""
+    url = test_databases.empty()
+    try:
+        application = create_app("testing", SQLALCHEMY_DATABASE_URI=url)
+        with application.app_context():
+            config = application.extensions["migrate"].migrate.get_config()
+            before = ScriptDirectory.from_config(config).get_revision("0015").down_revision
+            upgrade(revision=before)
+            now = datetime(2026, 11, 1, tzinfo=UTC)
+            arboga = db.session.execute(
+                sa.text("SELECT id FROM municipalities WHERE slug = 'arboga'")).scalar_one()
+            owner = _insert("users", email="a@test.example", name="A", municipality_id=arboga,
+                            role="advisor", active=True, locale="sv", created_at=now,
+                            updated_at=now, failed_logins=0)
+            flags = dict.fromkeys(["land_must", "building_must", "rail_must", "motorway_must",
+                                   "terminal_must", "power_must", "water_must", "preferred_must",
+                                   "start_must"], False)
+            lead = _insert("leads", codename="Projekt Hemlig", source="direct",
+                           received_on=date(2026, 10, 1), stage="new", stage_changed_at=now,
+                           owner_id=owner, municipality_id=arboga, confidential=True, version=1,
+                           created_at=now, updated_at=now, **flags)
+            mail = {"recipient": "a@test.example", "locale": "sv", "created_at": now,
+                    "status": "sent"}
+            reminder = _insert("mail_messages", kind="follow_up_reminder",
+                               subject="Påminnelse: Ring vd:n (Projekt Hemlig)", **mail)
+            orphan = _insert("mail_messages", kind="follow_up_reminder",
+                             subject="Påminnelse: Ring vd:n (Projekt Borta)", **mail)
+            leaky = _insert("mail_messages", kind="password_reset",
+                            subject="Länk http://e.test/reset/abc.def", **mail)
+            plain = _insert("mail_messages", kind="digest",
+                            subject="Din vecka i Etablera, vecka 49", **mail)
+            db.session.commit()
+            upgrade(revision="0015")
+            rows = {row.id: row for row in db.session.execute(
+                sa.text("SELECT id, subject, body_text FROM mail_messages"))}
+            assert rows[reminder].subject == "Påminnelse: Ring vd:n (Projekt Hemlig)"
+            assert rows[orphan].subject == REDACTED
+            assert rows[leaky].subject == f"Länk {REDACTED}"
+            assert rows[plain].subject == "Din vecka i Etablera, vecka 49"
+            assert all(row.body_text is None for row in rows.values())
+            links = db.session.execute(
+                sa.text("SELECT mail_message_id, lead_id FROM mail_message_leads")).all()
+            assert [tuple(link) for link in links] == [(reminder, lead)]
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        test_databases.drop(url)
