@@ -18,7 +18,7 @@ from app.leads.models import (
     LeadShare,
     ReminderDelivery,
 )
-from app.mail.models import MailMessage, MailStatus
+from app.mail.models import MailMessage, MailMessageLead, MailStatus
 from app.scheduler.models import SchedulerHeartbeat
 from app.sites import access as _sites_access  # noqa: F401 - registers the site rules
 from app.sites.models import GeocodeResult, GeocoderThrottle, LogisticsNode, Site
@@ -38,6 +38,7 @@ __all__ = [
     "LeadShare",
     "LogisticsNode",
     "MailMessage",
+    "MailMessageLead",
     "MailStatus",
     "Municipality",
     "ReminderDelivery",

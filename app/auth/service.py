@@ -21,6 +21,7 @@ from app.core.models import Municipality
 from app.extensions import db
 from app.forms import option_tags
 from app.mail.models import MailMessage
+from app.mail.redaction import Secret
 from app.mail.service import absolute_url, send_to_user
 
 RESET_SALT = "etablera-password-reset"
@@ -142,14 +143,15 @@ def send_password_reset(email: str) -> MailMessage | None:
         return None
     link = absolute_url(f"/reset/{make_password_token(user, RESET)}")
     return send_to_user(user, "password_reset", lambda: _l("Reset your Etablera password"),
-                        link=link)
+                        link=Secret(link))
 
 
 def send_invitation(user: User) -> MailMessage:
     """E-mail an invitation link; the log entry says whether it left (not retried:
     the admin is told and can send it again from the account's page)."""
     link = absolute_url(f"/invitation/{make_password_token(user, INVITATION)}")
-    return send_to_user(user, "invitation", lambda: _l("You are invited to Etablera"), link=link)
+    return send_to_user(user, "invitation", lambda: _l("You are invited to Etablera"),
+                        link=Secret(link))
 
 
 def create_user(

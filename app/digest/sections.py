@@ -33,11 +33,14 @@ class DigestContext:
 
 @dataclass(frozen=True)
 class DigestItem:
-    """One line of a section: text (escaped in HTML), an absolute link, a detail."""
+    """One line of a section: text (escaped in HTML), an absolute link, a detail, and
+    the lead the line is about (the mail log conceals a digest that lists a lead its
+    reader may not see, so a section about leads must set it)."""
 
     text: str
     url: str | None = None
     detail: str | None = None
+    lead_id: int | None = None
 
 
 Collect = Callable[[Sequence[Any], DigestContext], Mapping[int, Sequence[DigestItem]]]

@@ -42,6 +42,12 @@ class Digest:
     def is_empty(self) -> bool:
         return not any(items for _section, items in self.sections)
 
+    @property
+    def lead_ids(self) -> set[int]:
+        """The leads the digest lists (the mail log records them)."""
+        return {item.lead_id for _section, items in self.sections for item in items
+                if item.lead_id is not None}
+
 
 @dataclass
 class DigestReport:
@@ -173,7 +179,7 @@ def _sender(digest: Digest, empty: bool):
         if empty:
             return None
         return deliver(digest_message(digest), kind=TEMPLATE, locale=digest.user.locale,
-                       user=digest.user)
+                       user=digest.user, leads=digest.lead_ids)
 
     return send
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any, NamedTuple
 
@@ -92,7 +93,8 @@ def _items_by_user(rows: Sequence[Any], representative: Any, line, more_url) -> 
     found: dict[int, list[DigestItem]] = defaultdict(list)
     totals: dict[int, int] = {}
     for row in rows:
-        found[row.user_id].append(line(row, lead_label(refs[row.lead_id], levels.get(row.lead_id))))
+        item = line(row, lead_label(refs[row.lead_id], levels.get(row.lead_id)))
+        found[row.user_id].append(replace(item, lead_id=row.lead_id))
         totals[row.user_id] = row.total
     for user_id, items in found.items():
         if totals[user_id] > len(items):

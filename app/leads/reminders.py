@@ -65,7 +65,7 @@ def send_reminder(follow_up: FollowUp, now: datetime) -> Outcome:
         return send_to_user(assignee, TEMPLATE,
                             lambda: _l("Reminder: %(title)s (%(codename)s)",
                                        title=context["title"], codename=context["codename"]),
-                            **context)
+                            leads=[lead], **context)
 
     return run_delivery(ReminderDelivery, {"follow_up_id": follow_up.id, "remind_at": remind_at},
                         send, now)

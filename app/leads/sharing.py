@@ -91,7 +91,7 @@ def notify_partner(lead: Lead, municipality: Municipality, level: ShareLevel) ->
                          lambda: _l("A lead was shared with %(municipality)s",
                                     municipality=municipality.name),
                          codename=lead.codename, owner_municipality=lead.municipality.name,
-                         full=level == ShareLevel.FULL, link=link)
+                         full=level == ShareLevel.FULL, link=link, leads=[lead])
         except Exception:  # the share is saved; a mail failure must not undo or hide it
             current_app.logger.exception("Could not e-mail %s about lead %s", advisor.email,
                                          lead.id)

@@ -23,8 +23,13 @@ class MailMessage(db.Model):
     """One outgoing message: who, what kind, when, and whether it left.
 
     The row is committed as `sending` before the transport is called, so a
-    crash mid-send still leaves a trace. With the file transport `eml_path`
-    names the written file (admins can read it).
+    crash mid-send still leaves a trace. `subject` and `body_text` are the
+    log's own copy with every secret replaced by "[borttaget]" (see
+    app.mail.redaction); `body_text` is None for messages logged before the
+    log kept copies. The leads a message is about are `MailMessageLead` rows:
+    admins see the copy only when they may see every one of them. With the
+    file transport `eml_path` names the written file, for developers; the
+    admin pages never read it.
     """
 
     __tablename__ = "mail_messages"
@@ -42,6 +47,7 @@ class MailMessage(db.Model):
     status: Mapped[MailStatus] = mapped_column(enum_column(MailStatus, 16))
     error: Mapped[str | None] = mapped_column(sa.Text)
     eml_path: Mapped[str | None] = mapped_column(sa.String(500))
+    body_text: Mapped[str | None] = mapped_column(sa.Text)
 
     @property
     def sent(self) -> bool:
@@ -50,3 +56,17 @@ class MailMessage(db.Model):
     @property
     def failed(self) -> bool:
         return self.status == MailStatus.FAILED
+
+
+class MailMessageLead(db.Model):
+    """A lead a logged message is about: one for a lead-shared mail or a follow-up
+    reminder, every listed lead for a digest. Leads are never deleted, so the link
+    stays (the foreign key has no ON DELETE: deleting such a lead fails rather than
+    unveiling the message)."""
+
+    __tablename__ = "mail_message_leads"
+
+    mail_message_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("mail_messages.id", ondelete="CASCADE"), primary_key=True
+    )
+    lead_id: Mapped[int] = mapped_column(sa.ForeignKey("leads.id"), primary_key=True, index=True)

@@ -1,18 +1,16 @@
-"""/admin/mail: what was sent, what failed, and (file transport) the messages."""
+"""/admin/mail: what was sent, what failed, and the log's own copy of each message."""
 
 from __future__ import annotations
 
-import email
-from email import policy
-
 import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
 
 from app.auth.permissions import admin_required
 from app.deliveries import all_given_up
 from app.extensions import db
 from app.mail.models import MailMessage
-from app.mail.service import outbox_file
+from app.mail.service import concealed_by
 
 bp = Blueprint("mail", __name__, url_prefix="/admin/mail")
 PER_PAGE = 50
@@ -27,20 +25,13 @@ def log():
         per_page=PER_PAGE,
         error_out=False,
     )
-    return render_template("admin/mail_log.html", page=page, given_up=all_given_up())
+    return render_template("admin/mail_log.html", page=page, given_up=all_given_up(),
+                           concealed=concealed_by(current_user, page.items))
 
 
 @bp.route("/<int:message_id>")
 @admin_required
 def message(message_id: int):
     entry = db.session.get(MailMessage, message_id) or abort(404)
-    path = outbox_file(entry)
-    parsed = None
-    if path is not None:
-        parsed = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-    parts = {}
-    if parsed is not None:
-        for kind in ("plain", "html"):
-            body = parsed.get_body(preferencelist=(kind,))
-            parts[kind] = body.get_content() if body is not None else ""
-    return render_template("admin/mail_message.html", entry=entry, parsed=parsed, parts=parts)
+    concealed = concealed_by(current_user, [entry]).get(entry.id)
+    return render_template("admin/mail_message.html", entry=entry, concealed=concealed)

@@ -2,7 +2,10 @@
 
 Every message has a plain-text and an HTML part, rendered from
 `templates/mail/<template>.txt` and `.html` under the recipient's locale, and
-every attempt is logged as a `MailMessage` (see /admin/mail).
+every attempt is logged as a `MailMessage` (see /admin/mail) with the log's
+own copy of the subject and text, secrets removed (app.mail.redaction), and
+the leads the message is about (`leads=`), which decide whether an admin may
+read that copy (`concealed_by`).
 
 Transport failures never propagate: the log row is marked `failed` with the
 error, and the caller reads the returned `MailMessage` to tell the user (an
@@ -15,17 +18,24 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
-from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
 
+from app import scope
 from app.clock import utcnow
+from app.core.models import Municipality
 from app.extensions import db
-from app.mail.models import MailMessage, MailStatus
+from app.leads.models import Lead
+from app.mail.models import MailMessage, MailMessageLead, MailStatus
+from app.mail.redaction import redact, secrets_in
 from app.mail.transports import current_transport
 
 log = logging.getLogger(__name__)
@@ -70,22 +80,46 @@ def render_mail(template: str, locale: str | None, subject: str, **context) -> t
         return str(subject), text, html
 
 
-def deliver(message: EmailMessage, *, kind: str, locale: str, user=None) -> MailMessage:
+def text_of(message: EmailMessage) -> str:
+    """The plain-text part of a composed message."""
+    body = message.get_body(preferencelist=("plain",))
+    return body.get_content() if body is not None else ""
+
+
+def deliver(
+    message: EmailMessage,
+    *,
+    kind: str,
+    locale: str,
+    user=None,
+    secrets: Iterable[str] = (),
+    leads: Iterable[Any] = (),
+) -> MailMessage:
     """Send a composed message through the configured transport and log it.
+
+    The log keeps its own copy of the subject and text part with `secrets` (and
+    anything shaped like a secret link or token) replaced by "[borttaget]", and
+    the `leads` (Lead objects or ids) the message is about.
 
     Commits the session twice: the log row as `sending` before the transport
     is called, then its outcome. Callers therefore send after committing the
     change the message reports.
     """
+    secrets = list(secrets)
     entry = MailMessage(
         recipient=message["To"].addresses[0].addr_spec,
         user_id=getattr(user, "id", None),
         kind=kind[:40],
-        subject=str(message["Subject"])[:255],
+        subject=redact(str(message["Subject"]), secrets)[:255],
+        body_text=redact(text_of(message), secrets),
         locale=locale or "sv",
         status=MailStatus.SENDING,
     )
     db.session.add(entry)
+    db.session.flush()
+    lead_ids = {getattr(lead, "id", lead) for lead in leads}
+    db.session.add_all(MailMessageLead(mail_message_id=entry.id, lead_id=lead_id)
+                       for lead_id in sorted(lead_ids))
     db.session.commit()
     try:
         location = current_transport().send(message)
@@ -114,25 +148,48 @@ def render_for_user(user, template: str, subject_factory, **context) -> EmailMes
     return compose(user.email, subject, text, html, to_name=user.name)
 
 
-def send_to_user(user, template: str, subject_factory, **context) -> MailMessage:
+def send_to_user(
+    user,
+    template: str,
+    subject_factory,
+    *,
+    secrets: Iterable[str] = (),
+    leads: Iterable[Any] = (),
+    **context,
+) -> MailMessage:
     """Render `template` in the user's language, send it to them and log it.
 
     `subject_factory` is called inside the user's locale so that its gettext
     call is translated for the recipient. The template name is the message's
-    kind in the log. Never raises for a transport failure: the returned
+    kind in the log. Context values wrapped in `Secret` and the `secrets` are
+    sent but not kept in the log's copy; `leads` are the leads the message is
+    about (see `deliver`). Never raises for a transport failure: the returned
     `MailMessage` says whether it was sent (`.sent`) or failed (`.error`).
     Commits the session (see `deliver`).
     """
     message = render_for_user(user, template, subject_factory, **context)
-    return deliver(message, kind=template, locale=user.locale, user=user)
+    return deliver(message, kind=template, locale=user.locale, user=user,
+                   secrets=[*secrets, *secrets_in(context)], leads=leads)
 
 
-def outbox_file(entry: MailMessage) -> Path | None:
-    """The .eml file the file transport wrote for `entry`, if it is still there."""
-    if not entry.eml_path:
-        return None
-    folder = Path(current_app.config["MAIL_OUTBOX"]).resolve()
-    path = (folder / entry.eml_path).resolve()
-    if path.parent != folder or not path.is_file():
-        return None
-    return path
+def concealed_by(user, entries: Sequence[MailMessage]) -> dict[int, list[str]]:
+    """For each of `entries` about a lead `user` may not see: the names of the
+    municipalities owning such leads (the log shows "Confidential matter of …"
+    instead of the copy). Entries whose leads are all visible are left out.
+    One query for all entries."""
+    ids = [entry.id for entry in entries]
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(MailMessageLead.mail_message_id, Municipality.name)
+        .join(Lead, Lead.id == MailMessageLead.lead_id)
+        .join(Municipality, Municipality.id == Lead.municipality_id)
+        .where(MailMessageLead.mail_message_id.in_(ids),
+               sa.not_(scope.visible_filter(user, Lead)))
+        .distinct()
+        .order_by(MailMessageLead.mail_message_id, Municipality.name)
+    )
+    found: dict[int, list[str]] = defaultdict(list)
+    for message_id, name in rows:
+        found[message_id].append(name)
+    return dict(found)

@@ -6,7 +6,7 @@ Existing confidential leads get the default basis (OSL 31:16); who marked them a
 was never recorded and stays unknown (NULL).
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0015
 Create Date: 2026-12-04 01:00:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0016'
-down_revision = '0012'
+down_revision = '0015'
 branch_labels = None
 depends_on = None
 
