@@ -3,7 +3,7 @@
 Each feature adds its own models module here.
 """
 
-from app.auth.models import ApiToken, Role, User
+from app.auth.models import ApiToken, LoginFailure, Role, User
 from app.calendar_feed.models import CalendarFeed
 from app.core.models import AuditEvent, Municipality
 from app.digest.models import DigestDelivery
@@ -33,6 +33,7 @@ __all__ = [
     "GeocoderThrottle",
     "Lead",
     "LeadShare",
+    "LoginFailure",
     "LogisticsNode",
     "MailMessage",
     "MailStatus",
