@@ -105,9 +105,14 @@ class Config:
         self.PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
         self.WTF_CSRF_TIME_LIMIT = 8 * 3600
 
+        # Login throttling (app/auth/throttle.py): failures within the window, per e-mail
+        # (holding back only the addresses that failed for it) and per client address.
         self.LOGIN_MAX_FAILURES = 10
+        self.LOGIN_MAX_FAILURES_PER_ADDRESS = 50
         self.LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
-        self.LOGIN_LOCK_DURATION = timedelta(minutes=15)
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted
+        # (werkzeug's ProxyFix); 0 = none, the socket's address is the client's.
+        self.PROXY_HOPS = _env_int("PROXY_HOPS", 0)
         self.PASSWORD_RESET_MAX_AGE = 3600
         self.INVITATION_MAX_AGE = 7 * 24 * 3600
 

@@ -24,6 +24,7 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
     app.config["ENV_NAME"] = config.ENV_NAME
     app.config.update(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    trust_proxies(app)
 
     register_extensions(app)
     register_blueprints(app)
@@ -32,6 +33,16 @@ def create_app(config: Config | str | None = None, **overrides) -> Flask:
     register_commands(app)
     configure_logger(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind PROXY_HOPS reverse proxies (nginx: 1), take the client's address and scheme
+    from their X-Forwarded-For/-Proto; with 0 those headers are ignored (anyone can send them)."""
+    hops = app.config.get("PROXY_HOPS", 0)
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def register_extensions(app: Flask) -> None:

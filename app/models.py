@@ -4,7 +4,7 @@ feature's access module, which registers the scope rules of its models (app.scop
 Each feature adds its own models module here.
 """
 
-from app.auth.models import ApiToken, Role, User
+from app.auth.models import ApiToken, LoginFailure, Role, User
 from app.calendar_feed.models import CalendarFeed
 from app.core.models import AuditEvent, Municipality
 from app.digest.models import DigestDelivery
@@ -36,6 +36,7 @@ __all__ = [
     "GeocoderThrottle",
     "Lead",
     "LeadShare",
+    "LoginFailure",
     "LogisticsNode",
     "MailMessage",
     "MailMessageLead",

@@ -44,7 +44,7 @@ def generate_digest_recipients() -> str:
             "name": f"Bench {municipality.name} {number} {rng.randint(100, 999)}",
             "password_hash": probe.password_hash, "municipality_id": municipality.id,
             "role": Role.ADVISOR if n % 10 < 7 else (Role.VIEWER if n % 10 < 9 else Role.ADMIN),
-            "active": True, "locale": "en" if n % 5 == 0 else "sv", "failed_logins": 0,
+            "active": True, "locale": "en" if n % 5 == 0 else "sv", "session_generation": 0,
         })
         n += 1
     db.session.execute(sa.insert(User), rows)

@@ -40,7 +40,7 @@ def generate_users() -> str:
                 "role": role,
                 "active": True,
                 "locale": "sv",
-                "failed_logins": 0,
+                "session_generation": 0,
             })
     db.session.execute(sa.insert(User), rows)
     db.session.commit()

@@ -275,7 +275,7 @@ def test_migration_redacts_logged_subjects_and_links_old_reminders_to_their_lead
                 sa.text("SELECT id FROM municipalities WHERE slug = 'arboga'")).scalar_one()
             owner = _insert("users", email="a@test.example", name="A", municipality_id=arboga,
                             role="advisor", active=True, locale="sv", created_at=now,
-                            updated_at=now, failed_logins=0)
+                            updated_at=now)
             flags = dict.fromkeys(["land_must", "building_must", "rail_must", "motorway_must",
                                    "terminal_must", "power_must", "water_must", "preferred_must",
                                    "start_must"], False)

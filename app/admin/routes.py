@@ -64,15 +64,19 @@ def edit_user(user_id: int):
         form.municipality.data = user.municipality.slug
         form.role.data = user.role.value
     if form.validate_on_submit():
-        auth_service.update_user(
-            user,
-            current_user,
-            name=form.name.data.strip(),
-            municipality=municipality_by_slug(form.municipality.data),
-            role=Role(form.role.data),
-            locale=form.locale.data,
-            active=form.active.data,
-        )
+        try:
+            auth_service.update_user(
+                user,
+                current_user,
+                name=form.name.data.strip(),
+                municipality=municipality_by_slug(form.municipality.data),
+                role=Role(form.role.data),
+                locale=form.locale.data,
+                active=form.active.data,
+            )
+        except auth_service.AccountChangeRefused as refused:
+            flash(refused.message, "danger")
+            return render_template("admin/user_form.html", form=form, user=user), 409
         flash(_("The account is saved."), "success")
         return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user)

@@ -33,6 +33,15 @@ def role_label(role: Role | None) -> str:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
+def load_user(login_id: str) -> User | None:
+    """The active user of a login id "<id>:<generation>" (User.get_id) from the session or
+    the remember-me cookie; None, so logged out, once the user's generation has moved on
+    (password set or changed, role or municipality changed, deactivated, signed out
+    everywhere) or for an id of the old form."""
+    user_id, _, generation = login_id.partition(":")
+    if not user_id.isdigit() or not generation.isdigit():
+        return None
     user = db.session.scalar(sa.select(User).where(User.id == int(user_id)))
-    return user if user is not None and user.active else None
+    if user is None or not user.active or user.session_generation != int(generation):
+        return None
+    return user

@@ -25,6 +25,8 @@ class ResetRequestForm(FlaskForm):
 
 
 class SetPasswordForm(FlaskForm):
+    """A new password, typed twice; the same rules for reset, invitation and change."""
+
     password = PasswordField(
         _l("New password"),
         validators=[
@@ -41,6 +43,10 @@ class SetPasswordForm(FlaskForm):
         _l("Repeat the password"),
         validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
     )
+
+
+class ChangePasswordForm(SetPasswordForm):
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
 
 
 class ProfileForm(FlaskForm):

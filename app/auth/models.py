@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -22,6 +23,23 @@ class Role(enum.StrEnum):
     VIEWER = "viewer"
 
 
+HASH_METHOD = "scrypt"
+_DUMMY_HASH: list[str] = []
+
+
+def password_matches(password_hash: str | None, password: str) -> bool:
+    """Whether `password` matches `password_hash`. Without a hash (an unknown e-mail, an
+    account whose invitation is not accepted) a dummy hash of the same kind is verified, so
+    every login attempt costs the same work and its time reveals nothing."""
+    if not password_hash:
+        if not _DUMMY_HASH:
+            _DUMMY_HASH.append(generate_password_hash(secrets.token_urlsafe(16),
+                                                      method=HASH_METHOD))
+        check_password_hash(_DUMMY_HASH[0], password)
+        return False
+    return check_password_hash(password_hash, password)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -37,9 +55,8 @@ class User(UserMixin, db.Model):
     # Set on every change of the row: caches of the user directory follow it (table_revision).
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
     last_login_at: Mapped[datetime | None]
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    failed_window_started_at: Mapped[datetime | None]
-    locked_until: Mapped[datetime | None]
+    # Part of the login id (get_id): raising it ends every session and remember-me cookie.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     digest_opt_out: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     municipality: Mapped[Municipality] = relationship(lazy="joined")
@@ -51,11 +68,15 @@ class User(UserMixin, db.Model):
     def normalise_email(email: str) -> str:
         return email.strip().lower()
 
+    def get_id(self) -> str:
+        """The login id kept in the session and the remember-me cookie: "<id>:<generation>"."""
+        return f"{self.id}:{self.session_generation}"
+
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.password_hash = generate_password_hash(password, method=HASH_METHOD)
 
     def check_password(self, password: str) -> bool:
-        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+        return password_matches(self.password_hash, password)
 
     @property
     def is_active(self) -> bool:  # Flask-Login: inactive users cannot log in
@@ -105,3 +126,21 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class LoginFailure(db.Model):
+    """One failed login, kept for the throttling window (app.auth.throttle).
+
+    The submitted e-mail is stored only as the SHA-256 of its normalised form (people type
+    passwords into the e-mail field); rows older than the window are pruned."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (
+        sa.Index("ix_login_failures_email_key_failed_at", "email_key", "failed_at"),
+        sa.Index("ix_login_failures_address_failed_at", "address", "failed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email_key: Mapped[str] = mapped_column(sa.String(64))
+    address: Mapped[str] = mapped_column(sa.String(64))
+    failed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

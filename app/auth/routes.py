@@ -2,12 +2,27 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import service
-from app.auth.forms import LoginForm, ProfileForm, ResetRequestForm, SetPasswordForm
+from app.auth.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    ProfileForm,
+    ResetRequestForm,
+    SetPasswordForm,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -28,16 +43,25 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = service.authenticate(form.email.data, form.password.data)
-        except service.LoginLocked:
-            flash(_("Too many failed attempts. The account is locked for 15 minutes."), "danger")
-            return render_template("auth/login.html", form=form), 429
+            user = service.authenticate(form.email.data, form.password.data, request.remote_addr)
+        except service.LoginThrottled as throttled:
+            return _throttled_page("auth/login.html", throttled, form=form)
         if user is None:
             flash(_("Wrong e-mail or password."), "danger")
             return render_template("auth/login.html", form=form), 200
         login_user(user, remember=form.remember.data)
         return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
+
+
+def _throttled_page(template: str, throttled: service.LoginThrottled, **context):
+    """The one answer to a throttled attempt: 429 with Retry-After, whoever the e-mail is."""
+    minutes = max(1, -(-throttled.retry_after // 60))
+    flash(_("Too many failed attempts. Try again in %(minutes)d minutes.", minutes=minutes),
+          "danger")
+    response = make_response(render_template(template, **context), 429)
+    response.headers["Retry-After"] = str(throttled.retry_after)
+    return response
 
 
 @bp.route("/logout", methods=["POST"])
@@ -101,3 +125,38 @@ def profile():
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("auth.profile"))
     return render_template("auth/profile.html", form=form)
+
+
+@bp.route("/profile/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            changed = service.change_password(current_user, form.current.data,
+                                              form.password.data, request.remote_addr)
+        except service.LoginThrottled as throttled:
+            return _throttled_page("auth/change_password.html", throttled, form=form)
+        if not changed:
+            form.current.errors.append(_("The current password is wrong."))
+        else:
+            # Every session ended with the change; this one goes on under the new login id.
+            login_user(current_user._get_current_object(), remember=_has_remember_cookie())
+            flash(_("Your password is changed. You are logged out everywhere else."),
+                  "success")
+            return redirect(url_for("auth.profile"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/profile/sessions/revoke", methods=["POST"])
+@login_required
+def revoke_sessions():
+    service.sign_out_everywhere(current_user)
+    logout_user()
+    flash(_("You are logged out everywhere, also here."), "info")
+    return redirect(url_for("auth.login"))
+
+
+def _has_remember_cookie() -> bool:
+    return bool(request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME",
+                                                           "remember_token")))

@@ -1,4 +1,4 @@
-"""Logins, throttling, password tokens, invitations and API tokens."""
+"""Logins, throttling, sessions, password tokens, invitations, accounts and API tokens."""
 
 from __future__ import annotations
 
@@ -9,17 +9,21 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from markupsafe import Markup
 
 from app import audit
-from app.auth.models import ApiToken, Role, User
+from app.auth import throttle
+from app.auth.models import ApiToken, Role, User, password_matches
 from app.caching import ProcessCache, table_revision
+from app.calendar_feed.models import CalendarFeed
 from app.clock import utcnow
 from app.core.models import Municipality
 from app.extensions import db
 from app.forms import option_tags
+from app.leads.models import OPEN_STAGES, FollowUp, Lead
 from app.mail.models import MailMessage
 from app.mail.redaction import Secret
 from app.mail.service import absolute_url, send_to_user
@@ -28,8 +32,21 @@ RESET_SALT = "etablera-password-reset"
 INVITATION_SALT = "etablera-invitation"
 
 
-class LoginLocked(Exception):
-    """Too many failed logins for this account; try again later."""
+class LoginThrottled(Exception):
+    """Too many failed logins for this e-mail from this address, or from this address
+    (app.auth.throttle); the same for known and unknown e-mails."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+class AccountChangeRefused(Exception):
+    """An account change the rules forbid; `message` (translated) says why. Nothing changed."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -46,55 +63,30 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == User.normalise_email(email)))
 
 
-def authenticate(email: str, password: str, now: datetime | None = None) -> User | None:
-    """The user when e-mail and password match and the account may log in.
+def authenticate(email: str, password: str, address: str | None = None,
+                 now: datetime | None = None) -> User | None:
+    """The user when e-mail and password match and the account may log in, else None.
 
-    Failed attempts are counted in the database (so the count holds across
-    server processes); after LOGIN_MAX_FAILURES within LOGIN_FAILURE_WINDOW the
-    account is locked for LOGIN_LOCK_DURATION and LoginLocked is raised.
+    Raises LoginThrottled, before looking anything up, while the (e-mail, address) is
+    throttled (app.auth.throttle), also when this failure reaches the limit. Unknown
+    e-mails verify a dummy hash, so each attempt costs the same.
     """
     now = now or utcnow()
+    wait = throttle.retry_after(email, address, now)
+    if wait is not None:
+        raise LoginThrottled(wait)
     user = find_user_by_email(email)
-    if user is None:
-        return None
-    if user.locked_until is not None and user.locked_until > now:
-        raise LoginLocked()
-    if user.is_active and user.check_password(password):
-        user.failed_logins = 0
-        user.failed_window_started_at = None
-        user.locked_until = None
+    matches = password_matches(user.password_hash if user else None, password)
+    if user is not None and matches and user.is_active:
         user.last_login_at = now
+        throttle.clear_failures(email, address)
         db.session.commit()
         return user
-    _count_failure(user, now)
+    throttle.record_failure(email, address, now)
+    wait = throttle.retry_after(email, address, now)
+    if wait is not None:
+        raise LoginThrottled(wait)
     return None
-
-
-def _count_failure(user: User, now: datetime) -> None:
-    """Count a failed login in one UPDATE, so concurrent processes never lose a count."""
-    config = current_app.config
-    window_start = now - config["LOGIN_FAILURE_WINDOW"]
-    new_window = sa.or_(
-        User.failed_window_started_at.is_(None), User.failed_window_started_at < window_start
-    )
-    db.session.execute(
-        sa.update(User)
-        .where(User.id == user.id)
-        .values(
-            failed_logins=sa.case((new_window, 1), else_=User.failed_logins + 1),
-            failed_window_started_at=sa.case((new_window, now), else_=User.failed_window_started_at),
-        )
-    )
-    db.session.execute(
-        sa.update(User)
-        .where(User.id == user.id, User.failed_logins >= config["LOGIN_MAX_FAILURES"])
-        .values(locked_until=now + config["LOGIN_LOCK_DURATION"], failed_logins=0,
-                failed_window_started_at=None)
-    )
-    db.session.commit()
-    db.session.refresh(user)
-    if user.locked_until is not None and user.locked_until > now:
-        raise LoginLocked()
 
 
 def _serializer(purpose: TokenPurpose) -> URLSafeTimedSerializer:
@@ -124,12 +116,48 @@ def user_for_password_token(token: str, purpose: TokenPurpose = RESET) -> User |
 
 
 def set_password(user: User, password: str, actor: User | None = None) -> None:
+    """Set a new password (reset link or invitation); every session of the user ends."""
     user.set_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
     audit.record(actor or user, "user.password_set", "user", user.id,
                  municipality_id=user.municipality_id)
+    _end_sessions(user, actor or user, "password_set")
     db.session.commit()
+
+
+def change_password(user: User, current: str, new: str, address: str | None = None,
+                    now: datetime | None = None) -> bool:
+    """The user's own change of password; False (nothing changed) for a wrong current one.
+
+    A wrong current password counts as a failed login of the user's e-mail from this
+    address, so a borrowed session cannot guess it (LoginThrottled). Every session of the
+    user ends; the caller logs the current one in again with the new login id.
+    """
+    now = now or utcnow()
+    wait = throttle.retry_after(user.email, address, now)
+    if wait is not None:
+        raise LoginThrottled(wait)
+    if not user.check_password(current):
+        throttle.record_failure(user.email, address, now)
+        return False
+    user.set_password(new)
+    audit.record(user, "user.password_changed", "user", user.id,
+                 municipality_id=user.municipality_id)
+    _end_sessions(user, user, "password_changed")
+    db.session.commit()
+    return True
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every session and remember-me cookie of the user ("Logga ut överallt")."""
+    _end_sessions(user, user, "signed_out_everywhere")
+    db.session.commit()
+
+
+def _end_sessions(user: User, actor: User | None, reason: str) -> None:
+    """Raise the session generation: every login id issued before stops working."""
+    user.session_generation = (user.session_generation or 0) + 1
+    audit.record(actor, "user.sessions_ended", "user", user.id, after={"reason": reason},
+                 municipality_id=user.municipality_id)
 
 
 def send_password_reset(email: str) -> MailMessage | None:
@@ -185,10 +213,44 @@ def create_user(
     db.session.commit()
     if invite:
         send_invitation(user)
+    announce_new_account(user, actor)
     return user
 
 
+def announce_new_account(user: User, actor: User | None) -> list[MailMessage]:
+    """E-mail the active advisors of the new account's municipality (each in their own
+    language) who was given an account, with which role, and by whom: an account in their
+    municipality sees its confidential matters, so it never appears unnoticed."""
+    advisors = db.session.scalars(
+        sa.select(User).where(User.municipality_id == user.municipality_id,
+                              User.role == Role.ADVISOR, User.active.is_(True),
+                              User.id != user.id)
+        .order_by(User.id))
+    return [
+        send_to_user(advisor, "account_created",
+                     lambda: _l("New account in Etablera: %(name)s", name=user.name),
+                     new_user=user, actor=actor)
+        for advisor in advisors
+    ]
+
+
 def update_user(user: User, actor: User, **values) -> None:
+    """Change an account, audited. Raises AccountChangeRefused (changing nothing) when
+    an admin changes their own role or municipality, or when the user is moved to
+    another municipality while holding open leads or follow-ups there.
+
+    A change of role or municipality, and a deactivation, end every session of the user;
+    a move also revokes the user's API tokens and calendar feed.
+    """
+    municipality = values.get("municipality")
+    moved = municipality is not None and municipality.id != user.municipality_id
+    role_changed = "role" in values and Role(values["role"]) != user.role
+    if actor is not None and actor.id == user.id and (moved or role_changed):
+        raise AccountChangeRefused(
+            _("You cannot change your own role or municipality; ask another administrator."))
+    if moved:
+        _refuse_move_while_holding_work(user)
+    deactivated = "active" in values and not values["active"] and user.active
     before = {key: getattr(user, key) for key in values}
     for key, value in values.items():
         setattr(user, key, value)
@@ -196,7 +258,41 @@ def update_user(user: User, actor: User, **values) -> None:
     if new:
         audit.record(actor, "user.updated", "user", user.id, before=old, after=new,
                      municipality_id=user.municipality_id)
+    if moved:
+        _revoke_credentials(user, actor)
+    if moved or role_changed or deactivated:
+        reason = "moved" if moved else "role_changed" if role_changed else "deactivated"
+        _end_sessions(user, actor, reason)
     db.session.commit()
+
+
+def _refuse_move_while_holding_work(user: User) -> None:
+    open_leads = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Lead)
+        .where(Lead.owner_id == user.id, Lead.stage.in_(OPEN_STAGES)))
+    open_follow_ups = db.session.scalar(
+        sa.select(sa.func.count()).select_from(FollowUp)
+        .where(FollowUp.assignee_id == user.id, FollowUp.done_at.is_(None)))
+    if open_leads or open_follow_ups:
+        raise AccountChangeRefused(_(
+            "%(name)s still holds %(leads)d open leads and %(follow_ups)d open follow-ups in "
+            "%(municipality)s. Hand them over before moving the account to another "
+            "municipality.", name=user.name, leads=open_leads, follow_ups=open_follow_ups,
+            municipality=user.municipality.name))
+
+
+def _revoke_credentials(user: User, actor: User | None) -> None:
+    """Revoke the API tokens and delete the calendar feed (its URL answers 404) of a
+    user moved to another municipality: both were issued for the old one."""
+    now = utcnow()
+    revoked = db.session.execute(
+        sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)).rowcount
+    feeds = db.session.execute(
+        sa.delete(CalendarFeed).where(CalendarFeed.user_id == user.id)).rowcount
+    audit.record(actor, "user.credentials_revoked", "user", user.id,
+                 after={"api_tokens": revoked, "calendar_feeds": feeds},
+                 municipality_id=user.municipality_id)
 
 
 def _hash_token(raw: str) -> str:

@@ -10,7 +10,7 @@ linked to every lead of that codename, and one whose lead cannot be found keeps 
 subject, so that an old reminder about a confidential lead stays concealed.
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-04 01:00:00
 
 """
@@ -22,7 +22,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0015'
-down_revision = '0012'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
