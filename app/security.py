@@ -9,8 +9,9 @@
   production only.
 - `Cache-Control: no-store` on every response but our public static files: pages of a
   signed-in user, exports, the API, the calendar feed and token links alike.
-- The development server's access log (the `werkzeug` logger) loses its secrets
-  (app/access_log.py; gunicorn's goes through deploy/gunicorn.conf.py).
+- The development server's access log (the `werkzeug` logger) and the application's
+  own log (Flask logs the path of a request that failed) lose their secrets
+  (app/access_log.py; gunicorn's access log goes through deploy/gunicorn.conf.py).
 """
 
 from __future__ import annotations
@@ -23,10 +24,16 @@ from flask import Flask, Response, current_app, g, request
 from app.access_log import install_log_redaction
 
 
+def _new_nonce() -> None:
+    # Set before every request: `g` outlives a request where an app context was pushed
+    # around several (a test's client), and a nonce must never serve two responses.
+    g.csp_nonce = secrets.token_urlsafe(18)
+
+
 def csp_nonce() -> str:
     """This request's nonce for inline scripts (`<script nonce="{{ csp_nonce() }}">`)."""
     if "csp_nonce" not in g:
-        g.csp_nonce = secrets.token_urlsafe(18)
+        _new_nonce()
     return g.csp_nonce
 
 
@@ -72,6 +79,8 @@ def _set_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(_new_nonce)
     app.after_request(_set_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
-    install_log_redaction()
+    install_log_redaction()  # werkzeug's request lines (`flask run`)
+    install_log_redaction(app.logger)  # "Exception on /calendar/<secret>.ics [GET]"

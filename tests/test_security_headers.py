@@ -166,6 +166,14 @@ def test_the_development_servers_access_log_loses_calendar_secrets_and_tokens(ap
         assert message.startswith('127.0.0.1 - - [04/Dec/2026 01:00:00] "GET /')
 
 
+def test_the_application_log_loses_secrets_of_failed_requests(app):
+    """Flask logs "Exception on <path> [GET]" to app.logger when a request fails."""
+    record = app.logger.makeRecord(app.logger.name, logging.ERROR, __file__, 1,
+                                   f"Exception on /calendar/{SECRET}.ics [GET]", (), None)
+    assert app.logger.filter(record)
+    assert record.getMessage() == "Exception on /calendar/[borttaget].ics [GET]"
+
+
 def test_gunicorns_access_log_loses_calendar_secrets_tokens_and_credentials():
     from gunicorn.config import Config as GunicornConfig
 

@@ -183,7 +183,11 @@ def _open_a_map_popup(page) -> None:
 
 
 def _interact(watcher: Watcher, demo) -> None:
-    """As the advisor: open a map popup by a click on a marker, drag a kanban card."""
+    """As the advisor: the digest preview's sandboxed frame still shows the mail, a map
+    popup opens by a click on a marker, a kanban card is dragged."""
+    watcher.visit("/digest/preview")
+    frame_text = watcher.page.frame_locator("[data-testid=digest-html]").locator("body").inner_text()
+    assert frame_text.strip(), "the digest preview frame is empty"
     for url in ("/sites/map", f"/sites/{demo['args']['site_id']}"):
         watcher.visit(url)
         _open_a_map_popup(watcher.page)
