@@ -46,6 +46,7 @@ from app.leads.forms import (
 from app.leads.models import Company, Lead
 from app.leads.rows import render_rows
 from app.locking import StaleVersion
+from app.redirects import safe_next
 
 bp = Blueprint("leads", __name__)
 
@@ -322,8 +323,8 @@ def stage(lead_id: int):
                 return jsonify({"id": lead.id, "stage": lead.stage.value, "version": lead.version})
             flash(_("%(codename)s moved to %(stage)s.", codename=lead.codename,
                     stage=labels.stage_label(lead.stage)), "success")
-            return redirect(_local_path(request.form.get("next"))
-                            or url_for("leads.show", lead_id=lead.id))
+            return redirect(safe_next(request.form.get("next"),
+                                      url_for("leads.show", lead_id=lead.id)))
     if _wants_json():
         return jsonify({"error": {"code": "invalid", "message": _("Some fields need attention."),
                                   "fields": form.errors,
@@ -393,7 +394,7 @@ def followup_done(followup_id: int):
     if followup is None:
         abort(404)
     followups.set_done(current_user, followup, request.form.get("done") != "0")
-    return redirect(_local_path(request.form.get("next")) or url_for("leads.followups"))
+    return redirect(safe_next(request.form.get("next"), url_for("leads.followups")))
 
 
 @bp.post("/leads/<int:lead_id>/contacts")
@@ -548,7 +549,7 @@ def edit_company(company_id: int):
     if not companies.can_edit_company(current_user, company):
         abort(403)
     form = CompanyForm()
-    back = _local_path(request.values.get("next")) or url_for("leads.company_list")
+    back = safe_next(request.values.get("next"), url_for("leads.company_list"))
     if not form.is_submitted():
         form.process(obj=company)
         form.version.data = str(company.version)
@@ -571,13 +572,6 @@ def edit_company(company_id: int):
     status = 422 if form.is_submitted() and form.errors else 200
     return render_template("leads/company_form.html", form=form, company=company,
                            back=back), status
-
-
-def _local_path(target: str | None) -> str | None:
-    """`target` if it is a path on this site (no other host), for "next" parameters."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 @bp.post("/companies/merge")

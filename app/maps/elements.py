@@ -255,15 +255,35 @@ class ClickToSetCoordinates(RawRender):
             {"lat": lat_field, "lon": lon_field, "position": position})
 
 
+_SCRIPT_TAG = re.compile(r"<script(?=[\s>])", re.IGNORECASE)
+
+
 class MapParts:
     """A rendered map, split for embedding: header (into <head>), html (where the map
-    goes) and script (after the page's scripts)."""
+    goes) and script (after the page's scripts).
+
+    Folium's output is inline `<script>`s; a page embeds them with `header_for(nonce)` and
+    `script_for(nonce)`, which give every script tag the request's Content-Security-Policy
+    nonce (templates/maps/_embed.html). The parts themselves hold no nonce, so a rendered
+    map may be kept and reused across requests."""
 
     def __init__(self, header: str, html: str, script: str) -> None:
-        # Folium's own output: user strings in it went through map_text or compact_json.
+        # Folium's own output: user strings in it went through map_text or compact_json,
+        # so `<script` appears only in tags that Folium and our elements wrote.
         self.header = Markup(header)  # noqa: S704
         self.html = Markup(html)  # noqa: S704
         self.script = Markup(f"<script>\n{script}\n</script>")  # noqa: S704
+
+    @staticmethod
+    def _with_nonce(part: Markup, nonce: str) -> Markup:
+        tag = Markup('<script nonce="{}"').format(nonce)
+        return Markup(_SCRIPT_TAG.sub(lambda _match: tag, part))  # noqa: S704 - ours
+
+    def header_for(self, nonce: str) -> Markup:
+        return self._with_nonce(self.header, nonce)
+
+    def script_for(self, nonce: str) -> Markup:
+        return self._with_nonce(self.script, nonce)
 
     @classmethod
     def of(cls, folium_map: folium.Map) -> MapParts:

@@ -31,6 +31,16 @@ def _browser_missing() -> str | None:
     return None
 
 
+def pytest_collection_modifyitems(config, items):
+    """`sqlite_only` tests (database-independent, slow) run only in the SQLite pass."""
+    if not os.environ.get("TEST_DATABASE_URL"):
+        return
+    skip = pytest.mark.skip(reason="sqlite_only: runs in the SQLite pass (TEST_DATABASE_URL is set)")
+    for item in items:
+        if item.get_closest_marker("sqlite_only"):
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def browser():
     missing = _browser_missing()
