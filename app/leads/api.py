@@ -213,9 +213,11 @@ def _validated_lead_form(body: dict[str, Any], lead: Lead | None) -> LeadForm:
 
 
 def _company_for(form: LeadForm, user) -> Company | None:
+    """The company to link: one of the user's own municipality's register (another
+    municipality's company answers exactly like an id that does not exist), or a new one."""
     link = form.link_company_id.data
     if link:
-        company = companies.get_visible_company(user, int(link)) if link.isdigit() else None
+        company = companies.get_own_company(user, int(link)) if link.isdigit() else None
         if company is None:
             raise ApiError(422, "Some fields need attention.", {"company_id": ["Unknown company."]})
         return company

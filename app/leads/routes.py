@@ -153,10 +153,11 @@ def export_xlsx():
 
 
 def _company_from_form(form: LeadForm, exclude_id: int | None = None) -> tuple[Company | None, list]:
-    """The company to link: an existing visible one, a new one, or duplicates to warn about."""
+    """The company to link: an existing one of the user's municipality, a new one, or
+    duplicates to warn about."""
     link = form.link_company_id.data
     if link and link.isdigit():
-        company = companies.get_visible_company(current_user, int(link))
+        company = companies.get_own_company(current_user, int(link))
         if company is None:
             form.company_name.errors = [*form.company_name.errors, _("Unknown company.")]
         return company, []
@@ -190,7 +191,7 @@ def new():
                 return redirect(url_for("leads.show", lead_id=lead.id))
     status = 422 if form.is_submitted() and (form.errors or duplicates) else 200
     return render_template("leads/form.html", form=form, lead=None, duplicates=duplicates,
-                           suggestion=service.suggest_codename()), status
+                           suggestion=service.suggest_codename(current_user.municipality_id)), status
 
 
 @bp.get("/leads/<int:lead_id>/map")
@@ -525,14 +526,15 @@ def company_list():
             Company.name_key.like(service.like_pattern(companies.normalise_company_name(q)), escape="\\"),
             Company.orgnr.like(service.like_pattern(q), escape="\\")))
     rows = list(db.session.scalars(statement.order_by(Company.name_key, Company.id).limit(200)))
-    keys: dict[str, int] = {}
+    keys: dict[tuple[int, str], int] = {}  # duplicates are counted within a municipality
     for company in rows:
-        keys[company.name_key] = keys.get(company.name_key, 0) + 1
-        if company.orgnr:
-            keys[company.orgnr] = keys.get(company.orgnr, 0) + 1
+        for key in (company.name_key, company.orgnr):
+            if key:
+                keys[company.municipality_id, key] = keys.get((company.municipality_id, key), 0) + 1
     return render_template(
         "leads/companies.html", companies=rows, q=q, keys=keys, merge_form=MergeForm(),
-        editable=companies.editable_company_ids(current_user, [c.id for c in rows]))
+        editable=companies.editable_company_ids(current_user, rows),
+        can_merge=companies.can_merge_companies(current_user))
 
 
 @bp.route("/companies/<int:company_id>/edit", methods=["GET", "POST"])
@@ -577,12 +579,14 @@ def _local_path(target: str | None) -> str | None:
 
 
 @bp.post("/companies/merge")
-@admin_required
+@login_required
 def merge():
     form = MergeForm()
     if form.validate():
         try:
             target = companies.merge_companies(current_user, form.source.data, form.target.data)
+        except service.PermissionDenied:
+            abort(403)
         except service.ValidationFailed as error:
             db.session.rollback()
             _flash_validation(error)
