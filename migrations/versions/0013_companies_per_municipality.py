@@ -134,7 +134,38 @@ def _split_companies(bind) -> None:
                 lead_id=lead.id, company_id=copy_of[lead.municipality_id]))
 
 
+def _foreign_keys(on: bool) -> None:
+    """SQLite: batch operations copy a table and DROP the original, and with foreign keys
+    enforced that DROP runs ON DELETE actions on the rows referring to it (leads lose their
+    company, contacts and shares vanish). Enforcement is switched off around them; the
+    pragma only works outside a transaction, so the open one is committed first."""
+    bind = op.get_bind()
+    if bind.dialect.name != 'sqlite':
+        return
+    raw = bind.connection.dbapi_connection
+    if raw.in_transaction:
+        raw.commit()
+    raw.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    assert raw.execute('PRAGMA foreign_keys').fetchone()[0] == int(on)
+
+
 def upgrade():
+    _foreign_keys(False)
+    try:
+        _upgrade()
+    finally:
+        _foreign_keys(True)
+
+
+def downgrade():
+    _foreign_keys(False)
+    try:
+        _downgrade()
+    finally:
+        _foreign_keys(True)
+
+
+def _upgrade():
     with op.batch_alter_table('companies', schema=None) as batch_op:
         batch_op.add_column(sa.Column('municipality_id', sa.Integer(), nullable=True))
     with op.batch_alter_table('contacts', schema=None) as batch_op:
@@ -158,7 +189,7 @@ def upgrade():
                                           ['municipality_id', 'codename'])
 
 
-def downgrade():
+def _downgrade():
     with op.batch_alter_table('leads', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_leads_municipality_id_codename'), type_='unique')
         batch_op.create_unique_constraint(batch_op.f('uq_leads_codename'), ['codename'])
