@@ -7,7 +7,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.leads.models import Company, Contact, Lead, ShareLevel
+from app.leads.models import Company, Contact, Lead, ShareLevel, Stage
 from tests.leads_helpers import (  # noqa: F401 - fixtures
     bearer,
     company_name,
@@ -164,3 +164,52 @@ def test_suggested_codenames_avoid_only_the_own_municipalitys_codenames(app, use
     make_lead(users["kumla"], "y").codename = first
     db.session.commit()
     assert suggest_codename(users["kumla"].municipality_id) != first
+
+
+# --- the regional duplicate hint ------------------------------------------------------------
+
+ORGNR = "556016-0680"
+
+
+def _with_orgnr(lead: Lead) -> Lead:
+    lead.company.orgnr = ORGNR
+    db.session.commit()
+    return lead
+
+
+def test_registering_an_orgnr_of_another_municipalitys_open_matter_shows_a_hint(
+        client, users, tokens):  # noqa: F811
+    _with_orgnr(make_lead(users["hallsberg"], "x"))
+    login(client, "kumla")
+    response = client.post("/leads/new", follow_redirects=True, data={
+        "source": "direct", "codename": "Vårt", "company_name": "Vårt Bolag AB",
+        "company_orgnr": "5560160680"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert (f"Hallsberg har ett pågående ärende med detta företag (Projekt x, handläggare: "
+            f"{users['hallsberg'].name})") in page
+    api = client.post("/api/v1/leads", headers=bearer(tokens["kumla"]), json={
+        "codename": "Vårt 2", "source": "direct",
+        "company": {"name": "Vårt Bolag AB", "orgnr": ORGNR}})
+    assert api.status_code == 201 and len(api.json["regional_hints"]) == 1
+
+
+def test_a_confidential_matter_never_produces_a_regional_hint(client, users, tokens):  # noqa: F811
+    _with_orgnr(make_lead(users["hallsberg"], "hemlig", confidential=True))
+    _with_orgnr(make_lead(users["arboga"], "vunnen", stage=Stage.WON))  # closed: no hint
+    login(client, "kumla")
+    answers = []
+    for n, orgnr in enumerate(["5560160680", "5560360793"]):  # taken (confidential) / unused
+        response = client.post("/leads/new", data={
+            "source": "direct", "codename": f"Vårt {n}", "company_name": f"Bolag {n} AB",
+            "company_orgnr": orgnr})
+        page = client.get(response.headers["Location"]).get_data(as_text=True)
+        answers.append((response.status_code, page))
+        api = client.post("/api/v1/leads", headers=bearer(tokens["kumla"]), json={
+            "codename": f"API {n}", "source": "direct",
+            "company": {"name": f"API {n} AB", "orgnr": orgnr}})
+        assert api.status_code == 201 and api.json["regional_hints"] == []
+    assert answers[0][0] == answers[1][0] == 302
+    for _status, page in answers:  # the same messages for a confidential match as for none
+        assert "pågående ärende" not in page and "Projekt hemlig" not in page
+        assert 'alert alert-info" role="alert"' not in page

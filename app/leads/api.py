@@ -270,7 +270,11 @@ def create_lead():
         lead = service.create_lead(user, form.lead_values(), company)
     except service.ValidationFailed as error:
         raise _validation_error(error) from None
-    return jsonify(lead_json(lead, service.share_level_for(user, lead))), 201
+    body = lead_json(lead, service.share_level_for(user, lead))
+    # other municipalities' open, non-confidential matters with the same organisation number
+    body["regional_hints"] = companies.regional_hints(user, lead.company.orgnr if lead.company
+                                                      else None)
+    return jsonify(body), 201
 
 
 @bp.get("/leads/<int:lead_id>")

@@ -141,6 +141,9 @@ LEAD = {
         "description": _nullable({"type": "string"}),
         "registration_number": _nullable({"type": "string"}),
         "shares": {"type": "array", "items": _ref("LeadShare")},
+        # only when creating: other municipalities' open, non-confidential matters with the
+        # same organisation number ("Hallsberg has an open matter with this company (…)")
+        "regional_hints": {"type": "array", "items": {"type": "string"}},
     },
 }
 LEAD_FIELDS_INPUT = {

@@ -19,7 +19,7 @@ from stdnum import luhn
 
 from app import audit, scope
 from app.extensions import db
-from app.leads.models import Company, Contact, Lead
+from app.leads.models import OPEN_STAGES, Company, Contact, Lead
 from app.leads.service import PermissionDenied, ValidationFailed, full_level_filter, is_id
 from app.locking import update_versioned
 from app.scope import scope_rule
@@ -137,6 +137,32 @@ def find_duplicates(user: Any, name: str | None, orgnr: str | None,
 
 def companies_by_orgnr(user: Any, orgnr: str) -> sa.Select:
     return visible_companies(user).where(Company.orgnr == orgnr).order_by(Company.id)
+
+
+def regional_hints(user: Any, orgnr: str | None) -> list[str]:
+    """A deliberate, narrow exception to "never reveal that it exists": registering an
+    organisation number that another municipality has in an OPEN, NON-confidential lead
+    names that municipality, the lead's codename and its advisor, so that the two can
+    talk. Confidential leads never produce a hint (nor a different answer). It blocks
+    nothing."""
+    from app.auth.models import User
+    from app.core.models import Municipality
+
+    if not orgnr:
+        return []
+    rows = db.session.execute(
+        sa.select(Municipality.name, Lead.codename, User.name)
+        .join(Company, Company.id == Lead.company_id)
+        .join(Municipality, Municipality.id == Lead.municipality_id)
+        .join(User, User.id == Lead.owner_id)
+        .where(Company.orgnr == orgnr, Company.municipality_id == Lead.municipality_id,
+               Lead.municipality_id != user.municipality_id, Lead.confidential.is_(False),
+               Lead.stage.in_(OPEN_STAGES))
+        .order_by(Municipality.name, Lead.received_on, Lead.id).limit(10))
+    return [str(_l("%(municipality)s has an open matter with this company "
+                   "(%(codename)s, advisor: %(advisor)s)",
+                   municipality=municipality, codename=codename, advisor=advisor))
+            for municipality, codename, advisor in rows]
 
 
 def _company_columns(values: dict[str, Any]) -> dict[str, Any]:

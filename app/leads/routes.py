@@ -171,6 +171,13 @@ def _company_from_form(form: LeadForm, exclude_id: int | None = None) -> tuple[C
     return companies.build_company(values), []
 
 
+def _flash_regional_hints(orgnr: str | None) -> None:
+    """Other municipalities' open, non-confidential matters with this organisation number
+    (companies.regional_hints); informative, never blocking."""
+    for hint in companies.regional_hints(current_user, orgnr):
+        flash(hint, "info")
+
+
 @bp.route("/leads/new", methods=["GET", "POST"])
 @login_required
 def new():
@@ -188,6 +195,7 @@ def new():
                 _apply_errors(form, error.fields)
             else:
                 flash(_("The lead %(codename)s was created.", codename=lead.codename), "success")
+                _flash_regional_hints(lead.company.orgnr if lead.company else None)
                 return redirect(url_for("leads.show", lead_id=lead.id))
     status = 422 if form.is_submitted() and (form.errors or duplicates) else 200
     return render_template("leads/form.html", form=form, lead=None, duplicates=duplicates,
@@ -271,6 +279,8 @@ def edit(lead_id: int):
                 _apply_errors(form, error.fields)
             else:
                 flash(_("The lead is saved."), "success")
+                if company is not None:
+                    _flash_regional_hints(company.orgnr)
                 return redirect(url_for("leads.show", lead_id=lead.id))
     status = 422 if form.is_submitted() and (form.errors or duplicates) else 200
     return render_template("leads/form.html", form=form, lead=lead, duplicates=duplicates,
@@ -565,6 +575,7 @@ def edit_company(company_id: int):
             _apply_errors(form, error.fields)
         else:
             flash(_("The company %(name)s was saved.", name=company.name), "success")
+            _flash_regional_hints(company.orgnr)
             return redirect(back)
     status = 422 if form.is_submitted() and form.errors else 200
     return render_template("leads/company_form.html", form=form, company=company,
