@@ -213,3 +213,17 @@ def test_a_confidential_matter_never_produces_a_regional_hint(client, users, tok
     for _status, page in answers:  # the same messages for a confidential match as for none
         assert "pågående ärende" not in page and "Projekt hemlig" not in page
         assert 'alert alert-info" role="alert"' not in page
+
+
+def test_another_municipalitys_codename_is_shown_with_its_municipality(client, users):
+    theirs = make_lead(users["hallsberg"], "samma")
+    share(theirs, "kumla", ShareLevel.ANONYMISED)
+    ours = make_lead(users["kumla"], "samma2")
+    ours.codename = "Projekt samma"  # the same codename in two municipalities
+    db.session.commit()
+    login(client, "kumla")
+    for url in ("/leads", "/pipeline", f"/leads/{theirs.id}"):
+        page = client.get(url).get_data(as_text=True)
+        assert "Projekt samma (Hallsberg)" in page, url
+    own = client.get(f"/leads/{ours.id}").get_data(as_text=True)
+    assert "<title>Projekt samma" in own and "Projekt samma (Kumla)" not in own

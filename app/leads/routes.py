@@ -58,6 +58,7 @@ def _permission_denied(_error):
 def template_helpers() -> dict[str, Any]:
     return {
         "stage_label": labels.stage_label,
+        "lead_title": labels.lead_title,
         "stage_choices_all": labels.stage_choices,
         "stage_names": lambda: labels.translated(labels.STAGE_LABELS),
         "source_choices_all": labels.source_choices,
