@@ -221,8 +221,11 @@ def test_another_municipalitys_codename_is_shown_with_its_municipality(client, u
     ours = make_lead(users["kumla"], "samma2")
     ours.codename = "Projekt samma"  # the same codename in two municipalities
     db.session.commit()
+    from tests.leads_helpers import add_followups
+
+    add_followups(theirs, users["kumla"], 1)
     login(client, "kumla")
-    for url in ("/leads", "/pipeline", f"/leads/{theirs.id}"):
+    for url in ("/leads", "/pipeline", f"/leads/{theirs.id}", "/followups"):
         page = client.get(url).get_data(as_text=True)
         assert "Projekt samma (Hallsberg)" in page, url
     own = client.get(f"/leads/{ours.id}").get_data(as_text=True)
