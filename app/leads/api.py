@@ -32,7 +32,8 @@ def _iso(value: date | datetime | None) -> str | None:
 
 
 def company_json(company: Company) -> dict[str, Any]:
-    return {"id": company.id, "name": company.name, "orgnr": company.orgnr,
+    return {"id": company.id, "name": company.name, "municipality": company.municipality.slug,
+            "orgnr": company.orgnr,
             "country": company.country, "sector": company.sector, "website": company.website}
 
 

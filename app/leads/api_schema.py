@@ -84,9 +84,11 @@ REQUIREMENTS_INPUT = {
 }
 COMPANY = {
     "type": "object",
-    "required": ["id", "name", "orgnr", "country", "sector", "website"],
+    "required": ["id", "name", "orgnr", "country", "sector", "website", "municipality"],
     "properties": {
         "id": {"type": "integer"}, "name": {"type": "string"},
+        # the municipality whose register holds it (the same orgnr may be in several)
+        "municipality": {"type": "string", "enum": SLUGS},
         "orgnr": _nullable({"type": "string", "pattern": r"^\d{6}-\d{4}$"}),
         "country": {"type": "string"}, "sector": _nullable({"type": "string"}),
         "website": _nullable({"type": "string"}),
