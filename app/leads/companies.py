@@ -83,10 +83,6 @@ def contact_rule(user: Any) -> sa.ColumnElement[bool]:
     return sa.or_(of_visible_lead, unknown_lead)
 
 
-def visible_company_filter(user: Any) -> sa.ColumnElement[bool]:
-    return scope.visible_filter(user, Company)
-
-
 def visible_companies(user: Any) -> sa.Select:
     return scope.select_visible(user, Company)
 
