@@ -98,12 +98,14 @@ def generate_leads() -> str:
         for n in range(companies, BENCH_COMPANIES):
             name = f"{words[n % 10]}{kinds[n % 7]} {n} AB"
             rows.append({"name": name, "name_key": normalise_company_name(name),
+                         "municipality_id": municipalities[n % len(municipalities)].id,
                          "orgnr": None, "country": "Sverige", "sector": kinds[n % 7],
                          "created_at": datetime.now(UTC)})
         for start in range(0, len(rows), 10_000):
             db.session.execute(sa.insert(Company), rows[start:start + 10_000])
         db.session.commit()
-    company_ids = list(db.session.scalars(sa.select(Company.id).order_by(Company.id)))
+    company_ids = {m.id: list(db.session.scalars(sa.select(Company.id).where(  # own registers
+        Company.municipality_id == m.id).order_by(Company.id))) for m in municipalities}
     rng = random.Random(existing + 3)
     stages = list(Stage)
     sources = list(Source)
@@ -117,7 +119,8 @@ def generate_leads() -> str:
             owner = advisors[municipality.id][n // len(municipalities) % len(advisors[municipality.id])]
             stage = stages[rng.randrange(len(stages))]
             lead_rows.append({
-                "codename": f"Bench {n}", "company_id": company_ids[n % len(company_ids)]
+                "codename": f"Bench {n}", "company_id": company_ids[municipality.id][
+                    n // len(municipalities) % len(company_ids[municipality.id])]
                 if n % 5 != 4 else None, "source": sources[n % len(sources)],
                 "received_on": today - timedelta(days=rng.randrange(1800)), "stage": stage,
                 "stage_changed_at": now - timedelta(days=rng.randrange(700)),

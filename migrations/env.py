@@ -108,6 +108,9 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_foreign_keys(connection, False)
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -116,6 +119,25 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            _sqlite_foreign_keys(connection, True)
+            if broken:
+                raise RuntimeError(f"the migrations left broken references: {broken[:10]}")
+
+
+def _sqlite_foreign_keys(connection, on):
+    """SQLite: batch operations copy a table and DROP the original, and with foreign keys
+    enforced that DROP runs the ON DELETE actions of the rows referring to it (shares,
+    activities and contacts would vanish with a rebuilt leads table). Enforcement is off
+    while the migrations run and is checked afterwards; the pragma works only outside a
+    transaction."""
+    connection.commit()
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    connection.commit()
+    state = connection.exec_driver_sql("PRAGMA foreign_keys").scalar()
+    connection.commit()
+    assert state == int(on), "could not switch SQLite's foreign keys"
 
 
 if context.is_offline_mode():

@@ -37,7 +37,8 @@ def make_lead(owner, key: str, confidential: bool = False, stage: Stage = Stage.
         codename=f"Projekt {key}", source=Source.DIRECT, received_on=date(2026, 10, 1),
         stage=stage, owner_id=owner.id, municipality_id=owner.municipality_id,
         sector="Warehousing", confidential=confidential, description=description(key),
-        company=build_company({"name": company_name(key)}) if company else None,
+        company=build_company({"name": company_name(key)}, owner.municipality_id)
+        if company else None,
         land_min_m2=10000, land_max_m2=20000, **extra,
     )
     db.session.add(lead)

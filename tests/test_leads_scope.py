@@ -205,3 +205,33 @@ def test_confidential_leads_in_exports_and_api_lists_are_audited(client, world, 
     ]
     assert all(event.municipality_id == secret.municipality_id for event in events
                if event.action.endswith("_confidential"))
+
+
+# --- companies and contacts (issue 12): each municipality's own register -----------------
+
+COMPANY_EDITORS = {"kumla": {"kumla_own"}, "arboga": {key for key in LEADS if key.startswith("arboga")}}
+
+
+@pytest.mark.parametrize("key", list(LEADS))
+@pytest.mark.parametrize("who", ROLES)
+def test_company_and_contact_scope_matrix(client, world, users, who, key):  # noqa: F811
+    """A lead's company and contacts show exactly where the lead shows at owner or full
+    level; only the company's own municipality edits it (the admin of Örebro included)."""
+    from app import scope
+    from app.leads.models import Company, Contact
+
+    lead = world[key]
+    contact = Contact(company_id=lead.company_id, lead_id=lead.id, name=f"Kontakt-{key}")
+    db.session.add(contact)
+    db.session.commit()
+    level = LEVELS[who].get(key)
+    shows = level in ("owner", "full")
+    user = users[who]
+    assert (scope.get_visible(user, Company, lead.company_id) is not None) == shows
+    assert (scope.get_visible(user, Contact, contact.id) is not None) == shows
+    login(client, who)
+    if level is not None:
+        assert (f"Kontakt-{key}" in client.get(f"/leads/{lead.id}").get_data(as_text=True)) == shows
+    assert (company_name(key) in client.get("/companies").get_data(as_text=True)) == shows
+    expected = 200 if key in COMPANY_EDITORS.get(who, set()) else (403 if shows else 404)
+    assert client.get(f"/companies/{lead.company_id}/edit").status_code == expected

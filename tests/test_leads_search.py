@@ -20,8 +20,8 @@ from tests.leads_helpers import make_lead, share
 def searchable(users):
     """Leads that match "Falk" by one, two or three branches, in several municipalities
     and share levels, with companies that sort differently; and some that do not."""
-    falk_company = build_company({"name": "Falkenberg Logistik AB"})
-    other_company = build_company({"name": "Ö-Varv AB"})
+    falk_company, other_company = "Falkenberg Logistik AB", "Ö-Varv AB"
+    registers: dict[tuple[str, str], object] = {}  # each municipality its own company records
     made = []
     for n, (owner, codename, company, description, level) in enumerate([
         ("kumla", "Projekt Falk", falk_company, "Falk i beskrivningen", None),
@@ -37,6 +37,9 @@ def searchable(users):
     ]):
         lead = make_lead(users[owner], f"search-{n}", company=False,
                          stage=Stage.QUALIFIED if n % 2 else Stage.NEW)
+        if company is not None:
+            company = registers.setdefault((owner, company), build_company(
+                {"name": company}, users[owner].municipality_id))
         lead.codename, lead.company, lead.description = codename, company, description
         lead.received_on = lead.received_on.replace(day=1 + n % 3)  # ties: id decides
         db.session.commit()

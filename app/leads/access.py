@@ -1,8 +1,10 @@
 """Who may see and do what with a lead: the one access module of the pipeline.
 
 Secrecy between municipalities (OSL 8:1, 31:16) is decided here and nowhere else:
-- visibility, in its SQL form (the scope rule registered with app.scope) and, for a lead
-  already loaded, through `share_levels`;
+- visibility, in its SQL form (the scope rules of leads, companies and contacts,
+  registered with app.scope) and, for a lead already loaded, through `share_levels`;
+  a company belongs to one municipality's register and shows only through that
+  municipality's leads; a contact only where the lead it was added on shows;
 - the share level a user sees a lead at: `owner` (own municipality), `full` or
   `anonymised` (`share_levels`, `level_of`, and in SQL `full_level_filter`,
   `shared_level_column`), and whether the company and contacts show (`shows_company`);
@@ -19,7 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.extensions import db
-from app.leads.models import Lead, LeadShare, ShareLevel
+from app.leads.models import Company, Contact, Lead, LeadShare, ShareLevel
 from app.scope import municipality_matter_rule, scope_key, scope_rule
 
 OWNER = "owner"
@@ -35,6 +37,26 @@ def _lead_rule(user: Any) -> ColumnElement[bool]:
         sa.select(LeadShare.lead_id).where(LeadShare.municipality_id == user.municipality_id)
     )
     return municipality_matter_rule(Lead, user, shared_with=shared)
+
+
+@scope_rule(Company)
+def company_rule(user: Any) -> sa.ColumnElement[bool]:
+    """Own municipality's companies, and those a lead of the company's own municipality
+    shows the user at full level."""
+    through_lead = sa.exists().where(Lead.company_id == Company.id,
+                                     Lead.municipality_id == Company.municipality_id,
+                                     full_level_filter(user))
+    return sa.or_(Company.municipality_id == user.municipality_id, through_lead)
+
+
+@scope_rule(Contact)
+def contact_rule(user: Any) -> sa.ColumnElement[bool]:
+    """Contacts of leads the user sees at full level; a contact whose lead is unknown
+    (lead_id NULL, from the data migration) only in its company's municipality."""
+    of_visible_lead = Contact.lead_id.in_(sa.select(Lead.id).where(full_level_filter(user)))
+    unknown_lead = sa.and_(Contact.lead_id.is_(None), Contact.company_id.in_(
+        sa.select(Company.id).where(Company.municipality_id == user.municipality_id)))
+    return sa.or_(of_visible_lead, unknown_lead)
 
 
 def audience_key(user: Any) -> tuple:

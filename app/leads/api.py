@@ -32,7 +32,8 @@ def _iso(value: date | datetime | None) -> str | None:
 
 
 def company_json(company: Company) -> dict[str, Any]:
-    return {"id": company.id, "name": company.name, "orgnr": company.orgnr,
+    return {"id": company.id, "name": company.name, "municipality": company.municipality.slug,
+            "orgnr": company.orgnr,
             "country": company.country, "sector": company.sector, "website": company.website}
 
 
@@ -223,9 +224,11 @@ def _validated_lead_form(body: dict[str, Any], lead: Lead | None) -> LeadForm:
 
 
 def _company_for(form: LeadForm, user) -> Company | None:
+    """The company to link: one of the user's own municipality's register (another
+    municipality's company answers exactly like an id that does not exist), or a new one."""
     link = form.link_company_id.data
     if link:
-        company = companies.get_visible_company(user, int(link)) if link.isdigit() else None
+        company = companies.get_own_company(user, int(link)) if link.isdigit() else None
         if company is None:
             raise ApiError(422, "Some fields need attention.", {"company_id": ["Unknown company."]})
         return company
@@ -278,7 +281,11 @@ def create_lead():
         lead = service.create_lead(user, form.lead_values(), company)
     except service.ValidationFailed as error:
         raise _validation_error(error) from None
-    return jsonify(lead_json(lead, service.share_level_for(user, lead))), 201
+    body = lead_json(lead, service.share_level_for(user, lead))
+    # other municipalities' open, non-confidential matters with the same organisation number
+    body["regional_hints"] = companies.regional_hints(user, lead.company.orgnr if lead.company
+                                                      else None)
+    return jsonify(body), 201
 
 
 @bp.get("/leads/<int:lead_id>")

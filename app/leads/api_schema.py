@@ -92,9 +92,11 @@ REQUIREMENTS_INPUT = {
 }
 COMPANY = {
     "type": "object",
-    "required": ["id", "name", "orgnr", "country", "sector", "website"],
+    "required": ["id", "name", "orgnr", "country", "sector", "website", "municipality"],
     "properties": {
         "id": {"type": "integer"}, "name": {"type": "string"},
+        # the municipality whose register holds it (the same orgnr may be in several)
+        "municipality": {"type": "string", "enum": SLUGS},
         "orgnr": _nullable({"type": "string", "pattern": r"^\d{6}-\d{4}$"}),
         "country": {"type": "string"}, "sector": _nullable({"type": "string"}),
         "website": _nullable({"type": "string"}),
@@ -164,6 +166,9 @@ LEAD = {
         "description": _nullable({"type": "string"}),
         "registration_number": _nullable({"type": "string"}),
         "shares": {"type": "array", "items": _ref("LeadShare")},
+        # only when creating: other municipalities' open, non-confidential matters with the
+        # same organisation number ("Hallsberg has an open matter with this company (…)")
+        "regional_hints": {"type": "array", "items": {"type": "string"}},
     },
 }
 LEAD_FIELDS_INPUT = {

@@ -93,6 +93,8 @@ def render_cards(cards: list[Any], levels: dict[int, str | None], stage_options:
 def _card(card: Any, level: str | None, stage_options: Markup, context: CardContext) -> str:
     lead_id = f"{card.id:d}"
     codename = escape(card.codename)
+    title = codename if level == "owner" else escape(
+        labels.lead_title(card.codename, card.municipality_name, False))
     names = context.names
     company = (f'<div class="small">{escape(card.company_name)}</div>'
                if card.company_name and shows_company(level) else "")
@@ -119,6 +121,6 @@ def _card(card: Any, level: str | None, stage_options: Markup, context: CardCont
         f'<article class="card mb-2 pipeline-card" data-lead="{lead_id}" '
         f'data-version="{card.version:d}" data-testid="card-{lead_id}"{drag}>'
         f'<div class="card-body p-2"><a class="fw-bold" href="{lead_id.join(context.show_url)}">'
-        f"{codename}</a>{company}"
+        f"{title}</a>{company}"
         f'<div class="small text-muted">{names[card.municipality_name]} · '
         f"{names[card.owner_name]}</div>{due}{form}</div></article>")

@@ -56,16 +56,18 @@ def fictional_orgnr(n: int) -> str:
     return f"{digits[:6]}-{digits[6:]}{luhn.calc_check_digit(digits)}"
 
 
-def _company(index: int) -> Company:
+def _company(index: int, municipality_id: int) -> Company:
+    """The demo company `index` in the municipality's own register (made if missing)."""
     name = COMPANIES[index % len(COMPANIES)]
     existing = db.session.scalar(sa.select(Company).where(
+        Company.municipality_id == municipality_id,
         Company.name_key == normalise_company_name(name)).limit(1))
     if existing is not None:
         return existing
     company = build_company({"name": name, "orgnr": fictional_orgnr(900 + index),
                              "country": "Tyskland" if "GmbH" in name else (
                                  "Finland" if "Oy" in name else "Sverige"),
-                             "sector": SECTORS[index % len(SECTORS)]})
+                             "sector": SECTORS[index % len(SECTORS)]}, municipality_id)
     db.session.add(company)
     db.session.flush()
     return company
@@ -82,10 +84,12 @@ def seed_leads() -> list[str]:
     created = 0
     for n in range(LEADS_WANTED):
         codename = f"Projekt {CODENAME_WORDS[n]}"
-        if db.session.scalar(sa.select(Lead.id).where(Lead.codename == codename)) is not None:
-            continue
         slug = SLUGS[n % 4]
         owner = advisors[slug]
+        if db.session.scalar(sa.select(Lead.id).where(
+                Lead.municipality_id == owner.municipality_id,
+                Lead.codename == codename)) is not None:
+            continue
         stage = stages[(n + n // 4) % len(stages)]  # every owner gets every stage
         received = today - timedelta(days=5 + (n * 7) % 200)
         lead = Lead(
@@ -94,7 +98,7 @@ def seed_leads() -> list[str]:
             owner_id=owner.id, municipality_id=owner.municipality_id,
             sector=SECTORS[n % len(SECTORS)], confidential=n % 6 == 5,
             description=f"Fiktiv demoförfrågan nr {n + 1}: etablering av {SECTORS[n % 10].lower()}.",
-            company=_company(n) if n % 7 != 3 else None,
+            company=_company(n, owner.municipality_id) if n % 7 != 3 else None,
             registration_number=f"KS {today.year}/{100 + n}" if n % 3 == 0 else None,
             land_min_m2=20_000 + 5_000 * (n % 8), land_max_m2=60_000 + 10_000 * (n % 8),
             land_must=True, building_m2=10_000 + 2_500 * (n % 10), building_must=n % 2 == 0,

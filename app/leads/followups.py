@@ -108,9 +108,14 @@ def lead_followups(user: Any, lead: Lead, level: str) -> list[FollowUp]:
 
 
 def visible_codenames(user: Any, lead_ids: set[int]) -> dict[int, str]:
-    """The codename of each of `lead_ids` the user sees (one query by primary key). On
-    PostgreSQL the ids travel as one array parameter: building and parsing hundreds of
-    bound parameters cost more than the lookup itself."""
+    """The codename of each of `lead_ids` the user sees (one query by primary key), with
+    its municipality for another municipality's lead (labels.lead_title: codenames are
+    unique only within a municipality). On PostgreSQL the ids travel as one array
+    parameter: building and parsing hundreds of bound parameters cost more than the
+    lookup itself."""
+    from app.core.models import Municipality
+    from app.leads.labels import lead_title
+
     if not lead_ids:
         return {}
     if db.engine.dialect.name == "postgresql":
@@ -118,8 +123,12 @@ def visible_codenames(user: Any, lead_ids: set[int]) -> dict[int, str]:
             "lead_ids", sorted(lead_ids), type_=postgresql.ARRAY(sa.Integer)))
     else:
         match = Lead.id.in_(lead_ids)
-    return dict(db.session.execute(
-        sa.select(Lead.id, Lead.codename).where(match, scope.visible_filter(user, Lead))).all())
+    rows = db.session.execute(
+        sa.select(Lead.id, Lead.codename, Lead.municipality_id, Municipality.name)
+        .join(Municipality, Municipality.id == Lead.municipality_id)
+        .where(match, scope.visible_filter(user, Lead))).all()
+    return {lead_id: lead_title(codename, municipality, municipality_id == user.municipality_id)
+            for lead_id, codename, municipality_id, municipality in rows}
 
 
 @dataclass(frozen=True)

@@ -124,3 +124,14 @@ def yes_no_value(data: str | None) -> bool | None:
 
 def yes_no_data(value: bool | None) -> str:
     return "" if value is None else ("yes" if value else "no")
+
+
+def lead_title(codename: str, municipality_name: str, own: bool) -> str:
+    """A lead's codename as a list shows it: codenames are unique only within a
+    municipality, so another municipality's lead carries its name ("Projekt X (Hallsberg)")."""
+    from flask_babel import gettext
+
+    if own:
+        return codename
+    return gettext("%(codename)s (%(municipality)s)", codename=codename,
+                   municipality=municipality_name)

@@ -86,7 +86,9 @@ def trigram_index(name: str, column: str) -> sa.Index:
 
 
 class Company(db.Model):
-    """A company behind one or more leads. No scope of its own: seen only through leads."""
+    """A company in one municipality's register, behind one or more of its leads. The same
+    organisation number may exist once per municipality; a company is seen in its own
+    municipality and through that municipality's leads (scope rule in app.leads.companies)."""
 
     __tablename__ = "companies"
     __table_args__ = (
@@ -95,6 +97,7 @@ class Company(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(sa.ForeignKey("municipalities.id"), index=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     name_key: Mapped[str] = mapped_column(sa.String(200), index=True)
     orgnr: Mapped[str | None] = mapped_column(sa.String(11), index=True)
@@ -104,6 +107,7 @@ class Company(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1, server_default="1")  # optimistic locking
 
+    municipality: Mapped[Municipality] = relationship(lazy="selectin")
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="company", order_by="Contact.name", cascade="all, delete-orphan"
     )
@@ -113,13 +117,17 @@ class Company(db.Model):
 
 
 class Contact(db.Model):
-    """A contact person at a company: personal data."""
+    """A contact person at a company: personal data, part of the matter (lead) it was added
+    on, and seen only where that lead's company shows (scope rule in app.leads.companies).
+    `lead_id` is NULL only for contacts whose lead the data migration could not tell."""
 
     __tablename__ = "contacts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     company_id: Mapped[int] = mapped_column(sa.ForeignKey("companies.id", ondelete="CASCADE"),
                                             index=True)
+    lead_id: Mapped[int | None] = mapped_column(sa.ForeignKey("leads.id", ondelete="CASCADE"),
+                                                index=True)
     name: Mapped[str] = mapped_column(sa.String(120))
     title: Mapped[str | None] = mapped_column(sa.String(120))
     email: Mapped[str | None] = mapped_column(sa.String(254))
@@ -151,10 +159,12 @@ class Lead(db.Model):
                  "received_on", "id"),
         trigram_index("ix_leads_codename_trgm", "codename"),
         trigram_index("ix_leads_description_trgm", "description"),
+        # Codenames are unique within a municipality (each is its own authority).
+        sa.UniqueConstraint("municipality_id", "codename"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    codename: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    codename: Mapped[str] = mapped_column(sa.String(80))
     company_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("companies.id", ondelete="SET NULL")
     )

@@ -22,7 +22,6 @@ from flask_wtf.csrf import generate_csrf
 from werkzeug.exceptions import Forbidden
 
 from app.auth.models import User
-from app.auth.permissions import admin_required
 from app.auth.service import advisor_options
 from app.errors import handle_http_error
 from app.extensions import db
@@ -59,6 +58,7 @@ def _permission_denied(_error):
 def template_helpers() -> dict[str, Any]:
     return {
         "stage_label": labels.stage_label,
+        "lead_title": labels.lead_title,
         "stage_choices_all": labels.stage_choices,
         "stage_names": lambda: labels.translated(labels.STAGE_LABELS),
         "source_choices_all": labels.source_choices,
@@ -155,10 +155,11 @@ def export_xlsx():
 
 
 def _company_from_form(form: LeadForm, exclude_id: int | None = None) -> tuple[Company | None, list]:
-    """The company to link: an existing visible one, a new one, or duplicates to warn about."""
+    """The company to link: an existing one of the user's municipality, a new one, or
+    duplicates to warn about."""
     link = form.link_company_id.data
     if link and link.isdigit():
-        company = companies.get_visible_company(current_user, int(link))
+        company = companies.get_own_company(current_user, int(link))
         if company is None:
             form.company_name.errors = [*form.company_name.errors, _("Unknown company.")]
         return company, []
@@ -170,6 +171,13 @@ def _company_from_form(form: LeadForm, exclude_id: int | None = None) -> tuple[C
     if duplicates and not form.create_anyway.data:
         return None, duplicates
     return companies.build_company(values), []
+
+
+def _flash_regional_hints(orgnr: str | None) -> None:
+    """Other municipalities' open, non-confidential matters with this organisation number
+    (companies.regional_hints); informative, never blocking."""
+    for hint in companies.regional_hints(current_user, orgnr):
+        flash(hint, "info")
 
 
 @bp.route("/leads/new", methods=["GET", "POST"])
@@ -189,10 +197,11 @@ def new():
                 _apply_errors(form, error.fields)
             else:
                 flash(_("The lead %(codename)s was created.", codename=lead.codename), "success")
+                _flash_regional_hints(lead.company.orgnr if lead.company else None)
                 return redirect(url_for("leads.show", lead_id=lead.id))
     status = 422 if form.is_submitted() and (form.errors or duplicates) else 200
     return render_template("leads/form.html", form=form, lead=None, duplicates=duplicates,
-                           suggestion=service.suggest_codename()), status
+                           suggestion=service.suggest_codename(current_user.municipality_id)), status
 
 
 @bp.get("/leads/<int:lead_id>/map")
@@ -272,6 +281,8 @@ def edit(lead_id: int):
                 _apply_errors(form, error.fields)
             else:
                 flash(_("The lead is saved."), "success")
+                if company is not None:
+                    _flash_regional_hints(company.orgnr)
                 return redirect(url_for("leads.show", lead_id=lead.id))
     status = 422 if form.is_submitted() and (form.errors or duplicates) else 200
     return render_template("leads/form.html", form=form, lead=lead, duplicates=duplicates,
@@ -530,14 +541,15 @@ def company_list():
             Company.name_key.like(service.like_pattern(companies.normalise_company_name(q)), escape="\\"),
             Company.orgnr.like(service.like_pattern(q), escape="\\")))
     rows = list(db.session.scalars(statement.order_by(Company.name_key, Company.id).limit(200)))
-    keys: dict[str, int] = {}
+    keys: dict[tuple[int, str], int] = {}  # duplicates are counted within a municipality
     for company in rows:
-        keys[company.name_key] = keys.get(company.name_key, 0) + 1
-        if company.orgnr:
-            keys[company.orgnr] = keys.get(company.orgnr, 0) + 1
+        for key in (company.name_key, company.orgnr):
+            if key:
+                keys[company.municipality_id, key] = keys.get((company.municipality_id, key), 0) + 1
     return render_template(
         "leads/companies.html", companies=rows, q=q, keys=keys, merge_form=MergeForm(),
-        editable=companies.editable_company_ids(current_user, [c.id for c in rows]))
+        editable=companies.editable_company_ids(current_user, rows),
+        can_merge=companies.can_merge_companies(current_user))
 
 
 @bp.route("/companies/<int:company_id>/edit", methods=["GET", "POST"])
@@ -568,6 +580,7 @@ def edit_company(company_id: int):
             _apply_errors(form, error.fields)
         else:
             flash(_("The company %(name)s was saved.", name=company.name), "success")
+            _flash_regional_hints(company.orgnr)
             return redirect(back)
     status = 422 if form.is_submitted() and form.errors else 200
     return render_template("leads/company_form.html", form=form, company=company,
@@ -575,12 +588,14 @@ def edit_company(company_id: int):
 
 
 @bp.post("/companies/merge")
-@admin_required
+@login_required
 def merge():
     form = MergeForm()
     if form.validate():
         try:
             target = companies.merge_companies(current_user, form.source.data, form.target.data)
+        except service.PermissionDenied:
+            abort(403)
         except service.ValidationFailed as error:
             db.session.rollback()
             _flash_validation(error)

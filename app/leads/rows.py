@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 from app.leads import labels
 from app.leads.cards import EscapedOnce, url_around_id
-from app.leads.service import ANONYMISED, LeadPage, local_today
+from app.leads.service import ANONYMISED, OWNER, LeadPage, local_today
 
 
 def render_rows(page: LeadPage, date_labels: dict[date, str]) -> Markup:
@@ -30,13 +30,15 @@ def render_rows(page: LeadPage, date_labels: dict[date, str]) -> Markup:
     html = []
     for row in page.rows:
         lead_id = f"{row.id:d}"
+        title = labels.lead_title(row.codename, row.municipality_name,
+                                  page.levels.get(row.id) == OWNER)
         due = page.next_followups.get(row.id)
         due_cell = ""
         if due:
             late = "text-danger fw-bold" if due < today else ""
             due_cell = f'<span class="{late}">{names[date_labels[due]]}</span>'
         html.append(
-            f'<tr><td><a href="{lead_id.join(show_url)}">{escape(row.codename)}</a>'
+            f'<tr><td><a href="{lead_id.join(show_url)}">{escape(title)}</a>'
             f'{confidential if row.confidential else ""}'
             f'{anonymised if page.levels.get(row.id) == ANONYMISED else ""}</td>'
             f'<td>{escape(page.companies.get(row.id, ""))}</td>'

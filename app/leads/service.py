@@ -349,9 +349,11 @@ CODENAME_WORDS = (
 )
 
 
-def suggest_codename() -> str:
-    """'Projekt <bird>', with a number added when every plain name is taken."""
-    taken = set(db.session.scalars(sa.select(Lead.codename).where(Lead.codename.like("Projekt %"))))
+def suggest_codename(municipality_id: int | None) -> str:
+    """'Projekt <bird>', with a number added when every plain name is taken; codenames are
+    unique per municipality, so only that municipality's leads are looked at."""
+    taken = set(db.session.scalars(sa.select(Lead.codename).where(
+        Lead.municipality_id == municipality_id, Lead.codename.like("Projekt %"))))
     for word in CODENAME_WORDS:
         if f"Projekt {word}" not in taken:
             return f"Projekt {word}"
@@ -362,8 +364,11 @@ def suggest_codename() -> str:
             return candidate
 
 
-def _check_lead_values(values: dict[str, Any], lead_id: int | None = None) -> None:
-    """Rules across fields, applied by every entry point (form checks come first)."""
+def _check_lead_values(values: dict[str, Any], municipality_id: int,
+                       lead_id: int | None = None) -> None:
+    """Rules across fields, applied by every entry point (form checks come first). The
+    codename is checked only against the municipality's own leads: other municipalities'
+    codenames are theirs (and a clash must not reveal a confidential lead)."""
     errors: dict[str, list[str]] = {}
     low, high = values.get("land_min_m2"), values.get("land_max_m2")
     if low is not None and high is not None and high < low:
@@ -374,7 +379,8 @@ def _check_lead_values(values: dict[str, Any], lead_id: int | None = None) -> No
             errors.setdefault(name, []).append(str(_l("Must not be negative.")))
     codename = values.get("codename")
     if codename:
-        clash = sa.select(Lead.id).where(Lead.codename == codename)
+        clash = sa.select(Lead.id).where(Lead.municipality_id == municipality_id,
+                                         Lead.codename == codename)
         if lead_id:
             clash = clash.where(Lead.id != lead_id)
         if db.session.scalar(clash) is not None:
@@ -388,14 +394,25 @@ def snapshot(lead: Lead) -> dict[str, Any]:
         "company_id": lead.company_id, "stage": lead.stage, "owner_id": lead.owner_id}
 
 
+def _check_company_of(lead: Lead, company: Company) -> None:
+    """A lead links only to a company of its own municipality's register; a new company
+    joins that register."""
+    if company.id is None:
+        if company.municipality_id is None:
+            company.municipality_id = lead.municipality_id
+        db.session.add(company)
+    if company.municipality_id != lead.municipality_id:
+        raise ValidationFailed({"company_id": [str(_l("Unknown company."))]})
+
+
 def create_lead(user: Any, values: dict[str, Any], company: Company | None = None) -> Lead:
     """A new lead owned by `user` and their municipality (advisors only)."""
     if not user.is_advisor:
         raise PermissionDenied()
     values = dict(values)
     if not values.get("codename"):
-        values["codename"] = suggest_codename()
-    _check_lead_values(values)
+        values["codename"] = suggest_codename(user.municipality_id)
+    _check_lead_values(values, user.municipality_id)
     lead = Lead(owner_id=user.id, municipality_id=user.municipality_id, stage=Stage.NEW,
                 **{name: values.get(name) for name in EDITABLE_FIELDS if name in values})
     for flag in ("confidential", "land_must", "building_must", "rail_must", "motorway_must",
@@ -407,8 +424,7 @@ def create_lead(user: Any, values: dict[str, Any], company: Company | None = Non
                                        values.get("confidential_basis")).items():
         setattr(lead, name, value)
     if company is not None:
-        if company.id is None:
-            db.session.add(company)
+        _check_company_of(lead, company)
         lead.company = company
     db.session.add(lead)
     db.session.flush()
@@ -429,12 +445,11 @@ def update_lead(user: Any, lead: Lead, submitted_version: int | None, values: di
     if "received_on" in values and values["received_on"] is None:
         values["received_on"] = lead.received_on
     merged = snapshot(lead) | values
-    _check_lead_values(merged, lead.id)
+    _check_lead_values(merged, lead.municipality_id, lead.id)
     before = snapshot(lead)
     if company is not None:
-        if company.id is None:
-            db.session.add(company)
-            db.session.flush()
+        _check_company_of(lead, company)
+        db.session.flush()
         values["company_id"] = company.id
     elif unlink_company:
         values["company_id"] = None
@@ -711,15 +726,20 @@ def _pipeline_leads(user: Any) -> sa.Subquery:
 
 def lead_detail(user: Any, lead: Lead) -> dict[str, Any]:
     """Everything the detail page may show this user of this lead, by share level."""
+    from app.leads.companies import can_edit_company, visible_contacts
     from app.leads.followups import lead_followups
 
     level = share_level_for(user, lead)
     shares = lead.shares if level == OWNER else [
         s for s in lead.shares if s.municipality_id == user.municipality_id]
+    company = lead.company if shows_company(level) else None
     return {
         "level": level,
         "show_company": shows_company(level),
-        "company": lead.company if shows_company(level) else None,
+        "company": company,
+        # the company's contacts the user may see: those of leads seen at full level
+        "contacts": visible_contacts(user, company) if company is not None else [],
+        "can_edit_company": company is not None and can_edit_company(user, company),
         "activities": visible_activities(user, lead, level),
         "followups": lead_followups(user, lead, level),
         "shares": shares,
