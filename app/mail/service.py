@@ -118,6 +118,7 @@ def deliver(
         del message["Message-ID"]
         message["Message-ID"] = delivery.message_id
     entry = _log_entry(message, delivery)
+    resumed = entry.id is not None
     entry.recipient = message["To"].addresses[0].addr_spec
     entry.user_id = getattr(user, "id", None)
     entry.kind = kind[:40]
@@ -126,9 +127,10 @@ def deliver(
     entry.locale = locale or "sv"
     entry.message_id = str(message["Message-ID"])[:255]
     db.session.flush()
-    linked = set(db.session.scalars(sa.select(MailMessageLead.lead_id).where(
-        MailMessageLead.mail_message_id == entry.id)))
-    lead_ids = {getattr(lead, "id", lead) for lead in leads} - linked
+    lead_ids = {getattr(lead, "id", lead) for lead in leads}
+    if resumed:  # keep the earlier attempt's leads: both copies may have arrived
+        lead_ids -= set(db.session.scalars(sa.select(MailMessageLead.lead_id).where(
+            MailMessageLead.mail_message_id == entry.id)))
     db.session.add_all(MailMessageLead(mail_message_id=entry.id, lead_id=lead_id)
                        for lead_id in sorted(lead_ids))
     if delivery is not None:
