@@ -286,13 +286,16 @@ def run_delivery(model: type, key: dict[str, Any], send: Callable[[Claim], Any],
 
 
 def given_up(model: type, now: datetime | None = None, limit: int = 100) -> list[Any]:
-    """Deliveries of `model` that failed DELIVERY_MAX_ATTEMPTS times (newest first)."""
+    """Deliveries of `model` that failed DELIVERY_MAX_ATTEMPTS times (newest first); not
+    one whose last sender died after the mail log recorded the message as sent."""
     now = now or utcnow()
     lease, max_attempts, _base = _settings()
     return list(
         db.session.scalars(
             sa.select(model)
+            .outerjoin(MailMessage, MailMessage.id == model.mail_message_id)
             .where(
+                sa.or_(MailMessage.id.is_(None), MailMessage.status != MailStatus.SENT),
                 model.attempts >= max_attempts,
                 sa.or_(
                     model.status == DeliveryStatus.FAILED,

@@ -196,3 +196,24 @@ def test_a_retry_after_a_refused_connection_keeps_the_message_id_and_is_no_dupli
     assert failed.status == MailStatus.FAILED and sent.status == MailStatus.SENT
     assert failed.message_id == sent.message_id == server.messages()[0]["Message-ID"]
     assert not failed.possible_duplicate and not sent.possible_duplicate
+
+
+def test_a_last_attempt_whose_mail_log_says_sent_is_not_shown_as_given_up(app, users,
+                                                                          follow_up):
+    from app.deliveries import given_up
+
+    app.config["DELIVERY_MAX_ATTEMPTS"] = 1
+    key = {"follow_up_id": follow_up.id, "remind_at": REMIND_AT}
+    with at(REMIND_AT):
+        crashed_sender(ReminderDelivery, key, users["kumla"], MailStatus.SENT)
+        other = FollowUp(lead_id=follow_up.lead_id, title="Skicka offert", due_on=date(2026, 12, 3),
+                         remind_at=REMIND_AT, assignee_id=follow_up.assignee_id,
+                         created_by_id=follow_up.assignee_id,
+                         municipality_id=follow_up.municipality_id)
+        db.session.add(other)
+        db.session.commit()
+        unknown, _entry = crashed_sender(ReminderDelivery,
+                                         {"follow_up_id": other.id, "remind_at": REMIND_AT},
+                                         users["kumla"], MailStatus.SENDING)
+    with at(REMIND_AT + AFTER_THE_LEASE):
+        assert [row.id for row in given_up(ReminderDelivery)] == [unknown.id]
