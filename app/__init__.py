@@ -46,9 +46,10 @@ def trust_proxies(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import i18n, models, transactions  # noqa: F401 - models: the schema for Alembic
+    from app import database, i18n, models, transactions  # noqa: F401 - models: Alembic's schema
     from app.extensions import csrf, db, login_manager, migrate
 
+    database.configure_engine(app)  # before db: the engine is made in init_app
     db.init_app(app)
     transactions.init_app(app)  # after db: ends read-only requests before the session goes
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"))

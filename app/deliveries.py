@@ -16,11 +16,25 @@ unique constraint over its key columns. The rules, for every such model:
   DELIVERY_MAX_ATTEMPTS; then they have *given up* and admins see them in red.
 - `skipped` is a final outcome for a delivery with nothing to send (an empty
   digest), so later runs in the same period do not reconsider it.
+- After a crash, the mail log decides. The first claim fixes the delivery's
+  Message-ID, and the mail-log row (`MailMessage`, committed as `sending`
+  before the mail server is contacted) is recorded on the claim in the same
+  commit. A claim taken over whose mail-log row says `sent` is finished: the
+  sender died after the server's answer but before recording the claim, and
+  nothing is resent. One whose row still says `sending` has an unknown outcome:
+  it is sent again with the same Message-ID, in the same log row, which is then
+  marked a possible duplicate. Every attempt of a delivery carries the same
+  Message-ID, so a receiving system can tell the copies are one message.
 
-Usage (the whole protocol in one call):
+So each delivery is sent exactly once, unless a process dies between the mail
+server's answer and the commit of that answer; then at most one more copy
+with the same Message-ID goes out, marked in the log.
+
+Usage (the whole protocol in one call; `send` gets the claim and passes it to
+`app.mail.service.deliver` or `send_to_user` as `delivery=`):
 
     outcome = run_delivery(DigestDelivery, {"user_id": u.id, "iso_week": "2026-W48"},
-                           lambda: send_to_user(u, ...))
+                           lambda held: send_to_user(u, ..., delivery=held))
 """
 
 from __future__ import annotations
@@ -39,6 +53,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.clock import utcnow
 from app.db_types import enum_column
 from app.extensions import db
+from app.mail.models import MailMessage, MailStatus, new_message_id
 
 
 class DeliveryStatus(enum.StrEnum):
@@ -58,6 +73,11 @@ class DeliveryMixin:
     finished_at: Mapped[datetime | None]
     next_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(sa.Text)
+    # Fixed by the first claim; every attempt sends this Message-ID.
+    message_id: Mapped[str | None] = mapped_column(sa.String(255))
+    # The mail-log row of the latest attempt, recorded before the server is contacted.
+    mail_message_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("mail_messages.id", ondelete="SET NULL"))
 
     def describe(self) -> str:
         return f"{type(self).__name__} {self.id}"
@@ -86,11 +106,19 @@ class Outcome(enum.StrEnum):
 
 @dataclass
 class Claim:
-    """A claim this process holds: the row's id and the attempt number it claimed."""
+    """A claim this process holds: the row's id, the attempt number it claimed, the
+    delivery's Message-ID and the mail-log row of the previous attempt (if any).
+    Set by `run_delivery`: `outcome_unknown`, that attempt's sender died while
+    sending (its log row, still `sending`, is reused); `possible_duplicate`, the
+    recipient may already have a copy (this attempt's log row says so)."""
 
     model: type
     id: int
     attempt: int
+    message_id: str
+    mail_message_id: int | None = None
+    outcome_unknown: bool = False
+    possible_duplicate: bool = False
 
 
 # Every delivery model, so admins see all that gave up (part of the admin mail page).
@@ -142,28 +170,59 @@ def claim(model: type, key: dict[str, Any], now: datetime | None = None) -> Clai
     """Claim the delivery `key` of `model` for this process, committed; None when
     another process holds it, it is finished, or it waits for its back-off."""
     now = now or utcnow()
+    message_id = new_message_id()
+    returned = (model.id, model.attempts, model.message_id, model.mail_message_id)
     # RETURNING tells whether this statement wrote the row (rowcount is not reliable
     # for INSERT … ON CONFLICT with every driver).
     inserted = db.session.execute(
         _insert(model)
-        .values(**key, status=DeliveryStatus.SENDING, attempts=1, claimed_at=now)
+        .values(**key, status=DeliveryStatus.SENDING, attempts=1, claimed_at=now,
+                message_id=message_id)
         .on_conflict_do_nothing()
-        .returning(model.id, model.attempts)
+        .returning(*returned)
     ).first()
     if inserted is None:
         inserted = db.session.execute(
             sa.update(model)
             .where(*_key_filter(model, key), claimable(model, now))
             .values(status=DeliveryStatus.SENDING, attempts=model.attempts + 1, claimed_at=now,
-                    next_attempt_at=None)
-            .returning(model.id, model.attempts)
+                    next_attempt_at=None,
+                    # rows claimed before deliveries kept a Message-ID get one now
+                    message_id=sa.func.coalesce(model.message_id, message_id))
+            .returning(*returned)
             .execution_options(synchronize_session=False)
         ).first()
     if inserted is None:
         db.session.rollback()
         return None
     db.session.commit()
-    return Claim(model, inserted.id, inserted.attempts)
+    return Claim(model, inserted.id, inserted.attempts, inserted.message_id,
+                 inserted.mail_message_id)
+
+
+def record_mail_message(claim_: Claim, mail_message_id: int) -> None:
+    """Note the mail-log row of this attempt on the claim, in the caller's transaction
+    (`deliver` commits it with the row itself, before contacting the server)."""
+    model = claim_.model
+    db.session.execute(
+        sa.update(model)
+        .where(model.id == claim_.id, model.attempts == claim_.attempt)
+        .values(mail_message_id=mail_message_id)
+        .execution_options(synchronize_session=False)
+    )
+    claim_.mail_message_id = mail_message_id
+
+
+def _earlier_attempt(claim_: Claim) -> tuple[MailStatus | None, bool]:
+    """What the mail log says about the previous attempt of this delivery: its status
+    (None: no attempt reached the log, so nothing was sent) and whether it was
+    already a possible duplicate."""
+    if claim_.mail_message_id is None:
+        return None, False
+    row = db.session.execute(
+        sa.select(MailMessage.status, MailMessage.possible_duplicate)
+        .where(MailMessage.id == claim_.mail_message_id)).first()
+    return (row.status, row.possible_duplicate) if row is not None else (None, False)
 
 
 def finish(claim_: Claim, outcome: Outcome, error: str | None = None,
@@ -191,16 +250,27 @@ def finish(claim_: Claim, outcome: Outcome, error: str | None = None,
     db.session.commit()
 
 
-def run_delivery(model: type, key: dict[str, Any], send: Callable[[], Any],
+def run_delivery(model: type, key: dict[str, Any], send: Callable[[Claim], Any],
                  now: datetime | None = None) -> Outcome:
-    """Claim, send, record. `send` returns a `MailMessage` (its status decides
+    """Claim, send, record. `send(claim)` returns a `MailMessage` (its status decides
     sent or failed) or None for nothing to send (skipped); if it raises, the
-    delivery is recorded as failed and the exception propagates."""
+    delivery is recorded as failed and the exception propagates.
+
+    A claim whose previous attempt the mail log records as sent (its sender died
+    before finishing the claim) is finished as sent without calling `send`
+    (NOT_CLAIMED: this run sent nothing). One whose previous attempt is still
+    `sending` in the log is sent again as a possible duplicate (see the module)."""
     held = claim(model, key, now)
     if held is None:
         return Outcome.NOT_CLAIMED
+    earlier, was_possible_duplicate = _earlier_attempt(held)
+    if earlier == MailStatus.SENT:
+        finish(held, Outcome.SENT)
+        return Outcome.NOT_CLAIMED
+    held.outcome_unknown = earlier == MailStatus.SENDING
+    held.possible_duplicate = held.outcome_unknown or was_possible_duplicate
     try:
-        message = send()
+        message = send(held)
     except Exception as error:
         db.session.rollback()
         finish(held, Outcome.FAILED, f"{type(error).__name__}: {error}")
@@ -216,13 +286,16 @@ def run_delivery(model: type, key: dict[str, Any], send: Callable[[], Any],
 
 
 def given_up(model: type, now: datetime | None = None, limit: int = 100) -> list[Any]:
-    """Deliveries of `model` that failed DELIVERY_MAX_ATTEMPTS times (newest first)."""
+    """Deliveries of `model` that failed DELIVERY_MAX_ATTEMPTS times (newest first); not
+    one whose last sender died after the mail log recorded the message as sent."""
     now = now or utcnow()
     lease, max_attempts, _base = _settings()
     return list(
         db.session.scalars(
             sa.select(model)
+            .outerjoin(MailMessage, MailMessage.id == model.mail_message_id)
             .where(
+                sa.or_(MailMessage.id.is_(None), MailMessage.status != MailStatus.SENT),
                 model.attempts >= max_attempts,
                 sa.or_(
                     model.status == DeliveryStatus.FAILED,

@@ -234,9 +234,14 @@ def main() -> int:
 
     digests = measure_digests(url)
     print(f"\n{describe(digests)}")
+    from bench import database_down
+
+    healthz_down = database_down.measure_healthz_with_database_down()
+    print(database_down.describe(healthz_down))
     output = ROOT / "bench" / "results.json"
     output.write_text(json.dumps({"database": sa.engine.make_url(url).get_backend_name(),
-                                  "baseline_alone": alone, "results": results, "digests": digests}, indent=2))
+                                  "baseline_alone": alone, "results": results, "digests": digests,
+                                  "healthz_database_down": healthz_down}, indent=2))
     print(f"\nwrote {output.relative_to(ROOT)}")
     return 0
 

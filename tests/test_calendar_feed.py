@@ -108,3 +108,42 @@ def test_renewal_needs_a_login(app, client, users):
     response = client.post("/profile/calendar")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CalendarFeed)) == 0
+
+
+def _parse_with_both_parsers(body: bytes):
+    """The feed read by two independent parsers: icalendar and ics (ics.py)."""
+    import ics
+
+    return Calendar.from_ical(body), ics.Calendar(body.decode("utf-8"))
+
+
+def test_far_future_follow_up_and_control_characters_do_not_break_the_feed(app, client, users):
+    kumla = users["kumla"]
+    lead = make_lead(kumla, "kumla_far")
+    lead.codename = "Projekt\x0bVT\u202e"
+    db.session.commit()
+    add_follow_up(lead, kumla, "Ring\x1b vd:n\x0c", due_on=date(9999, 12, 31),
+                  remind_at=datetime(9999, 12, 31, 8, 30, tzinfo=UTC))
+    add_follow_up(lead, kumla, "Skicka\x7f offert\u202e", due_on=date(2026, 12, 9),
+                  remind_at=datetime(2026, 12, 9, 8, 30, tzinfo=UTC))
+    _login(client, "kumla")
+    path = _new_feed_url(client)
+    response = client.get(path)
+    assert response.status_code == 200
+    body = response.data
+    assert b"TRIGGER;VALUE=DATE-TIME:20261209T083000Z" in body
+    assert b"TRIGGER;VALUE=DATE-TIME:99991231T083000Z" in body
+    assert b"TRIGGER:" not in body
+    for character in ("\x0b", "\x0c", "\x1b", "\x7f", "\u202e"):
+        assert character.encode() not in body, repr(character)
+
+    by_icalendar, by_ics = _parse_with_both_parsers(body)
+    events = {str(event["SUMMARY"]): event for event in by_icalendar.walk("VEVENT")}
+    assert sorted(events) == ["Ring vd:n · ProjektVT", "Skicka offert · ProjektVT"]
+    far = events["Ring vd:n · ProjektVT"]
+    assert far.decoded("DTSTART") == date(9999, 12, 31)
+    (alarm,) = far.walk("VALARM")
+    assert alarm.decoded("TRIGGER") == datetime(9999, 12, 31, 8, 30, tzinfo=UTC)
+    assert sorted(event.name for event in by_ics.events) == sorted(events)
+    assert {event.begin.date() for event in by_ics.events} == {date(9999, 12, 31),
+                                                               date(2026, 12, 9)}

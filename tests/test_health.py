@@ -14,5 +14,5 @@ def test_healthz_answers_503_naming_the_database_when_it_is_unreachable(app, tmp
     )
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503
-    assert response.json["database"] == "error"
+    assert response.json["database"] == "down"
     assert response.json["status"] == "error"

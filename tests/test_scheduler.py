@@ -90,9 +90,9 @@ def test_importing_the_wsgi_app_as_gunicorn_does_starts_no_scheduler(database_ur
     assert result.stdout.strip() == "None ['MainThread']"
 
 
-def _wait_for_heartbeat(process: subprocess.Popen, seconds: float = 40) -> SchedulerHeartbeat:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+def _wait_for_heartbeat(process: subprocess.Popen, polls: int = 130) -> SchedulerHeartbeat:
+    """Poll every 0.3 s, 130 times (about 40 s): a count, not a wall-clock deadline."""
+    for _poll in range(polls):
         row = _heartbeat()
         if row is not None:
             return row

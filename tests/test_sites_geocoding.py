@@ -4,6 +4,7 @@ import json
 import socket
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -22,7 +23,7 @@ PLACES = {
 
 
 class FakeNominatim(BaseHTTPRequestHandler):
-    """Answers GET /search like Nominatim; records each request (time, query, headers)."""
+    """Answers GET /search like Nominatim; records each request (path, query, headers)."""
 
     requests: list = []
     delay = 0.0
@@ -30,7 +31,7 @@ class FakeNominatim(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 - http.server's name
         url = urlsplit(self.path)
         query = {key: values[0] for key, values in parse_qs(url.query).items()}
-        type(self).requests.append({"at": time.monotonic(), "path": url.path, "query": query,
+        type(self).requests.append({"path": url.path, "query": query,
                                     "agent": self.headers.get("User-Agent")})
         if self.delay:
             time.sleep(self.delay)
@@ -101,27 +102,55 @@ def test_server_down_raises_unavailable(app):
         geocoding.geocode("Viavägen 1, Kumla")
 
 
+class FakeClock:
+    """A clock shared by threads: `sleep` moves time on at once instead of waiting, and
+    each thread's latest reading is kept (the throttle's last reading is its turn)."""
+
+    def __init__(self, start: datetime) -> None:
+        self.moment = start
+        self.lock = threading.Lock()
+        self.sleeps: list[float] = []
+        self.last_reading: dict[int, datetime] = {}
+
+    def now(self) -> datetime:
+        with self.lock:
+            self.last_reading[threading.get_ident()] = self.moment
+            return self.moment
+
+    def sleep(self, seconds: float) -> None:
+        with self.lock:
+            self.sleeps.append(seconds)
+            self.moment += timedelta(seconds=seconds)
+
+
 def test_at_most_one_request_per_second_across_workers(app, nominatim):
     """Three workers, each with its own database connection (as separate processes have),
-    send three requests: the throttle row spaces them at least a second apart."""
+    ask at the same moment: the throttle row gives them turns a second apart, in order,
+    on an injected clock (no wall-clock gaps are measured)."""
+    clock = FakeClock(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
+    turns: dict[str, datetime] = {}
 
-    def worker(n):
+    def worker(name):
         with app.app_context():
-            geocoding.geocode(f"Adress {n}")
+            geocoding.geocode(f"Adress {name}", sleep=clock.sleep, now=clock.now)
+            turns[name] = clock.last_reading[threading.get_ident()]
             db.session.remove()
 
-    worker("uppvärmning")  # the first call of a process sets up the HTTP client: slower
+    worker("först")
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(3)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=20)
-    times = sorted(request["at"] for request in nominatim.requests)
-    assert len(times) == 4
-    # Turns are a second apart; arrival at the server adds scheduling jitter on a busy
-    # machine, so allow some (without the throttle the gaps are milliseconds).
-    assert all(b - a >= 0.8 for a, b in zip(times, times[1:], strict=False))
-    assert times[-1] - times[0] >= 1.8
+    assert len(nominatim.requests) == 4
+    assert sorted(request["query"]["q"] for request in nominatim.requests) == [
+        "Adress 0", "Adress 1", "Adress 2", "Adress först"]
+    order = sorted(turns.values())
+    assert order[0] == turns["först"]
+    assert len(set(order)) == 4, "every worker had a turn of its own"
+    assert [(b - a).total_seconds() for a, b in zip(order, order[1:], strict=False)] == [
+        1.0, 1.0, 1.0]
+    assert clock.sleeps == [1.0, 1.0, 1.0]
 
 
 def test_find_address_button_proposes_coordinates_without_saving(client, auth, users, nominatim):

@@ -10,8 +10,9 @@ now (`app.scope`), by title and codename only.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -31,6 +32,10 @@ from app.mail.service import absolute_url_for
 
 FEED_LIMIT = 1000  # follow-ups per feed, earliest due first
 USE_RECORDED_EVERY = timedelta(hours=1)  # calendars poll often; do not write on every poll
+# C0 and C1 control characters other than tab and newline, and the invisible
+# bidirectional formatting characters (U+202E turns "gpj.exe" round).
+UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f"
+                               "\u202a-\u202e\u2066-\u2069]")
 
 
 def _hash(secret: str) -> str:
@@ -105,21 +110,29 @@ def calendar_for(user: User) -> bytes:
     return calendar.to_ical()
 
 
+def feed_text(text: str) -> str:
+    """Text as the feed may carry it: without control characters (a calendar app
+    may refuse the whole feed for one) or bidirectional overrides."""
+    return UNSAFE_CHARACTERS.sub("", text)
+
+
 def _event(follow_up: FollowUp, codename: str, host: str, now: Any) -> Event:
     link = absolute_url_for("leads.show", lead_id=follow_up.lead_id)
     event = Event()
     event.add("uid", f"follow-up-{follow_up.id}@{host}")
     event.add("dtstamp", now)
     event.add("dtstart", follow_up.due_on)
-    event.add("dtend", follow_up.due_on + timedelta(days=1))
-    event.add("summary", f"{follow_up.title} · {codename}")
+    if follow_up.due_on < date.max:  # without DTEND an all-day event lasts its one day
+        event.add("dtend", follow_up.due_on + timedelta(days=1))
+    event.add("summary", feed_text(f"{follow_up.title} · {codename}"))
     event.add("description", link)
     event.add("url", link)
     event.add("transp", "TRANSPARENT")
     if follow_up.remind_at is not None:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", follow_up.title)
-        alarm.add("trigger", follow_up.remind_at)
+        alarm.add("description", feed_text(follow_up.title))
+        # An absolute trigger must say so (RFC 5545 3.8.6.3); strict parsers refuse it bare.
+        alarm.add("trigger", follow_up.remind_at, parameters={"VALUE": "DATE-TIME"})
         event.add_component(alarm)
     return event

@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.auth.models import User
 from app.clock import utcnow
-from app.deliveries import DeliveryStatus, Outcome, claimable, run_delivery
+from app.deliveries import Claim, DeliveryStatus, Outcome, claimable, run_delivery
 from app.digest.models import DigestDelivery
 from app.digest.sections import DigestContext, DigestItem, DigestSection, sections
 from app.digest.weeks import IsoWeek, digest_due_at
@@ -175,11 +175,11 @@ def send_weekly_digests(
 
 
 def _sender(digest: Digest, empty: bool):
-    def send():
+    def send(held: Claim):
         if empty:
             return None
         return deliver(digest_message(digest), kind=TEMPLATE, locale=digest.user.locale,
-                       user=digest.user, leads=digest.lead_ids)
+                       user=digest.user, leads=digest.lead_ids, delivery=held)
 
     return send
 

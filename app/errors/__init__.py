@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+import contextlib
+
+import sqlalchemy as sa
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from app.extensions import db
+
+# What the driver raises when the database is down, refuses us or does not answer in
+# time (connecting, or a pool with no free connection).
+DATABASE_UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)
 
 ERROR_CODES = {
     400: "bad_request",
@@ -18,6 +27,7 @@ ERROR_CODES = {
     422: "invalid",
     429: "too_many_requests",
     500: "server_error",
+    503: "unavailable",
 }
 
 
@@ -42,6 +52,7 @@ def _messages() -> dict[int, str]:
         422: _("Some fields need attention."),
         429: _("Too many attempts. Try again later."),
         500: _("Something went wrong on our side. It has been logged."),
+        503: _("The service is temporarily unavailable. Try again in a few minutes."),
     }
 
 
@@ -66,12 +77,22 @@ def handle_http_error(error: HTTPException):
 
 
 def handle_unexpected(error: Exception):
-    from flask import current_app
-
     current_app.logger.exception("Unhandled error: %s", error)
     return handle_http_error(InternalServerError())
 
 
+def handle_database_unavailable(error: Exception):
+    """The database is down or does not answer: 503, a page or JSON, rendered without
+    asking the database again (the user counts as logged out for this answer)."""
+    current_app.logger.error("Database unavailable: %s", error)
+    with contextlib.suppress(sa.exc.SQLAlchemyError):
+        db.session.rollback()
+    g._login_user = current_app.login_manager.anonymous_user()  # Flask-Login's per-request user
+    return handle_http_error(ServiceUnavailable())
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
+    for error in DATABASE_UNAVAILABLE:
+        app.register_error_handler(error, handle_database_unavailable)
     app.register_error_handler(Exception, handle_unexpected)

@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 
 from app import audit, scope
 from app.auth.models import User
-from app.deliveries import Outcome, claimable, run_delivery
+from app.deliveries import Claim, Outcome, claimable, run_delivery
 from app.extensions import db
 from app.leads.models import FollowUp, Lead, ReminderDelivery
 from app.leads.service import PermissionDenied, can_edit
@@ -57,7 +57,7 @@ def send_reminder(follow_up: FollowUp, now: datetime) -> Outcome:
     assignee = follow_up.assignee
     remind_at = follow_up.remind_at
 
-    def send():
+    def send(held: Claim):
         lead = scope.get_visible(assignee, Lead, follow_up.lead_id)
         if lead is None:  # the share was revoked: nothing the assignee may read
             return None
@@ -65,7 +65,7 @@ def send_reminder(follow_up: FollowUp, now: datetime) -> Outcome:
         return send_to_user(assignee, TEMPLATE,
                             lambda: _l("Reminder: %(title)s (%(codename)s)",
                                        title=context["title"], codename=context["codename"]),
-                            leads=[lead], **context)
+                            leads=[lead], delivery=held, **context)
 
     return run_delivery(ReminderDelivery, {"follow_up_id": follow_up.id, "remind_at": remind_at},
                         send, now)

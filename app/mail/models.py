@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from email.utils import make_msgid
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -19,6 +20,12 @@ class MailStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+def new_message_id() -> str:
+    """A fresh Message-ID header value. Deliveries make theirs when they claim, before
+    the message is composed, so that a resend after a crash carries the same one."""
+    return make_msgid(domain="etablera.local")
+
+
 class MailMessage(db.Model):
     """One outgoing message: who, what kind, when, and whether it left.
 
@@ -30,6 +37,11 @@ class MailMessage(db.Model):
     admins see the copy only when they may see every one of them. With the
     file transport `eml_path` names the written file, for developers; the
     admin pages never read it.
+
+    `message_id` is the Message-ID header sent. `possible_duplicate` marks a
+    message sent again after its sender died while talking to the mail server
+    (the outcome of the first try is unknown): the recipient may have two
+    copies, both with this Message-ID (see app.deliveries).
     """
 
     __tablename__ = "mail_messages"
@@ -48,6 +60,8 @@ class MailMessage(db.Model):
     error: Mapped[str | None] = mapped_column(sa.Text)
     eml_path: Mapped[str | None] = mapped_column(sa.String(500))
     body_text: Mapped[str | None] = mapped_column(sa.Text)
+    message_id: Mapped[str | None] = mapped_column(sa.String(255))
+    possible_duplicate: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     @property
     def sent(self) -> bool:

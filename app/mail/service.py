@@ -21,7 +21,7 @@ import ssl
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,9 +32,10 @@ from flask_babel import force_locale
 from app import scope
 from app.clock import utcnow
 from app.core.models import Municipality
+from app.deliveries import Claim, record_mail_message
 from app.extensions import db
 from app.leads.models import Lead
-from app.mail.models import MailMessage, MailMessageLead, MailStatus
+from app.mail.models import MailMessage, MailMessageLead, MailStatus, new_message_id
 from app.mail.redaction import redact, secrets_in
 from app.mail.transports import current_transport
 
@@ -64,7 +65,7 @@ def compose(to: str, subject: str, text: str, html: str, to_name: str = "") -> E
     message["Subject"] = subject
     message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
     message["To"] = formataddr((to_name, to)) if to_name else to
-    message["Message-ID"] = make_msgid(domain="etablera.local")
+    message["Message-ID"] = new_message_id()
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     return message
@@ -94,6 +95,7 @@ def deliver(
     user=None,
     secrets: Iterable[str] = (),
     leads: Iterable[Any] = (),
+    delivery: Claim | None = None,
 ) -> MailMessage:
     """Send a composed message through the configured transport and log it.
 
@@ -101,25 +103,38 @@ def deliver(
     anything shaped like a secret link or token) replaced by "[borttaget]", and
     the `leads` (Lead objects or ids) the message is about.
 
+    For a `delivery` (a claim of app.deliveries) the message carries the
+    delivery's Message-ID, and the log row is noted on the claim in the same
+    commit that logs it as `sending`. A resend after a crash mid-send reuses the
+    earlier attempt's row (so none stays `sending`) and marks it a possible
+    duplicate.
+
     Commits the session twice: the log row as `sending` before the transport
     is called, then its outcome. Callers therefore send after committing the
     change the message reports.
     """
     secrets = list(secrets)
-    entry = MailMessage(
-        recipient=message["To"].addresses[0].addr_spec,
-        user_id=getattr(user, "id", None),
-        kind=kind[:40],
-        subject=redact(str(message["Subject"]), secrets)[:255],
-        body_text=redact(text_of(message), secrets),
-        locale=locale or "sv",
-        status=MailStatus.SENDING,
-    )
-    db.session.add(entry)
+    if delivery is not None:
+        del message["Message-ID"]
+        message["Message-ID"] = delivery.message_id
+    entry = _log_entry(message, delivery)
+    resumed = entry.id is not None
+    entry.recipient = message["To"].addresses[0].addr_spec
+    entry.user_id = getattr(user, "id", None)
+    entry.kind = kind[:40]
+    entry.subject = redact(str(message["Subject"]), secrets)[:255]
+    entry.body_text = redact(text_of(message), secrets)
+    entry.locale = locale or "sv"
+    entry.message_id = str(message["Message-ID"])[:255]
     db.session.flush()
     lead_ids = {getattr(lead, "id", lead) for lead in leads}
+    if resumed:  # keep the earlier attempt's leads: both copies may have arrived
+        lead_ids -= set(db.session.scalars(sa.select(MailMessageLead.lead_id).where(
+            MailMessageLead.mail_message_id == entry.id)))
     db.session.add_all(MailMessageLead(mail_message_id=entry.id, lead_id=lead_id)
                        for lead_id in sorted(lead_ids))
+    if delivery is not None:
+        record_mail_message(delivery, entry.id)
     db.session.commit()
     try:
         location = current_transport().send(message)
@@ -132,6 +147,22 @@ def deliver(
         entry.sent_at = utcnow()
         entry.eml_path = location
     db.session.commit()
+    return entry
+
+
+def _log_entry(message: EmailMessage, delivery: Claim | None) -> MailMessage:
+    """The log row of this attempt, as `sending`: a new one, or for a delivery resent
+    after a crash mid-send the earlier attempt's row (its copies may both arrive, so
+    the leads of both stay linked)."""
+    entry = None
+    if delivery is not None and delivery.outcome_unknown and delivery.mail_message_id:
+        entry = db.session.get(MailMessage, delivery.mail_message_id)
+    if entry is None:
+        entry = MailMessage()
+        db.session.add(entry)
+    entry.status = MailStatus.SENDING
+    entry.error = None
+    entry.possible_duplicate = delivery is not None and delivery.possible_duplicate
     return entry
 
 
@@ -155,6 +186,7 @@ def send_to_user(
     *,
     secrets: Iterable[str] = (),
     leads: Iterable[Any] = (),
+    delivery: Claim | None = None,
     **context,
 ) -> MailMessage:
     """Render `template` in the user's language, send it to them and log it.
@@ -163,13 +195,14 @@ def send_to_user(
     call is translated for the recipient. The template name is the message's
     kind in the log. Context values wrapped in `Secret` and the `secrets` are
     sent but not kept in the log's copy; `leads` are the leads the message is
-    about (see `deliver`). Never raises for a transport failure: the returned
+    about and `delivery` the claim it is sent for (see `deliver`). Never raises
+    for a transport failure: the returned
     `MailMessage` says whether it was sent (`.sent`) or failed (`.error`).
     Commits the session (see `deliver`).
     """
     message = render_for_user(user, template, subject_factory, **context)
     return deliver(message, kind=template, locale=user.locale, user=user,
-                   secrets=[*secrets, *secrets_in(context)], leads=leads)
+                   secrets=[*secrets, *secrets_in(context)], leads=leads, delivery=delivery)
 
 
 def concealed_by(user, entries: Sequence[MailMessage]) -> dict[int, list[str]]:

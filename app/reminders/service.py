@@ -9,7 +9,7 @@ reminder goes out once and a failed one is retried:
         for follow_up in due_follow_ups(now):
             run_delivery(ReminderDelivery,
                          {"follow_up_id": follow_up.id, "remind_at": follow_up.remind_at},
-                         lambda: send_to_user(...), now)
+                         lambda held: send_to_user(..., delivery=held), now)
 
     register_reminder_sender("follow_ups", send_follow_up_reminders)
 """

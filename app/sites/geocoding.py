@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -70,8 +71,11 @@ def _store(key: str, place: Place | None) -> None:
         pass
 
 
-def wait_for_turn(sleep=time.sleep) -> None:
-    """Block until this process may send the next request (1/s across all processes).
+def wait_for_turn(sleep: Callable[[float], None] = time.sleep,
+                  now: Callable[[], datetime] = utcnow) -> datetime:
+    """Block until this process may send the next request (1/s across all processes);
+    returns the time of this process's turn. `sleep` and `now` are the clock (tests
+    pass a fake one).
 
     Runs in its own connection and transaction, so the caller's session is untouched.
     """
@@ -86,18 +90,21 @@ def wait_for_turn(sleep=time.sleep) -> None:
                 sa.select(table.c.last_request_at).where(table.c.id == 1).with_for_update())
         if last is None and connection.scalar(sa.select(sa.func.count()).select_from(table)) == 0:
             connection.execute(table.insert().values(id=1, last_request_at=None))
-        now = utcnow()
+        turn = now()
         if isinstance(last, datetime):
-            waited = (now - last).total_seconds()
+            waited = (turn - last).total_seconds()
             if 0 <= waited < MIN_INTERVAL_S:
                 sleep(MIN_INTERVAL_S - waited)
-                now = utcnow()
-        connection.execute(table.update().where(table.c.id == 1).values(last_request_at=now))
+                turn = now()
+        connection.execute(table.update().where(table.c.id == 1).values(last_request_at=turn))
+    return turn
 
 
-def geocode(query: str) -> Place | None:
+def geocode(query: str, *, sleep: Callable[[float], None] = time.sleep,
+            now: Callable[[], datetime] = utcnow) -> Place | None:
     """The best match in Sweden for an address (Swedish names), or None if none.
-    Raises GeocoderUnavailable when the geocoder cannot be reached or times out."""
+    Raises GeocoderUnavailable when the geocoder cannot be reached or times out.
+    `sleep` and `now` are the throttle's clock (see `wait_for_turn`)."""
     key = normalise(query)
     if not key:
         return None
@@ -106,7 +113,7 @@ def geocode(query: str) -> Place | None:
         if cached.lat is None:
             return None
         return Place(cached.lat, cached.lon, cached.display_name or "")
-    wait_for_turn()
+    wait_for_turn(sleep, now)
     try:
         location = _client().geocode(query.strip(), exactly_one=True, country_codes="se",
                                      language="sv")
