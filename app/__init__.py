@@ -105,8 +105,9 @@ def register_shellcontext(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from app import demo
+    from app import data_check, demo
 
+    data_check.init_app(app)
     demo.init_app(app)
 
 
