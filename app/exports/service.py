@@ -154,13 +154,21 @@ def downloadable_file(user: Any, export_id: int,
 
 
 def delete_expired_exports(now: Callable[[], datetime] = utcnow) -> int:
-    """Delete the files of exports past `expires_at` and mark them expired; returns how many."""
+    """Delete the files of exports past `expires_at` and mark them expired; returns how many.
+    An export still queued or running EXPORT_RETENTION after it was asked for (its job
+    was lost with a stopped consumer) is marked failed."""
+    moment = now()
     statement = sa.select(Export).where(Export.status == ExportStatus.DONE,
-                                        Export.expires_at <= now())
+                                        Export.expires_at <= moment)
     expired = list(db.session.scalars(statement))
     for export in expired:
         if export.file_name:
             (exports_dir() / export.file_name).unlink(missing_ok=True)
         export.status, export.file_name = ExportStatus.EXPIRED, None
+    lost = sa.select(Export).where(
+        Export.status.in_([ExportStatus.QUEUED, ExportStatus.RUNNING]),
+        Export.created_at <= moment - current_app.config["EXPORT_RETENTION"])
+    for export in db.session.scalars(lost):
+        export.status, export.error, export.finished_at = ExportStatus.FAILED, "lost", moment
     db.session.commit()
     return len(expired)
