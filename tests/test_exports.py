@@ -20,7 +20,7 @@ from app.exports.cells import safe_cell
 from app.exports.models import Export, ExportKind, ExportStatus
 from app.extensions import db
 from app.leads.models import ShareLevel
-from tests.factories import make_site
+from tests.factories import make_site, make_user
 from tests.leads_helpers import (  # noqa: F401 - world is a fixture
     company_name,
     description,
@@ -204,8 +204,9 @@ def test_small_xlsx_export_is_still_made_in_the_request(client, users, world, sm
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Export)) == 0
 
 
-@pytest.mark.parametrize("other", ["viewer", "admin", "arboga"])
+@pytest.mark.parametrize("other", ["viewer", "kumla-admin", "admin", "arboga"])
 def test_only_the_requester_downloads_an_export(client, users, world, small_threshold, other):  # noqa: F811
+    make_user("kumla-admin@test.example", "kumla", "admin")
     login(client, "kumla")
     client.get("/leads/export.xlsx")
     export = _only_export()

@@ -23,8 +23,8 @@ import sqlalchemy as sa
 from flask import abort, current_app
 from flask_babel import gettext as _
 
-from app import scope
 from app.clock import utcnow
+from app.exports.access import own_exports
 from app.exports.models import Export, ExportKind, ExportStatus
 from app.extensions import db
 
@@ -99,8 +99,8 @@ def _write_leads(user: Any, filters: dict[str, Any], target: str) -> int:
     from app.leads import export
     from app.leads.service import LeadFilters
 
-    rows = export.iter_export_rows(user, LeadFilters(**filters), "xlsx", limit=None)
-    return export.write_xlsx(rows, target)
+    ids = export.export_lead_ids(user, LeadFilters(**filters), "xlsx", limit=None)
+    return export.write_xlsx(export.iter_export_rows(user, ids), target)
 
 
 def _write_sites(user: Any, filters: dict[str, Any], target: str) -> int:
@@ -129,8 +129,7 @@ def status_labels() -> dict[ExportStatus, str]:
 
 def user_exports(user: Any) -> list[Export]:
     """The user's own exports, newest first."""
-    statement = scope.select_visible(user, Export).order_by(Export.created_at.desc(),
-                                                            Export.id.desc())
+    statement = own_exports(user).order_by(Export.created_at.desc(), Export.id.desc())
     return list(db.session.scalars(statement.limit(LIST_LIMIT)))
 
 
@@ -142,8 +141,8 @@ def downloadable_file(user: Any, export_id: int,
                       now: Callable[[], datetime] = utcnow) -> tuple[Path, str]:
     """The file of the user's own finished, unexpired export and the name to download it
     as; 404 for anything else (another user's export, admins included)."""
-    export = scope.get_visible_or_404(user, Export, export_id)
-    if export.status != ExportStatus.DONE or export.expires_at is None \
+    export = db.session.scalar(own_exports(user).where(Export.id == export_id))
+    if export is None or export.status != ExportStatus.DONE or export.expires_at is None \
             or export.expires_at <= now() or not export.file_name:
         abort(404)
     path = exports_dir() / export.file_name

@@ -1,6 +1,7 @@
 """CSV and XLSX of the current filtered list, honouring scope and share level.
 
-The rows are produced a chunk at a time (`iter_export_rows`), so that a CSV streams and
+The leads are chosen and audited first (`export_lead_ids`), then their rows produced a
+chunk at a time (`iter_export_rows`), so that a CSV streams and
 an XLSX is written with openpyxl's write-only workbook with flat memory; an XLSX of more
 than EXPORT_JOB_THRESHOLD rows is written by a job of the task queue (app.exports).
 Every cell goes through app.exports.cells.safe_cell.
@@ -38,26 +39,33 @@ def count_rows(user: Any, filters: LeadFilters) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(visible))
 
 
-def iter_export_rows(user: Any, filters: LeadFilters, file_format: str,
-                     limit: int | None = EXPORT_LIMIT) -> Iterator[dict[str, Any]]:
-    """The rows of an export in `file_format` (csv, xlsx), in the list's order, at most
-    `limit` (None: all). Each confidential lead of another municipality among them is
-    audited as exported, chunk by chunk, before its row is handed out."""
-    statement = lead_query(user, filters).with_only_columns(Lead.id)
+def export_lead_ids(user: Any, filters: LeadFilters, file_format: str,
+                    limit: int | None = EXPORT_LIMIT) -> list[int]:
+    """The ids of the leads an export in `file_format` (csv, xlsx) holds, in the list's
+    order, at most `limit` (None: all). Each confidential lead of another municipality
+    among them is audited as exported at once (committed), before any row is written."""
+    statement = lead_query(user, filters).with_only_columns(
+        Lead.id, Lead.confidential, Lead.municipality_id)
     if limit is not None:
         statement = statement.limit(limit)
-    ids = list(db.session.scalars(statement))
+    leads = db.session.execute(statement).all()
+    record_views(user, leads, "lead.exported_confidential", {"format": file_format})
+    return [lead.id for lead in leads]
+
+
+def iter_export_rows(user: Any, ids: list[int]) -> Iterator[dict[str, Any]]:
+    """The export's rows of the leads `ids` (export_lead_ids), loaded a chunk at a time
+    so that memory stays flat."""
     for start in range(0, len(ids), CHUNK):
         chunk_ids = ids[start:start + CHUNK]
-        # Loaded again through the scope: each audit commit ends the transaction.
+        # Through the scope again: the rows are produced later (a streamed response).
         found = db.session.scalars(scope.select_visible(user, Lead)
                                    .where(Lead.id.in_(chunk_ids)))
         by_id = {lead.id: lead for lead in found}
         leads = [by_id[ident] for ident in chunk_ids if ident in by_id]
         levels = share_levels(user, leads)
-        rows = [_row(lead, levels.get(lead.id)) for lead in leads]
-        record_views(user, leads, "lead.exported_confidential", {"format": file_format})
-        yield from rows  # the chunk's leads are unreferenced now: the session lets them go
+        yield from [_row(lead, levels.get(lead.id)) for lead in leads]
+        # the chunk's leads are unreferenced now: the session's identity map lets them go
 
 
 def _row(lead: Lead, level: str | None) -> dict[str, Any]:

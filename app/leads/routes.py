@@ -137,8 +137,9 @@ def index():
 @bp.get("/leads/export.csv")
 @login_required
 def export_csv():
-    rows = export.iter_export_rows(current_user._get_current_object(), filters_from_request(),
-                                   "csv")
+    user = current_user._get_current_object()
+    ids = export.export_lead_ids(user, filters_from_request(), "csv")
+    rows = export.iter_export_rows(user, ids)
     return Response(stream_with_context(export.iter_csv(rows)), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=leads.csv"})
 
@@ -154,7 +155,8 @@ def export_xlsx():
                 "ready.", count=count), "info")
         return redirect(url_for("exports.index"))
     return Response(
-        export.to_xlsx(export.iter_export_rows(user, filters, "xlsx")),
+        export.to_xlsx(export.iter_export_rows(
+            user, export.export_lead_ids(user, filters, "xlsx"))),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": "attachment; filename=leads.xlsx"},
     )
