@@ -3,6 +3,8 @@ expired export files at once (the consumer also does it every ten minutes)."""
 
 from __future__ import annotations
 
+import logging
+
 import click
 from flask.cli import AppGroup
 
@@ -15,6 +17,7 @@ exports_cli = AppGroup("exports", help="Exports run by the task queue.")
 @click.option("--workers", default=2, show_default=True, help="Worker threads.")
 def worker(workers: int) -> None:
     """Run the consumer of the task queue (HUEY_URL) until SIGINT or SIGTERM."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     queue.create_consumer(workers).run()
 
 
