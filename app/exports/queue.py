@@ -63,8 +63,14 @@ def job_context() -> Iterator[None]:
         yield
 
 
+# An idle worker polls SQLite storage at most this many seconds apart (Redis storage
+# blocks on the queue and answers at once).
+MAX_POLL_DELAY_S = 1.0
+
+
 def create_consumer(workers: int) -> Consumer:
-    return huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
+    return huey.create_consumer(workers=workers, worker_type="thread", periodic=True,
+                                max_delay=MAX_POLL_DELAY_S)
 
 
 class _QuietConsumer(Consumer):
@@ -79,7 +85,8 @@ def start_embedded(app: Flask) -> None:
     global _embedded
     if _embedded is not None or huey.immediate:
         return
-    _embedded = _QuietConsumer(huey, workers=1, worker_type="thread", periodic=True)
+    _embedded = _QuietConsumer(huey, workers=1, worker_type="thread", periodic=True,
+                               max_delay=MAX_POLL_DELAY_S)
     _embedded.start()
     atexit.register(lambda: _embedded.stop(graceful=False))
     app.logger.info("Embedded task queue consumer started (development server).")
