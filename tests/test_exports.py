@@ -56,6 +56,8 @@ def _exported(action: str = "lead.exported_confidential") -> list[tuple]:
 @pytest.mark.parametrize("character", CONTROL_CHARACTERS, ids=lambda c: f"U+{ord(c):04X}")
 def test_xlsx_export_does_not_break_on_control_character_in_codename_or_description(
         client, users, character):
+    if character == "\x00" and db.engine.dialect.name == "postgresql":
+        pytest.skip("PostgreSQL stores no NUL in text")
     lead = make_lead(users["kumla"], "ctl")
     lead.codename = f"Projekt{character}VT"
     lead.description = f"Rad ett{character}rad två"
