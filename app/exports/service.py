@@ -58,11 +58,13 @@ def request_export(user: Any, kind: ExportKind, filters: Any) -> Export:
 
 def run_export(export_id: int, now: Callable[[], datetime] = utcnow) -> Export | None:
     """The job: write the export's file with the requester's current scope."""
-    export = db.session.get(Export, export_id)
-    if export is None or export.status != ExportStatus.QUEUED:
-        return export  # already run (a retried or duplicated task)
-    export.status = ExportStatus.RUNNING
+    claimed = db.session.execute(
+        sa.update(Export).where(Export.id == export_id, Export.status == ExportStatus.QUEUED)
+        .values(status=ExportStatus.RUNNING))
     db.session.commit()
+    export = db.session.get(Export, export_id)
+    if claimed.rowcount != 1:
+        return export  # gone, or already run (a retried or duplicated task)
     file_name = f"{export.kind.value}-{export.id}-{secrets.token_hex(8)}.xlsx"
     path = exports_dir() / file_name
     try:
