@@ -295,3 +295,20 @@ def test_exports_page_lists_only_ones_own_exports(client, users, world, small_th
     client.post("/logout")
     login(client, "viewer")
     assert "Du har inga exporter." in client.get("/exports").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("locale", "header"), [("en", "Name"), ("sv", "Namn")])
+def test_the_job_writes_labels_in_the_requesters_language(app, users, locale, header):
+    """The consumer has no request: the job takes the requester's language."""
+    from app.sites.service import SiteFilter
+
+    users["kumla"].locale = locale
+    make_site(name="Tomt")
+    export = Export(user_id=users["kumla"].id, municipality_id=users["kumla"].municipality_id,
+                    kind=ExportKind.SITES, filters={**SiteFilter().__dict__})
+    db.session.add(export)
+    db.session.commit()
+    service.run_export(export.id)
+    db.session.refresh(export)
+    rows = _sheet((Path(app.config["EXPORTS_DIR"]) / export.file_name).read_bytes())
+    assert rows[0][1] == header

@@ -21,6 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort, current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.clock import utcnow
@@ -69,7 +70,8 @@ def run_export(export_id: int, now: Callable[[], datetime] = utcnow) -> Export |
     path = exports_dir() / file_name
     try:
         user = _requester(export)
-        count = _WRITERS[export.kind](user, export.filters, str(path))
+        with force_locale(user.locale or "sv"):  # labels and headers as in the request
+            count = _WRITERS[export.kind](user, export.filters, str(path))
     except Exception as error:  # noqa: BLE001 - the job records any failure for its requester
         db.session.rollback()
         path.unlink(missing_ok=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import IO, Any
 
 import sqlalchemy as sa
@@ -56,6 +57,8 @@ def export_lead_ids(user: Any, filters: LeadFilters, file_format: str,
 def iter_export_rows(user: Any, ids: list[int]) -> Iterator[dict[str, Any]]:
     """The export's rows of the leads `ids` (export_lead_ids), loaded a chunk at a time
     so that memory stays flat."""
+    names = _Labels(labels.translated(labels.STAGE_LABELS),
+                    labels.translated(labels.SOURCE_LABELS))
     for start in range(0, len(ids), CHUNK):
         chunk_ids = ids[start:start + CHUNK]
         # Through the scope again: the rows are produced later (a streamed response).
@@ -64,16 +67,24 @@ def iter_export_rows(user: Any, ids: list[int]) -> Iterator[dict[str, Any]]:
         by_id = {lead.id: lead for lead in found}
         leads = [by_id[ident] for ident in chunk_ids if ident in by_id]
         levels = share_levels(user, leads)
-        yield from [_row(lead, levels.get(lead.id)) for lead in leads]
+        yield from [_row(lead, levels.get(lead.id), names) for lead in leads]
         # the chunk's leads are unreferenced now: the session's identity map lets them go
 
 
-def _row(lead: Lead, level: str | None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Labels:
+    """The stage and source labels, translated once per export (not once per row)."""
+
+    stages: dict
+    sources: dict
+
+
+def _row(lead: Lead, level: str | None, names: _Labels) -> dict[str, Any]:
     full = shows_company(level)
     return {
-        "id": lead.id, "codename": lead.codename, "stage": labels.stage_label(lead.stage),
+        "id": lead.id, "codename": lead.codename, "stage": labels.label(names.stages, lead.stage),
         "municipality": lead.municipality.name, "owner": lead.owner.name,
-        "source": labels.label(labels.SOURCE_LABELS, lead.source),
+        "source": labels.label(names.sources, lead.source),
         "received_on": lead.received_on.isoformat(), "sector": lead.sector or "",
         "confidential": "1" if lead.confidential else "0", "share_level": level,
         "company": (lead.company.name if full and lead.company else ""),
