@@ -1,8 +1,8 @@
 """Exports off the request path, measured against the running gunicorn (bench.run):
 the XLSX of the bench user's visible leads made by a job of the task queue (duration
-from the request to the finished file), `/healthz` answering while the job runs, and
-the resident memory of the gunicorn workers and of the queue's consumer before and
-after. Figures, not pass/fail tests."""
+from the request to the finished file), `/healthz` answering while the job runs, the
+streamed CSV, and the resident memory of the gunicorn workers and of the queue's
+consumer before and after. Figures, not pass/fail tests."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXPORTS_DIR = ROOT / "bench" / "exports"
 HUEY_FILE = ROOT / "bench" / "huey.db"
 EXPORT_PATH = "/leads/export.xlsx"
+CSV_PATH = "/leads/export.csv"  # streamed, at most 20,000 rows (app.leads.export)
 JOB_TIMEOUT_S = 900
 
 
@@ -126,6 +127,10 @@ def measure_exports(base: str, url: str, gunicorn_pid: int, env: dict[str, str],
         download_ms = round((time.perf_counter() - probe) * 1000, 1)
         download_bytes = len(download.content)
     engine.dispose()
+    workers_after_job = workers_rss(gunicorn_pid)
+    probe = time.perf_counter()
+    streamed = session.get(f"{base}{CSV_PATH}", timeout=300)
+    csv_ms = round((time.perf_counter() - probe) * 1000, 1)
     healthz.sort()
     return {
         "request_status": response.status_code,
@@ -143,7 +148,10 @@ def measure_exports(base: str, url: str, gunicorn_pid: int, env: dict[str, str],
         },
         "download_ms": download_ms,
         "download_bytes": download_bytes if download_ms is not None else None,
-        "workers_rss_mb": {"before": workers_before, "after": workers_rss(gunicorn_pid)},
+        "csv": {"ms": csv_ms, "bytes": len(streamed.content),
+                "rows": streamed.text.count("\n") - 1},
+        "workers_rss_mb": {"before": workers_before, "after_job": workers_after_job,
+                           "after_csv": workers_rss(gunicorn_pid)},
         "consumer_rss_mb": {"before": consumer_before, "peak": consumer_peak,
                             "after": consumer_after},
     }
@@ -160,8 +168,11 @@ def describe(result: dict[str, Any]) -> str:
         f"  /healthz while the job ran: {health['probes']} probes, p50 {health['p50_ms']} ms "
         f"({health['p50_ratio_to_baseline']}× baseline), max {health['max_ms']} ms",
         f"  download: {result['download_ms']} ms, {result['download_bytes']} bytes",
-        f"  gunicorn workers RSS MB: before {result['workers_rss_mb']['before']}, "
-        f"after {result['workers_rss_mb']['after']}",
+        f"  streamed CSV ({CSV_PATH}): {result['csv']['rows']} rows, {result['csv']['bytes']} "
+        f"bytes in {result['csv']['ms']:.0f} ms",
+        f"  gunicorn workers RSS MB: before {result['workers_rss_mb']['before']}, after the "
+        f"job {result['workers_rss_mb']['after_job']}, after the CSV "
+        f"{result['workers_rss_mb']['after_csv']}",
         f"  consumer RSS MB: before {result['consumer_rss_mb']['before']}, "
         f"peak {result['consumer_rss_mb']['peak']}, after {result['consumer_rss_mb']['after']}",
     ]

@@ -312,3 +312,36 @@ def test_the_job_writes_labels_in_the_requesters_language(app, users, locale, he
     db.session.refresh(export)
     rows = _sheet((Path(app.config["EXPORTS_DIR"]) / export.file_name).read_bytes())
     assert rows[0][1] == header
+
+
+@pytest.fixture
+def served(app):
+    """The app behind a real WSGI server in a thread (no app context of the test's): the
+    server iterates a streamed body after the view's request teardown, as gunicorn does."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+def test_streamed_csv_exports_work_behind_a_real_server(served, users, world):  # noqa: F811
+    import requests
+
+    from tests.factories import TEST_PASSWORD
+
+    share(world["arboga_unshared_confidential"], "kumla", ShareLevel.ANONYMISED)  # audited
+    make_site(name="Tomt\x0b ett")
+    session = requests.Session()
+    assert session.post(f"{served}/login", allow_redirects=False, timeout=10, data={
+        "email": "kumla@test.example", "password": TEST_PASSWORD}).status_code == 302
+    leads = session.get(f"{served}/leads/export.csv", timeout=30)
+    assert leads.status_code == 200 and "Content-Length" not in leads.headers  # streamed
+    assert len(list(csv.DictReader(io.StringIO(leads.content.decode().lstrip("\ufeff"))))) == 4
+    sites = session.get(f"{served}/sites/export.csv", timeout=30).content.decode()
+    assert "Namn" in sites and "Tomt ett" in sites

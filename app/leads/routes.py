@@ -14,7 +14,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -28,6 +27,7 @@ from app.auth.service import advisor_options
 from app.errors import handle_http_error
 from app.exports import service as exports_service
 from app.exports.models import ExportKind
+from app.exports.streaming import stream_for
 from app.extensions import db
 from app.i18n import from_local, local_dates
 from app.leads import cards, companies, export, followups, labels, service, sharing
@@ -137,10 +137,9 @@ def index():
 @bp.get("/leads/export.csv")
 @login_required
 def export_csv():
-    user = current_user._get_current_object()
-    ids = export.export_lead_ids(user, filters_from_request(), "csv")
-    rows = export.iter_export_rows(user, ids)
-    return Response(stream_with_context(export.iter_csv(rows)), mimetype="text/csv",
+    ids = export.export_lead_ids(current_user, filters_from_request(), "csv")
+    body = stream_for(current_user, lambda user: export.iter_csv(export.iter_export_rows(user, ids)))
+    return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=leads.csv"})
 
 

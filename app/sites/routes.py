@@ -8,7 +8,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    stream_with_context,
     url_for,
 )
 from flask_babel import get_locale
@@ -19,6 +18,7 @@ from app import scope
 from app.core.service import all_municipalities
 from app.exports import service as exports_service
 from app.exports.models import ExportKind
+from app.exports.streaming import stream_for
 from app.extensions import db
 from app.forms import municipality_choices
 from app.locking import StaleVersion
@@ -60,8 +60,8 @@ def export_sites(fmt: str):
     statement = service.filtered_sites(user, filt)
     stamp = service.today().isoformat()
     if fmt == "csv":
-        return Response(stream_with_context(export.iter_csv(export.iter_sites(statement))),
-                        mimetype="text/csv", headers={
+        body = stream_for(user, lambda _user: export.iter_csv(export.iter_sites(statement)))
+        return Response(body, mimetype="text/csv", headers={
                             "Content-Disposition": f'attachment; filename="sites-{stamp}.csv"'})
     count = export.count_sites(statement)
     if count > exports_service.job_threshold():
