@@ -345,3 +345,16 @@ def test_streamed_csv_exports_work_behind_a_real_server(served, users, world):  
     assert len(list(csv.DictReader(io.StringIO(leads.content.decode().lstrip("\ufeff"))))) == 4
     sites = session.get(f"{served}/sites/export.csv", timeout=30).content.decode()
     assert "Namn" in sites and "Tomt ett" in sites
+
+
+def test_an_export_whose_job_was_lost_is_marked_failed_after_24_hours(app, users, clock):
+    export = Export(user_id=users["kumla"].id, municipality_id=users["kumla"].municipality_id,
+                    kind=ExportKind.LEADS, filters={})
+    db.session.add(export)
+    db.session.commit()
+    clock.shift(timedelta(hours=23))
+    service.delete_expired_exports()
+    assert db.session.get(Export, export.id).status == ExportStatus.QUEUED
+    clock.shift(timedelta(hours=1))
+    service.delete_expired_exports()
+    assert db.session.get(Export, export.id).status == ExportStatus.FAILED
