@@ -8,6 +8,8 @@ from app.auth.models import ApiToken, LoginFailure, Role, User
 from app.calendar_feed.models import CalendarFeed
 from app.core.models import AuditEvent, Municipality
 from app.digest.models import DigestDelivery
+from app.exports import access as _exports_access  # noqa: F401 - registers the export rule
+from app.exports.models import Export
 from app.leads import access as _leads_access  # noqa: F401 - registers the lead rules
 from app.leads.models import (
     Activity,
@@ -31,6 +33,7 @@ __all__ = [
     "Company",
     "Contact",
     "DigestDelivery",
+    "Export",
     "FollowUp",
     "GeocodeResult",
     "GeocoderThrottle",

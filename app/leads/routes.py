@@ -24,6 +24,9 @@ from werkzeug.exceptions import Forbidden
 from app.auth.models import User
 from app.auth.service import advisor_options
 from app.errors import handle_http_error
+from app.exports import service as exports_service
+from app.exports.models import ExportKind
+from app.exports.streaming import stream_for
 from app.extensions import db
 from app.i18n import from_local, local_dates
 from app.leads import cards, companies, export, followups, labels, service, sharing
@@ -135,17 +138,25 @@ def index():
 @bp.get("/leads/export.csv")
 @login_required
 def export_csv():
-    rows = export.export_rows(current_user, filters_from_request(), "csv")
-    return Response(export.to_csv(rows), mimetype="text/csv",
+    ids = export.export_lead_ids(current_user, filters_from_request(), "csv")
+    body = stream_for(current_user, lambda user: export.iter_csv(export.iter_export_rows(user, ids)))
+    return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=leads.csv"})
 
 
 @bp.get("/leads/export.xlsx")
 @login_required
 def export_xlsx():
-    rows = export.export_rows(current_user, filters_from_request(), "xlsx")
+    user, filters = current_user._get_current_object(), filters_from_request()
+    count = export.count_rows(user, filters)
+    if count > exports_service.job_threshold():
+        exports_service.request_export(user, ExportKind.LEADS, filters)
+        flash(_("The export of %(count)d leads is being prepared; download it here when it is "
+                "ready.", count=count), "info")
+        return redirect(url_for("exports.index"))
     return Response(
-        export.to_xlsx(rows),
+        export.to_xlsx(export.iter_export_rows(
+            user, export.export_lead_ids(user, filters, "xlsx"))),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": "attachment; filename=leads.xlsx"},
     )
