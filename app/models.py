@@ -22,6 +22,7 @@ from app.mail.models import MailMessage, MailMessageLead, MailStatus
 from app.scheduler.models import SchedulerHeartbeat
 from app.sites import access as _sites_access  # noqa: F401 - registers the site rules
 from app.sites.models import GeocodeResult, GeocoderThrottle, LogisticsNode, Site
+from app.submissions.models import FormSubmission
 
 __all__ = [
     "Activity",
@@ -32,6 +33,7 @@ __all__ = [
     "Contact",
     "DigestDelivery",
     "FollowUp",
+    "FormSubmission",
     "GeocodeResult",
     "GeocoderThrottle",
     "Lead",
