@@ -24,6 +24,7 @@ from app.mail.models import MailMessage, MailMessageLead, MailStatus
 from app.scheduler.models import SchedulerHeartbeat
 from app.sites import access as _sites_access  # noqa: F401 - registers the site rules
 from app.sites.models import GeocodeResult, GeocoderThrottle, LogisticsNode, Site
+from app.submissions.models import FormSubmission
 
 __all__ = [
     "Activity",
@@ -35,6 +36,7 @@ __all__ = [
     "DigestDelivery",
     "Export",
     "FollowUp",
+    "FormSubmission",
     "GeocodeResult",
     "GeocoderThrottle",
     "Lead",

@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from app.forms import HiddenInput, SelectField, max_length
+from app.forms import HiddenInput, OneTimeForm, SelectField, max_length
 from app.sites import service
 from app.sites.geography import from_sweref, sweref_in_range
 from app.sites.models import LogisticsNode, Site
@@ -72,7 +72,7 @@ class CoordinateForm(FlaskForm):
         return None
 
 
-class SiteForm(CoordinateForm):
+class SiteForm(OneTimeForm, CoordinateForm):
     version = HiddenInput()
     name = StringField(_l("Name"), validators=[DataRequired(), max_length(Site.name),
                                                no_control_characters])
@@ -154,7 +154,7 @@ class SiteForm(CoordinateForm):
         self.version.data = str(site.version)
 
 
-class NodeForm(CoordinateForm):
+class NodeForm(OneTimeForm, CoordinateForm):
     version = HiddenInput()
     kind = SelectField(_l("Kind"), choices=lambda: _choices(service.node_kind_labels()))
     name = StringField(_l("Name"), validators=[DataRequired(), max_length(LogisticsNode.name),

@@ -27,6 +27,7 @@ from app.sites import export, geocoding, service
 from app.sites.forms import SiteForm
 from app.sites.geography import to_sweref
 from app.sites.models import Site
+from app.submissions import AlreadySaved, already_saved, earlier, recording
 
 bp = Blueprint("sites", __name__, url_prefix="/sites")
 PER_PAGE = 50
@@ -150,6 +151,9 @@ def new():
     form.municipality.choices = municipality_choices(municipalities)
     if not form.is_submitted():
         form.municipality.data = current_user.municipality.slug
+    saved = earlier(current_user, form) if form.is_submitted() else None
+    if saved is not None:
+        return already_saved(url_for("sites.show", site_id=saved.object_id))
     if form.is_submitted() and request.form.get("action") == "geocode":
         _geocode_into(form)
         return _form_page(form, None)
@@ -159,9 +163,12 @@ def new():
             values = form.typed_values({m.slug: m for m in municipalities})
             values["lat"], values["lon"] = position
             try:
-                site, warnings = service.create_site(current_user, values)
+                with recording(current_user, form, Site):
+                    site, warnings = service.create_site(current_user, values)
             except service.SiteInvalid as invalid:
                 _apply_errors(form, invalid.errors)
+            except AlreadySaved as first:
+                return already_saved(url_for("sites.show", site_id=first.submission.object_id))
             else:
                 for warning in warnings:
                     flash(str(warning), "warning")
