@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 import wtforms
@@ -110,6 +111,20 @@ class HiddenInput(wtforms.HiddenField):
 
     def __init__(self, label: str = "", validators: Any = None, **kwargs: Any) -> None:
         super().__init__(label, validators, **kwargs)
+
+
+def new_submission_token() -> str:
+    """A random one-time token for a create form (app.submissions)."""
+    return secrets.token_urlsafe(24)
+
+
+class OneTimeForm:
+    """Mixin of every form that creates something: a hidden one-time token, made when the
+    form is rendered (`hidden_tag()` renders it, or `{{ form.submission_token }}` beside
+    `form.csrf_token`), so a double click or a resubmit creates one object
+    (app.submissions)."""
+
+    submission_token = HiddenInput(default=new_submission_token)
 
 
 # --- fields that apply the input rules (app/input_rules.py) -------------------------------

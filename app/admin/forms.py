@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired
 
 from app.auth.forms import LOCALE_CHOICES
 from app.auth.models import Role, User
-from app.forms import EmailField, SelectField, TextField, max_length
+from app.forms import EmailField, OneTimeForm, SelectField, TextField, max_length
 
 
 def role_choices() -> list[tuple[str, str]]:
@@ -26,7 +26,7 @@ class UserEditForm(FlaskForm):
     active = BooleanField(_l("Active"), default=True)
 
 
-class UserInviteForm(UserEditForm):
+class UserInviteForm(OneTimeForm, UserEditForm):
     email = EmailField(
         _l("E-mail"), validators=[DataRequired(), max_length(User.email)]
     )

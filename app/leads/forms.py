@@ -15,6 +15,7 @@ from app.forms import (
     FloatField,
     HiddenInput,
     IntegerField,
+    OneTimeForm,
     OrgnrField,
     PhoneField,
     SelectField,
@@ -61,7 +62,7 @@ def municipality_options() -> list[tuple[str, str]]:
     return [(slug, labels.MUNICIPALITY_NAMES[slug]) for slug in MUNICIPALITY_SLUGS]
 
 
-class LeadForm(LeadsForm):
+class LeadForm(OneTimeForm, LeadsForm):
     version = HiddenInput()
     codename = StringField(_l("Codename"), validators=[Optional(), max_length(Lead.codename)],
                            description=_l("Leave blank for a suggestion such as “Projekt Trana”."))
@@ -168,7 +169,7 @@ class StageForm(LeadsForm):
                 "investment_msek": self.investment_msek.data}
 
 
-class ActivityForm(LeadsForm):
+class ActivityForm(OneTimeForm, LeadsForm):
     kind = SelectField(_l("Kind"), choices=labels.activity_kind_choices, validators=[DataRequired()])
     body = TextAreaField(_l("Text"), validators=[DataRequired(), max_length(Activity.body)])
     internal = BooleanField(_l("Internal (hidden from anonymised shares)"), default=True)
@@ -176,7 +177,7 @@ class ActivityForm(LeadsForm):
                             description=_l("Leave blank for now."), kind="activity")
 
 
-class FollowUpForm(LeadsForm):
+class FollowUpForm(OneTimeForm, LeadsForm):
     title = StringField(_l("Follow-up"), validators=[DataRequired(), max_length(FollowUp.title)])
     due_on = DateField(_l("Due"), validators=[InputRequired()], kind="follow_up")
     remind_at = DateTimeLocalField(_l("Reminder"), validators=[Optional()], kind="follow_up")
@@ -184,7 +185,7 @@ class FollowUpForm(LeadsForm):
                               validators=[Optional()])
 
 
-class ShareForm(LeadsForm):
+class ShareForm(OneTimeForm, LeadsForm):
     municipalities = SelectMultipleField(_l("Municipalities"), choices=municipality_options,
                                          validators=[DataRequired()])
     level = SelectField(_l("Level"), choices=labels.share_level_choices, validators=[DataRequired()])
@@ -206,14 +207,14 @@ class RevokeForm(LeadsForm):
     municipality = HiddenInput(validators=[DataRequired()])
 
 
-class ResponseForm(LeadsForm):
+class ResponseForm(OneTimeForm, LeadsForm):
     response = SelectField(_l("Response"), choices=labels.response_choices,
                            validators=[DataRequired()])
     comment = TextAreaField(_l("Comment"),
                             validators=[Optional(), max_length(LeadShare.response_comment)])
 
 
-class ContactForm(LeadsForm):
+class ContactForm(OneTimeForm, LeadsForm):
     name = StringField(_l("Name"), validators=[DataRequired(), max_length(Contact.name)])
     title = StringField(_l("Title"), validators=[Optional(), max_length(Contact.title)])
     email = EmailField(_l("E-mail"), validators=[Optional(), max_length(Contact.email)])

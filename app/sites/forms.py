@@ -5,7 +5,16 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import DateField, HiddenInput, IntegerField, NumberRule, SelectField, TextAreaField, max_length
+from app.forms import (
+    DateField,
+    HiddenInput,
+    IntegerField,
+    NumberRule,
+    OneTimeForm,
+    SelectField,
+    TextAreaField,
+    max_length,
+)
 from app.forms import TextField as StringField
 from app.sites import service
 from app.sites.geography import from_sweref, sweref_in_range
@@ -66,7 +75,7 @@ class CoordinateForm(FlaskForm):
         return None
 
 
-class SiteForm(CoordinateForm):
+class SiteForm(OneTimeForm, CoordinateForm):
     version = HiddenInput()
     name = StringField(_l("Name"), validators=[DataRequired(), max_length(Site.name)])
     municipality = SelectField(_l("Municipality"), validators=[DataRequired()])
@@ -140,7 +149,7 @@ class SiteForm(CoordinateForm):
         self.version.data = str(site.version)
 
 
-class NodeForm(CoordinateForm):
+class NodeForm(OneTimeForm, CoordinateForm):
     version = HiddenInput()
     kind = SelectField(_l("Kind"), choices=lambda: _choices(service.node_kind_labels()))
     name = StringField(_l("Name"), validators=[DataRequired(), max_length(LogisticsNode.name)])
