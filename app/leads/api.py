@@ -316,16 +316,22 @@ def patch_lead(lead_id: int):
         raise ApiError(422, "Some fields need attention.", {"stage": ["Must be a string."]})
     edits = {key: value for key, value in body.items()
              if key not in ("version", "stage", "lost_reason", "lost_comment", "decided_on")}
+    # Everything is checked before anything is written, and the edit and the stage change
+    # are one transaction: a refused PATCH changes nothing (not even the version).
+    changes_stage = stage is not None and stage != lead.stage.value
+    stage_data = _stage_data(body, lead) if changes_stage else None
+    form = _validated_lead_form(edits, lead) if edits else None
+    company = _company_for(form, user) if form is not None and (
+        "company" in edits or "company_id" in edits) else None
     try:
-        if edits:
-            form = _validated_lead_form(edits, lead)
-            company = _company_for(form, user) if ("company" in edits or "company_id" in edits) \
-                else None
+        if form is not None:
             service.update_lead(user, lead, version, form.lead_values(), company=company,
-                                unlink_company="company" in edits and edits["company"] is None)
+                                unlink_company="company" in edits and edits["company"] is None,
+                                commit=False)
             version = lead.version
-        if stage is not None and stage != lead.stage.value:
-            service.change_stage(user, lead, version, stage, _stage_data(body, lead))
+        if changes_stage:
+            service.change_stage(user, lead, version, stage, stage_data, commit=False)
+        db.session.commit()
     except StaleVersion as stale:
         db.session.rollback()
         raise ApiError(409, "Someone else changed this lead in the meantime.",
