@@ -15,39 +15,25 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from stdnum import luhn
 
-from app import audit, scope
+from app import audit, input_rules, scope
 from app.extensions import db
 from app.leads.models import OPEN_STAGES, Company, Contact, Lead
 from app.leads.service import PermissionDenied, ValidationFailed, is_id
 from app.locking import update_versioned
 
 
-class OrgnrError(ValueError):
+class OrgnrError(input_rules.InputRejected):
     """An organisation number that we refuse; the message names the problem."""
 
 
 def normalise_orgnr(raw: str) -> str:
-    """`NNNNNN-NNNN` for a valid legal entity's organisation number, else OrgnrError.
-
-    python-stdnum's se.orgnr also accepts personal identity numbers (sole
-    traders); we do not store those, so digits 3–4 must be at least 20.
-    """
-    text = re.sub(r"[\s-]", "", raw or "")
-    if not text.isdigit():
-        raise OrgnrError(_l("An organisation number has only digits and a hyphen."))
-    if len(text) == 12 and text.startswith("16"):
-        text = text[2:]
-    if len(text) != 10:
-        raise OrgnrError(_l("An organisation number has 10 digits (NNNNNN-NNNN), this has %(n)d.",
-                            n=len(text)))
-    if not luhn.is_valid(text):
-        raise OrgnrError(_l("The check digit (the last digit) is wrong."))
-    if int(text[2:4]) < 20:
-        raise OrgnrError(_l("This is a personal identity number, not a legal entity: "
-                            "digits 3–4 must be at least 20."))
-    return f"{text[:6]}-{text[6:]}"
+    """`NNNNNN-NNNN` for a valid legal entity's organisation number, else OrgnrError
+    (the rule lives in app.input_rules)."""
+    try:
+        return input_rules.normalise_orgnr_digits(raw)
+    except input_rules.InputRejected as error:
+        raise OrgnrError(error.message) from None
 
 
 _SUFFIX = re.compile(r"\b(aktiebolag|ab|publ)\b")
