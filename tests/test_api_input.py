@@ -175,3 +175,22 @@ def test_request_bodies_forbid_unknown_keys_in_the_document(client):
     for name in ("LeadInput", "LeadPatch", "ActivityInput", "FollowUpInput", "ShareInput",
                  "SiteCreate", "SitePatch"):
         assert schemas[name]["additionalProperties"] is False, name
+
+
+SITE = {"name": "API-tomten", "municipality": "kumla", "kind": "land", "lat": 59.138,
+        "lon": 15.118}
+
+
+def test_a_site_with_a_huge_power_is_refused_with_the_real_problem(client, tokens):  # noqa: F811
+    response = client.post("/api/v1/sites", json={**SITE, "power_mw": 1e6},
+                           headers=bearer(tokens["kumla"]))
+    assert response.status_code == 422
+    message = " ".join(response.json["error"]["fields"]["power_mw"])
+    assert "10" in message and "noll" not in message and "zero" not in message
+
+
+@pytest.mark.parametrize("field", ["public", "price_public", "name", "kind"])
+def test_site_null_for_a_non_nullable_field_is_refused(client, tokens, field):  # noqa: F811
+    response = client.post("/api/v1/sites", json={**SITE, field: None},
+                           headers=bearer(tokens["kumla"]))
+    assert response.status_code == 422 and field in response.json["error"]["fields"]

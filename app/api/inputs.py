@@ -11,6 +11,7 @@ default (a PATCH model tells given fields from missing ones by `model_fields_set
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from flask import request
@@ -24,6 +25,8 @@ from app.i18n import from_local
 from app.input_rules import InputRejected
 
 Model = TypeVar("Model", bound=BaseModel)
+MUNICIPALITY_SLUGS = ("orebro", "hallsberg", "kumla", "arboga")
+Slug = StrEnum("MunicipalitySlug", {slug.upper(): slug for slug in MUNICIPALITY_SLUGS})
 
 
 class ApiInput(BaseModel):

@@ -13,7 +13,16 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from app.api.inputs import ApiInput, a_date, a_datetime, a_number, orgnr_text, text
+from app.api.inputs import (
+    MUNICIPALITY_SLUGS,
+    ApiInput,
+    Slug,
+    a_date,
+    a_datetime,
+    a_number,
+    orgnr_text,
+    text,
+)
 from app.leads.models import (
     Activity,
     ActivityKind,
@@ -28,8 +37,6 @@ from app.leads.models import (
     Stage,
 )
 
-MUNICIPALITY_SLUGS = ("orebro", "hallsberg", "kumla", "arboga")
-Slug = StrEnum("MunicipalitySlug", {slug.upper(): slug for slug in MUNICIPALITY_SLUGS})
 NoteKind = StrEnum("ActivityInputKind", {kind.name: kind.value for kind in ActivityKind
                                         if kind != ActivityKind.STAGE_CHANGE})
 
