@@ -14,12 +14,12 @@ from app import input_rules
 from app.api.auth import api_user
 from app.api.common import ApiError, page_args, paginated
 from app.api.common import make_api_blueprint as _make
-from app.api.inputs import invalid, parse_body, query_text
+from app.api.inputs import MUNICIPALITY_SLUGS, invalid, parse_body, query_text
 from app.extensions import db
 from app.leads import api_inputs, companies, followups, service, sharing
 from app.leads.api_inputs import ActivityInput, FollowUpInput, LeadInput, LeadPatch, ShareInput
 from app.leads.api_schema import register
-from app.leads.models import Activity, Company, FollowUp, Lead, LeadShare
+from app.leads.models import Activity, Company, FollowUp, Lead, LeadShare, Stage
 from app.locking import StaleVersion
 
 bp = _make("leads_api", __name__)
@@ -138,10 +138,15 @@ def list_leads():
     user = api_user()
     page, per_page = page_args()
     stage = request.args.getlist("stage")
+    choices = {"stage": [s.value for s in Stage], "municipality": MUNICIPALITY_SLUGS,
+               "sort": service.SORTS}
+    unknown = {name: [_("Not a valid choice.")] for name, allowed in choices.items()
+               if any(value not in allowed for value in request.args.getlist(name))}
+    if unknown:
+        raise invalid(unknown)
     filters = service.LeadFilters(
-        stage=stage, municipality=query_text("municipality", 20),
-        q=query_text("q", SEARCH_MAX),
-        sort=request.args.get("sort") or "received_desc")
+        stage=stage, municipality=request.args.get("municipality") or None,
+        q=query_text("q", SEARCH_MAX), sort=request.args.get("sort") or "received_desc")
     statement = service.lead_query(user, filters)
     result = paginated(statement, lambda lead: lead, page, per_page)
     leads = result["items"]

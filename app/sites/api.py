@@ -58,6 +58,10 @@ def _invalid(invalid: service.SiteInvalid) -> ApiError:
 def _filter():
     if len(request.args.get("q", "")) > SEARCH_MAX:  # documented maxLength: refused, not cut
         raise invalid({"q": [_("At most %(max)d characters.", max=SEARCH_MAX)]})
+    blank = {name: [_("Unknown value.")] for name in ("municipality", "status", "kind", "rail")
+             if "" in request.args.getlist(name)}  # the page's "all"; no value in the API
+    if blank:
+        raise ApiError(400, _("Unknown filter value."), blank)
     try:
         return service.parse_filter(request.args)
     except service.FilterInvalid as wrong:
