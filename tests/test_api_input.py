@@ -194,3 +194,29 @@ def test_site_null_for_a_non_nullable_field_is_refused(client, tokens, field):  
     response = client.post("/api/v1/sites", json={**SITE, field: None},
                            headers=bearer(tokens["kumla"]))
     assert response.status_code == 422 and field in response.json["error"]["fields"]
+
+
+def test_unknown_query_parameter_is_refused(client, tokens):  # noqa: F811
+    response = client.get("/api/v1/leads", query_string={"stag": "won"},
+                          headers=bearer(tokens["kumla"]))
+    assert response.status_code == 400 and "stag" in response.json["error"]["fields"]
+
+
+@pytest.mark.parametrize("query", [{"stage": "gone"}, {"municipality": "malmo"},
+                                   {"sort": "random"}, {"q": "x" * 201}])
+def test_lead_list_filters_outside_the_document_are_refused(client, tokens, query):  # noqa: F811
+    response = client.get("/api/v1/leads", query_string=query, headers=bearer(tokens["kumla"]))
+    assert response.status_code == 422 and set(response.json["error"]["fields"]) == set(query)
+
+
+def test_orgnr_is_normalised_before_any_length_check(client, tokens):  # noqa: F811
+    response = client.post("/api/v1/leads", json={"source": "direct", "company": {
+        "name": "Bolaget AB", "orgnr": "16556016-0680"}}, headers=bearer(tokens["kumla"]))
+    assert response.status_code == 201, response.json
+    assert response.json["company"]["orgnr"] == "556016-0680"
+
+
+def test_control_characters_in_api_text_are_field_errors(client, tokens, lead):  # noqa: F811
+    response = _patch(client, tokens, lead.id, {"version": 1, "codename": "Projekt\x0bVT"})
+    assert response.status_code == 422 and "codename" in response.json["error"]["fields"]
+    assert _stored(lead.id)["codename"] == "Projekt apiinput"
