@@ -37,7 +37,9 @@ extract-messages: $(VENV)/.installed
 run: translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
-	ETABLERA_EMBEDDED_SCHEDULER=1 $(BIN)/flask run --debug --host $(HOST) --port $(PORT)
+	# The scheduler and the task queue's consumer (exports) run in the serving process.
+	ETABLERA_EMBEDDED_SCHEDULER=1 ETABLERA_EMBEDDED_WORKER=1 \
+	  $(BIN)/flask run --debug --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

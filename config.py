@@ -122,6 +122,15 @@ class Config:
 
         self.BENCH_ROUTES = _env_bool("ETABLERA_BENCH")
 
+        # Exports (app/exports): an XLSX of more rows is made by a job of the task queue
+        # (Huey: SQLite file by default, HUEY_URL=redis://… in production) and kept for
+        # EXPORT_RETENTION in EXPORTS_DIR, downloadable by its requester alone.
+        self.HUEY_URL = _env("HUEY_URL", f"sqlite:///{INSTANCE_DIR / 'huey.db'}")
+        self.HUEY_IMMEDIATE = _env_bool("HUEY_IMMEDIATE")
+        self.EXPORT_JOB_THRESHOLD = _env_int("EXPORT_JOB_THRESHOLD", 5000)
+        self.EXPORT_RETENTION = timedelta(hours=24)
+        self.EXPORTS_DIR = _env("EXPORTS_DIR", str(INSTANCE_DIR / "exports"))
+
         # Maps and geocoding (app/maps, app/sites/geocoding.py).
         self.MAP_TILE_URL = _env("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
         self.MAP_TILE_ATTRIBUTION = _env(
@@ -167,6 +176,8 @@ class TestingConfig(Config):
         self.MAP_TILE_URL = _env("TEST_MAP_TILE_URL", BLANK_TILE)
         self.GEOCODER_URL = "http://127.0.0.1:9"
         self.GEOCODER_TIMEOUT = 2.0
+        # Jobs of the task queue run at once, in the request that enqueues them.
+        self.HUEY_IMMEDIATE = True
 
 
 class ProductionConfig(Config):

@@ -68,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         calendar_feed,
         digest,
+        exports,
         health,
         leads,
         mail,
@@ -80,7 +81,7 @@ def register_blueprints(app: Flask) -> None:
     )
 
     for feature in (security, navigation, auth, main, admin, health, api, sites, leads, mail,
-                    digest, reminders, scheduler, calendar_feed):
+                    digest, reminders, scheduler, calendar_feed, exports):
         feature.init_app(app)
     if app.config.get("BENCH_ROUTES"):
         from app import bench
@@ -105,8 +106,9 @@ def register_shellcontext(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from app import demo
+    from app import data_check, demo
 
+    data_check.init_app(app)
     demo.init_app(app)
 
 

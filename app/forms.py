@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 import wtforms
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from wtforms import widgets
-from wtforms.validators import Length
+from wtforms.validators import Length, StopValidation
 
+from app import input_rules
 from app.caching import ProcessCache
 
 
@@ -109,6 +111,131 @@ class HiddenInput(wtforms.HiddenField):
 
     def __init__(self, label: str = "", validators: Any = None, **kwargs: Any) -> None:
         super().__init__(label, validators, **kwargs)
+
+
+def new_submission_token() -> str:
+    """A random one-time token for a create form (app.submissions)."""
+    return secrets.token_urlsafe(24)
+
+
+class OneTimeForm:
+    """Mixin of every form that creates something: a hidden one-time token, made when the
+    form is rendered (`hidden_tag()` renders it, or `{{ form.submission_token }}` beside
+    `form.csrf_token`), so a double click or a resubmit creates one object
+    (app.submissions)."""
+
+    submission_token = HiddenInput(default=new_submission_token)
+
+
+# --- fields that apply the input rules (app/input_rules.py) -------------------------------
+
+class RuleField:
+    """A mixin: before the field's validators run, its data goes through `apply_rule`
+    (normalised, or refused with the rule's message, which stops the field's validation).
+    So a Length validator counts the normalised text, and nothing outside the rules
+    reaches a form's data."""
+
+    def apply_rule(self, value: Any) -> Any:
+        return value
+
+    def pre_validate(self, form: Any) -> None:
+        super().pre_validate(form)  # type: ignore[misc]
+        try:
+            self.data = self.apply_rule(self.data)
+        except input_rules.InputRejected as error:
+            raise StopValidation(str(error.message)) from None
+
+
+def _text(value: Any, rule: Any) -> Any:
+    """A rule applied to typed text; blank stays "" (what the forms' users expect)."""
+    if not isinstance(value, str):
+        return value
+    cleaned = rule(value)
+    return "" if cleaned is None else cleaned
+
+
+class TextField(RuleField, wtforms.StringField):
+    """One line of text: NFC, trimmed; control and bidirectional characters refused."""
+
+    def apply_rule(self, value: Any) -> Any:
+        return _text(value, input_rules.clean_text)
+
+
+class TextAreaField(RuleField, wtforms.TextAreaField):
+    """Multi-line text: as TextField, with line breaks (CRLF → LF) allowed."""
+
+    def apply_rule(self, value: Any) -> Any:
+        return _text(value, lambda text: input_rules.clean_text(text, multiline=True))
+
+
+class EmailField(RuleField, wtforms.EmailField):
+    """An e-mail address (email-validator, no DNS), normalised."""
+
+    def apply_rule(self, value: Any) -> Any:
+        return _text(value, input_rules.clean_email)
+
+
+class PhoneField(RuleField, wtforms.TelField):
+    """A phone number (Swedish unless +), stored in international format."""
+
+    def apply_rule(self, value: Any) -> Any:
+        return _text(value, input_rules.clean_phone)
+
+
+class OrgnrField(RuleField, wtforms.StringField):
+    """An organisation number, normalised to NNNNNN-NNNN before any length check."""
+
+    def apply_rule(self, value: Any) -> Any:
+        return _text(value, input_rules.clean_orgnr)
+
+
+class DateField(RuleField, wtforms.DateField):
+    """A date within the plausible range of its kind (input_rules.DATE_RANGES)."""
+
+    def __init__(self, label: Any = None, validators: Any = None, *, kind: str,
+                 **kwargs: Any) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.kind = kind
+
+    def apply_rule(self, value: Any) -> Any:
+        return input_rules.check_date(value, self.kind)
+
+
+class DateTimeLocalField(RuleField, wtforms.DateTimeLocalField):
+    """A local date and time whose date lies within the plausible range of its kind."""
+
+    def __init__(self, label: Any = None, validators: Any = None, *, kind: str,
+                 **kwargs: Any) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.kind = kind
+
+    def apply_rule(self, value: Any) -> Any:
+        return input_rules.check_datetime(value, self.kind)
+
+
+class NumberRule(RuleField):
+    kind: str
+
+    def apply_rule(self, value: Any) -> Any:
+        return input_rules.check_number(value, self.kind)
+
+
+class IntegerField(NumberRule, wtforms.IntegerField):
+    """A whole number within the range of its kind (input_rules.NUMBER_RANGES)."""
+
+    def __init__(self, label: Any = None, validators: Any = None, *, kind: str,
+                 **kwargs: Any) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.kind = kind
+
+
+class FloatField(NumberRule, wtforms.FloatField):
+    """A finite number within the range of its kind (input_rules.NUMBER_RANGES)."""
+
+    def __init__(self, label: Any = None, validators: Any = None, *, kind: str,
+                 **kwargs: Any) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.kind = kind
 
 
 # --- rendering a field (templates/_forms.html's `field` macro) -------------------------

@@ -8,6 +8,8 @@ from app.auth.models import ApiToken, LoginFailure, Role, User
 from app.calendar_feed.models import CalendarFeed
 from app.core.models import AuditEvent, Municipality
 from app.digest.models import DigestDelivery
+from app.exports import access as _exports_access  # noqa: F401 - registers the export rule
+from app.exports.models import Export
 from app.leads import access as _leads_access  # noqa: F401 - registers the lead rules
 from app.leads.models import (
     Activity,
@@ -22,6 +24,7 @@ from app.mail.models import MailMessage, MailMessageLead, MailStatus
 from app.scheduler.models import SchedulerHeartbeat
 from app.sites import access as _sites_access  # noqa: F401 - registers the site rules
 from app.sites.models import GeocodeResult, GeocoderThrottle, LogisticsNode, Site
+from app.submissions.models import FormSubmission
 
 __all__ = [
     "Activity",
@@ -31,7 +34,9 @@ __all__ = [
     "Company",
     "Contact",
     "DigestDelivery",
+    "Export",
     "FollowUp",
+    "FormSubmission",
     "GeocodeResult",
     "GeocoderThrottle",
     "Lead",

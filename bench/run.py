@@ -24,6 +24,9 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import login_timing  # noqa: E402
+from bench.exports import describe as describe_exports  # noqa: E402
+from bench.exports import measure_exports, queue_env  # noqa: E402
 from bench.generate import BENCH_PASSWORD, BENCH_TOKENS, generators  # noqa: E402
 from bench.scenarios import BASELINE, BASELINE_ALONE, EMPTY_PAGE, SCENARIOS, Scenario  # noqa: E402
 
@@ -82,8 +85,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(url: str, port: int) -> subprocess.Popen:
-    env = {
+def server_env(url: str) -> dict[str, str]:
+    """The environment of gunicorn and of the task queue's consumer (bench.exports)."""
+    return {
         **os.environ,
         "ETABLERA_ENV": "production",
         "ETABLERA_BENCH": "1",
@@ -91,7 +95,12 @@ def start_server(url: str, port: int) -> subprocess.Popen:
         "DATABASE_URL": url,
         "SESSION_COOKIE_SECURE": "0",
         "MAIL_BACKEND": "console",
+        **queue_env(),
     }
+
+
+def start_server(url: str, port: int) -> subprocess.Popen:
+    env = server_env(url)
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
          "--log-level", "warning", "wsgi:app"],
@@ -193,6 +202,11 @@ def main() -> int:
         alone = measure(base, [BASELINE_ALONE], sessions)[0]
         results = measure(base, [BASELINE, *SCENARIOS], sessions)
         baseline = results[0]
+        # After the rounds, so that the job's load touches no other figure.
+        exports = measure_exports(base, url, server.pid, server_env(url),
+                                  session_for(base, EMPTY_PAGE, sessions), baseline["p50_ms"])
+        logins = login_timing.measure_login_timing(
+            base, [f"kumla{n}@bench.example" for n in range(20, 30)])
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -232,6 +246,8 @@ def main() -> int:
             print(f"  {row['name']}: {'; '.join(extra)}{flag}")
     from bench.digests import describe
 
+    print(f"\n{describe_exports(exports)}")
+    print(login_timing.describe(logins))
     digests = measure_digests(url)
     print(f"\n{describe(digests)}")
     from bench import database_down
@@ -240,8 +256,10 @@ def main() -> int:
     print(database_down.describe(healthz_down))
     output = ROOT / "bench" / "results.json"
     output.write_text(json.dumps({"database": sa.engine.make_url(url).get_backend_name(),
-                                  "baseline_alone": alone, "results": results, "digests": digests,
-                                  "healthz_database_down": healthz_down}, indent=2))
+                                  "baseline_alone": alone, "results": results, "exports": exports,
+                                  "digests": digests, "healthz_database_down": healthz_down,
+                                  "failed_logins": logins},
+                                 indent=2))
     print(f"\nwrote {output.relative_to(ROOT)}")
     return 0
 

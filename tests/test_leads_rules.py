@@ -44,15 +44,15 @@ BASE = {"source": "direct", "codename": "Projekt Testfall"}
     ({"company_name": "X AB", "company_orgnr": "811228-9874"}, "company_orgnr", "personnummer"),
     ({"company_name": "X AB", "company_orgnr": "556016-0681"}, "company_orgnr", "Kontrollsiffran"),
     ({"company_name": "X AB", "company_orgnr": "55601-0680"}, "company_orgnr", "10 siffror"),
-    ({"land_min_m2": "-5"}, "land_min_m2", "negativ"),
+    ({"land_min_m2": "-5"}, "land_min_m2", "under noll"),
     ({"land_min_m2": "5000", "land_max_m2": "100"}, "land_max_m2", "minimum"),
-    ({"power_mw": "-1"}, "power_mw", "negativ"),
+    ({"power_mw": "-1"}, "power_mw", "under noll"),
     ({"preferred_municipalities": "stockholm"}, "preferred_municipalities", "giltigt"),
     ({"codename": "x" * 81}, "codename", "Högst 80"),
     ({"description": "x" * 5001}, "description", "Högst 5000"),
     ({"company_name": "y" * 201}, "company_name", "Högst 200"),
     ({"source": "carrier-pigeon"}, "source", "giltigt"),
-    ({"power_mw": "nan"}, "power_mw", "stort"),
+    ({"power_mw": "nan"}, "power_mw", "ändligt"),
 ])
 def test_bad_lead_input_is_a_field_error_in_swedish_and_nothing_is_stored(
         client, users, extra, field, swedish):

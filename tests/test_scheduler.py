@@ -75,8 +75,22 @@ def test_embedded_scheduler_only_in_the_serving_development_process(
 
 def _env(database_url: str, **extra: str) -> dict:
     env = {name: os.environ[name] for name in PASSED_ON if name in os.environ}
-    env.update({"FLASK_APP": "wsgi", "DATABASE_URL": database_url, **extra})
+    # PYTHONFAULTHANDLER: a process that does not stop prints its threads' stacks on SIGABRT
+    env.update({"FLASK_APP": "wsgi", "DATABASE_URL": database_url, "PYTHONFAULTHANDLER": "1",
+                **extra})
     return env
+
+
+def _stop(process: subprocess.Popen, how: int = signal.SIGINT) -> str:
+    """Stop `process` with `how` and return its output; if it does not stop within 30 s,
+    fail with the stacks of its threads."""
+    process.send_signal(how)
+    try:
+        return process.communicate(timeout=30)[0]
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)
+        output = process.communicate(timeout=30)[0]
+        raise AssertionError(f"the process did not stop:\n{output}") from None
 
 
 def test_importing_the_wsgi_app_as_gunicorn_does_starts_no_scheduler(database_url):
@@ -127,8 +141,7 @@ def test_flask_scheduler_run_beats_until_stopped(app, database_url):
         row = _wait_for_heartbeat(process)
         assert row.pid == process.pid
     finally:
-        process.send_signal(signal.SIGINT)
-        process.communicate(timeout=30)
+        _stop(process)
 
 
 def test_jobs_run_often_catch_up_and_need_no_job_store_tables(app):
@@ -174,3 +187,33 @@ def test_admin_start_page_warns_when_the_heartbeat_is_missing_or_old(client, aut
     with time_machine.travel(utcnow() + timedelta(minutes=11), tick=False):
         page = client.get("/admin/").get_data(as_text=True)
     assert "Schemaläggaren har inte hörts av på 11 minuter" in page
+
+
+def _ignore_and_block_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def test_flask_scheduler_run_stops_on_sigint_even_if_started_ignoring_it(app, database_url):
+    """A supervisor or a test runner's worker may start the scheduler with SIGINT ignored
+    or blocked (inherited); systemd then stops it with SIGINT (KillSignal) in vain."""
+    env = _env(database_url, ETABLERA_ENV="testing", TEST_DATABASE_URL=database_url)
+    process = subprocess.Popen([sys.executable, "-m", "flask", "scheduler", "run"], cwd=ROOT,
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, preexec_fn=_ignore_and_block_sigint)
+    try:
+        _wait_for_heartbeat(process)
+    finally:
+        _stop(process)
+    assert process.returncode == 0
+
+
+def test_flask_scheduler_run_stops_on_sigterm(app, database_url):
+    env = _env(database_url, ETABLERA_ENV="testing", TEST_DATABASE_URL=database_url)
+    process = subprocess.Popen([sys.executable, "-m", "flask", "scheduler", "run"], cwd=ROOT,
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        _wait_for_heartbeat(process)
+    finally:
+        _stop(process, signal.SIGTERM)
+    assert process.returncode == 0

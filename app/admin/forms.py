@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, StringField
-from wtforms.validators import DataRequired, Email
+from wtforms import BooleanField
+from wtforms.validators import DataRequired
 
 from app.auth.forms import LOCALE_CHOICES
 from app.auth.models import Role, User
-from app.forms import SelectField, max_length
+from app.forms import EmailField, OneTimeForm, SelectField, TextField, max_length
 
 
 def role_choices() -> list[tuple[str, str]]:
@@ -19,14 +19,14 @@ def role_choices() -> list[tuple[str, str]]:
 
 
 class UserEditForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), max_length(User.name)])
+    name = TextField(_l("Name"), validators=[DataRequired(), max_length(User.name)])
     municipality = SelectField(_l("Municipality"), validators=[DataRequired()])
     role = SelectField(_l("Role"), choices=role_choices, validators=[DataRequired()])
     locale = SelectField(_l("Language"), choices=LOCALE_CHOICES)
     active = BooleanField(_l("Active"), default=True)
 
 
-class UserInviteForm(UserEditForm):
+class UserInviteForm(OneTimeForm, UserEditForm):
     email = EmailField(
-        _l("E-mail"), validators=[DataRequired(), Email(), max_length(User.email)]
+        _l("E-mail"), validators=[DataRequired(), max_length(User.email)]
     )

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from app.admin import service
 from app.admin.forms import UserEditForm, UserInviteForm
@@ -13,6 +14,7 @@ from app.auth.permissions import admin_required
 from app.core.service import all_municipalities, municipality_by_slug
 from app.extensions import db
 from app.forms import municipality_choices
+from app.submissions import AlreadySaved, already_saved, earlier, recording, violates
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -35,19 +37,31 @@ def users():
 def new_user():
     form = UserInviteForm()
     form.municipality.choices = municipality_choices(all_municipalities())
+    saved = earlier(current_user, form) if form.is_submitted() else None
+    if saved is not None:
+        return already_saved(url_for("admin.edit_user", user_id=saved.object_id))
     if form.validate_on_submit():
         if auth_service.find_user_by_email(form.email.data) is not None:
             form.email.errors.append(_("There is already an account with this e-mail."))
+            return render_template("admin/user_form.html", form=form, user=None)
+        try:
+            with recording(current_user, form, User):
+                user = auth_service.create_user(
+                    email=form.email.data,
+                    name=form.name.data,
+                    municipality=municipality_by_slug(form.municipality.data),
+                    role=Role(form.role.data),
+                    locale=form.locale.data,
+                    actor=current_user,
+                    invite=False,
+                )
+        except AlreadySaved as first:
+            return already_saved(url_for("admin.edit_user", user_id=first.submission.object_id))
+        except IntegrityError as error:  # a concurrent request took the e-mail address
+            if not violates(error, User.__table__, "email"):
+                raise
+            form.email.errors.append(_("There is already an account with this e-mail."))
         else:
-            user = auth_service.create_user(
-                email=form.email.data,
-                name=form.name.data,
-                municipality=municipality_by_slug(form.municipality.data),
-                role=Role(form.role.data),
-                locale=form.locale.data,
-                actor=current_user,
-                invite=False,
-            )
             if not _flash_invitation(user, auth_service.send_invitation(user)):
                 return redirect(url_for("admin.edit_user", user_id=user.id))
             return redirect(url_for("admin.users"))

@@ -2,25 +2,26 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms import BooleanField, PasswordField
+from wtforms import EmailField as PlainEmailField
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from app.auth.models import User
-from app.forms import SelectField, max_length
+from app.forms import EmailField, SelectField, TextField, max_length
 
 LOCALE_CHOICES = [("sv", "Svenska"), ("en", "English")]
 MIN_PASSWORD_LENGTH = 10
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), max_length(User.email)])
+    email = PlainEmailField(_l("E-mail"), validators=[DataRequired(), max_length(User.email)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Keep me logged in"))
 
 
 class ResetRequestForm(FlaskForm):
     email = EmailField(
-        _l("E-mail"), validators=[DataRequired(), Email(), max_length(User.email)]
+        _l("E-mail"), validators=[DataRequired(), max_length(User.email)]
     )
 
 
@@ -50,6 +51,6 @@ class ChangePasswordForm(SetPasswordForm):
 
 
 class ProfileForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), max_length(User.name)])
+    name = TextField(_l("Name"), validators=[DataRequired(), max_length(User.name)])
     locale = SelectField(_l("Language"), choices=LOCALE_CHOICES)
     weekly_digest = BooleanField(_l("Send me the weekly summary e-mail"))

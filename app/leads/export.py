@@ -1,16 +1,31 @@
-"""CSV and XLSX of the current filtered list, honouring scope and share level."""
+"""CSV and XLSX of the current filtered list, honouring scope and share level.
+
+The leads are chosen and audited first (`export_lead_ids`), then their rows produced a
+chunk at a time (`iter_export_rows`), so that a CSV streams and
+an XLSX is written with openpyxl's write-only workbook with flat memory; an XLSX of more
+than EXPORT_JOB_THRESHOLD rows is written by a job of the task queue (app.exports).
+Every cell goes through app.exports.cells.safe_cell.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, Any
 
+import sqlalchemy as sa
+
+from app import scope
+from app.exports.cells import safe_cell
 from app.extensions import db
 from app.leads import labels
+from app.leads.models import Lead
 from app.leads.service import LeadFilters, lead_query, record_views, share_levels, shows_company
 
-EXPORT_LIMIT = 20000
+EXPORT_LIMIT = 20000  # rows of an export made in the request
+CHUNK = 500
 COLUMNS = (
     "id", "codename", "stage", "municipality", "owner", "source", "received_on", "sector",
     "confidential", "share_level", "company", "orgnr", "description", "land_min_m2", "land_max_m2",
@@ -19,67 +34,112 @@ COLUMNS = (
 )
 
 
-def export_rows(user: Any, filters: LeadFilters, file_format: str) -> list[dict[str, Any]]:
-    """The rows of an export in `file_format` (csv, xlsx); each confidential lead of
-    another municipality in it is audited as exported."""
-    rows = []
-    statement = lead_query(user, filters).limit(EXPORT_LIMIT)
-    leads = list(db.session.scalars(statement))
-    for chunk in _chunks(leads, 500):
-        levels = share_levels(user, chunk)
-        for lead in chunk:
-            level = levels.get(lead.id)
-            full = shows_company(level)
-            rows.append({
-                "id": lead.id, "codename": lead.codename, "stage": labels.stage_label(lead.stage),
-                "municipality": lead.municipality.name, "owner": lead.owner.name,
-                "source": labels.label(labels.SOURCE_LABELS, lead.source),
-                "received_on": lead.received_on.isoformat(), "sector": lead.sector or "",
-                "confidential": "1" if lead.confidential else "0", "share_level": level,
-                "company": (lead.company.name if full and lead.company else ""),
-                "orgnr": (lead.company.orgnr or "" if full and lead.company else ""),
-                "description": (lead.description or "") if full else "",
-                "land_min_m2": lead.land_min_m2, "land_max_m2": lead.land_max_m2,
-                "building_m2": lead.building_m2, "rail_siding": labels.yes_no_data(lead.rail_siding),
-                "motorway_km_max": lead.motorway_km_max, "terminal_km_max": lead.terminal_km_max,
-                "power_mw": lead.power_mw, "water_sewage": labels.yes_no_data(lead.water_sewage),
-                "preferred_municipalities": lead.preferred_municipalities or "",
-                "desired_start": lead.desired_start.isoformat() if lead.desired_start else "",
-                "expected_jobs": lead.expected_jobs, "investment_msek": lead.investment_msek,
-            })
+def count_rows(user: Any, filters: LeadFilters) -> int:
+    """How many leads an export of the list with `filters` holds (before EXPORT_LIMIT)."""
+    visible = lead_query(user, filters).order_by(None).with_only_columns(Lead.id).subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(visible))
+
+
+def export_lead_ids(user: Any, filters: LeadFilters, file_format: str,
+                    limit: int | None = EXPORT_LIMIT) -> list[int]:
+    """The ids of the leads an export in `file_format` (csv, xlsx) holds, in the list's
+    order, at most `limit` (None: all). Each confidential lead of another municipality
+    among them is audited as exported at once (committed), before any row is written."""
+    statement = lead_query(user, filters).with_only_columns(
+        Lead.id, Lead.confidential, Lead.municipality_id)
+    if limit is not None:
+        statement = statement.limit(limit)
+    leads = db.session.execute(statement).all()
     record_views(user, leads, "lead.exported_confidential", {"format": file_format})
-    return rows
+    return [lead.id for lead in leads]
 
 
-def _chunks(items: list, size: int):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+def iter_export_rows(user: Any, ids: list[int]) -> Iterator[dict[str, Any]]:
+    """The export's rows of the leads `ids` (export_lead_ids), loaded a chunk at a time
+    so that memory stays flat."""
+    names = _Labels(labels.translated(labels.STAGE_LABELS),
+                    labels.translated(labels.SOURCE_LABELS))
+    for start in range(0, len(ids), CHUNK):
+        chunk_ids = ids[start:start + CHUNK]
+        # Through the scope again: the rows are produced later (a streamed response).
+        found = db.session.scalars(scope.select_visible(user, Lead)
+                                   .where(Lead.id.in_(chunk_ids)))
+        by_id = {lead.id: lead for lead in found}
+        leads = [by_id[ident] for ident in chunk_ids if ident in by_id]
+        levels = share_levels(user, leads)
+        yield from [_row(lead, levels.get(lead.id), names) for lead in leads]
+        # the chunk's leads are unreferenced now: the session's identity map lets them go
 
 
-def _safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return "" if value is None else value
+@dataclass(frozen=True)
+class _Labels:
+    """The stage and source labels, translated once per export (not once per row)."""
+
+    stages: dict
+    sources: dict
 
 
-def to_csv(rows: list[dict[str, Any]]) -> str:
+def _row(lead: Lead, level: str | None, names: _Labels) -> dict[str, Any]:
+    full = shows_company(level)
+    return {
+        "id": lead.id, "codename": lead.codename, "stage": labels.label(names.stages, lead.stage),
+        "municipality": lead.municipality.name, "owner": lead.owner.name,
+        "source": labels.label(names.sources, lead.source),
+        "received_on": lead.received_on.isoformat(), "sector": lead.sector or "",
+        "confidential": "1" if lead.confidential else "0", "share_level": level,
+        "company": (lead.company.name if full and lead.company else ""),
+        "orgnr": (lead.company.orgnr or "" if full and lead.company else ""),
+        "description": (lead.description or "") if full else "",
+        "land_min_m2": lead.land_min_m2, "land_max_m2": lead.land_max_m2,
+        "building_m2": lead.building_m2, "rail_siding": labels.yes_no_data(lead.rail_siding),
+        "motorway_km_max": lead.motorway_km_max, "terminal_km_max": lead.terminal_km_max,
+        "power_mw": lead.power_mw, "water_sewage": labels.yes_no_data(lead.water_sewage),
+        "preferred_municipalities": lead.preferred_municipalities or "",
+        "desired_start": lead.desired_start.isoformat() if lead.desired_start else "",
+        "expected_jobs": lead.expected_jobs, "investment_msek": lead.investment_msek,
+    }
+
+
+def iter_csv(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
+    """The CSV (with a byte-order mark for spreadsheet programs) a chunk of lines at a time."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow([_safe_cell(row[column]) for column in COLUMNS])
-    return "\ufeff" + buffer.getvalue()
+    yield "\ufeff" + _take(buffer)
+    for number, row in enumerate(rows, 1):
+        writer.writerow([safe_cell(row[column]) for column in COLUMNS])
+        if number % CHUNK == 0:
+            yield _take(buffer)
+    yield _take(buffer)
 
 
-def to_xlsx(rows: list[dict[str, Any]]) -> bytes:
+def _take(buffer: io.StringIO) -> str:
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
+
+
+def to_csv(rows: Iterator[dict[str, Any]]) -> str:
+    return "".join(iter_csv(rows))
+
+
+def write_xlsx(rows: Iterator[dict[str, Any]], target: IO[bytes] | str) -> int:
+    """Write the workbook to `target` (a file name or binary file); returns the row count."""
     from openpyxl import Workbook  # imported when used: it slows every worker's start
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Leads")
     sheet.append(list(COLUMNS))
+    count = 0
     for row in rows:
-        sheet.append([_safe_cell(row[column]) for column in COLUMNS])
+        sheet.append([safe_cell(row[column]) for column in COLUMNS])
+        count += 1
+    workbook.save(target)
+    return count
+
+
+def to_xlsx(rows: Iterator[dict[str, Any]]) -> bytes:
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_xlsx(rows, buffer)
     return buffer.getvalue()

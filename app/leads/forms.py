@@ -4,33 +4,30 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
+from wtforms import BooleanField
+from wtforms import IntegerField as PlainIntegerField
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
+
+from app.forms import (
     DateField,
     DateTimeLocalField,
+    EmailField,
     FloatField,
+    HiddenInput,
     IntegerField,
-    StringField,
+    OneTimeForm,
+    OrgnrField,
+    PhoneField,
+    SelectField,
+    SelectMultipleField,
     TextAreaField,
+    max_length,
 )
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
-
-from app.forms import HiddenInput, SelectField, SelectMultipleField, max_length
+from app.forms import TextField as StringField
 from app.leads import labels
-from app.leads.companies import OrgnrError, normalise_orgnr
 from app.leads.models import Activity, Company, Contact, FollowUp, Lead, LeadShare
 
 MUNICIPALITY_SLUGS = ("orebro", "hallsberg", "kumla", "arboga")
-NOT_NEGATIVE = NumberRange(min=0, message=_l("Must not be negative."))
-
-
-def LIMIT(form, field) -> None:  # noqa: N802 - used like the validator objects beside it
-    """Finite and at most 10^12 (no NaN or infinity)."""
-    if field.data is not None and not (field.data == field.data and abs(field.data) <= 1e12):
-        raise ValidationError(_l("The number is too large."))
-
-
-INT_LIMIT = NumberRange(max=2_000_000_000, message=_l("The number is too large."))
 
 
 def clean_text(text: str | None) -> str | None:
@@ -61,26 +58,18 @@ class LeadsForm(FlaskForm):
         return valid
 
 
-def validate_orgnr(form, field) -> None:
-    if field.data:
-        try:
-            field.data = normalise_orgnr(field.data)
-        except OrgnrError as error:
-            raise ValidationError(str(error)) from None
-
-
 def municipality_options() -> list[tuple[str, str]]:
     return [(slug, labels.MUNICIPALITY_NAMES[slug]) for slug in MUNICIPALITY_SLUGS]
 
 
-class LeadForm(LeadsForm):
+class LeadForm(OneTimeForm, LeadsForm):
     version = HiddenInput()
     codename = StringField(_l("Codename"), validators=[Optional(), max_length(Lead.codename)],
                            description=_l("Leave blank for a suggestion such as “Projekt Trana”."))
     registration_number = StringField(_l("Registration number (diarienummer)"),
                                       validators=[Optional(), max_length(Lead.registration_number)])
     source = SelectField(_l("Source"), choices=labels.source_choices, validators=[DataRequired()])
-    received_on = DateField(_l("Received"), validators=[Optional()])
+    received_on = DateField(_l("Received"), validators=[Optional()], kind="received")
     sector = StringField(_l("Sector"), validators=[Optional(), max_length(Lead.sector)])
     confidential = BooleanField(_l("Confidential"))
     confidential_basis = StringField(
@@ -92,37 +81,37 @@ class LeadForm(LeadsForm):
 
     link_company_id = HiddenInput()
     company_name = StringField(_l("Company name"), validators=[Optional(), max_length(Company.name)])
-    company_orgnr = StringField(_l("Organisation number"),
-                                validators=[Optional(), max_length(Company.orgnr), validate_orgnr])
+    company_orgnr = OrgnrField(_l("Organisation number"), validators=[Optional(), max_length(Company.orgnr)])
     company_country = StringField(_l("Country"), validators=[Optional(), max_length(Company.country)])
     company_sector = StringField(_l("Company sector"),
                                  validators=[Optional(), max_length(Company.sector)])
     company_website = StringField(_l("Website"), validators=[Optional(), max_length(Company.website)])
     create_anyway = BooleanField(_l("Create a new company even though a similar one exists"))
 
-    land_min_m2 = IntegerField(_l("Land area min (m²)"), validators=[Optional(), NOT_NEGATIVE, INT_LIMIT])
-    land_max_m2 = IntegerField(_l("Land area max (m²)"), validators=[Optional(), NOT_NEGATIVE, INT_LIMIT])
+    land_min_m2 = IntegerField(_l("Land area min (m²)"), validators=[Optional()], kind="area_m2")
+    land_max_m2 = IntegerField(_l("Land area max (m²)"), validators=[Optional()], kind="area_m2")
     land_must = BooleanField(_l("Land area is a must"))
-    building_m2 = IntegerField(_l("Building area (m²)"), validators=[Optional(), NOT_NEGATIVE, INT_LIMIT])
+    building_m2 = IntegerField(_l("Building area (m²)"), validators=[Optional()], kind="area_m2")
     building_must = BooleanField(_l("Building area is a must"))
     rail_siding = SelectField(_l("Rail siding needed"), choices=labels.yes_no_choices, default="")
     rail_must = BooleanField(_l("Rail siding is a must"))
-    motorway_km_max = FloatField(_l("Max km to motorway"), validators=[Optional(), NOT_NEGATIVE, LIMIT])
+    motorway_km_max = FloatField(_l("Max km to motorway"), validators=[Optional()], kind="km")
     motorway_must = BooleanField(_l("Motorway distance is a must"))
     terminal_km_max = FloatField(_l("Max km to intermodal terminal"),
-                                 validators=[Optional(), NOT_NEGATIVE, LIMIT])
+                                 validators=[Optional()], kind="km")
     terminal_must = BooleanField(_l("Terminal distance is a must"))
-    power_mw = FloatField(_l("Power (MW)"), validators=[Optional(), NOT_NEGATIVE, LIMIT])
+    power_mw = FloatField(_l("Power (MW)"), validators=[Optional()], kind="power_mw")
     power_must = BooleanField(_l("Power is a must"))
     water_sewage = SelectField(_l("Water and sewage needed"), choices=labels.yes_no_choices, default="")
     water_must = BooleanField(_l("Water and sewage is a must"))
     preferred_municipalities = SelectMultipleField(_l("Preferred municipalities"),
                                                    choices=municipality_options)
     preferred_must = BooleanField(_l("Preferred municipalities are a must"))
-    desired_start = DateField(_l("Desired start"), validators=[Optional()])
+    desired_start = DateField(_l("Desired start"), validators=[Optional()], kind="desired_start")
     start_must = BooleanField(_l("Start date is a must"))
-    expected_jobs = IntegerField(_l("Expected jobs"), validators=[Optional(), NOT_NEGATIVE, INT_LIMIT])
-    investment_msek = FloatField(_l("Investment (MSEK)"), validators=[Optional(), NOT_NEGATIVE, LIMIT])
+    expected_jobs = IntegerField(_l("Expected jobs"), validators=[Optional()], kind="jobs")
+    investment_msek = FloatField(_l("Investment (MSEK)"), validators=[Optional()],
+                                 kind="investment_msek")
 
     def validate_land_max_m2(self, field) -> None:
         low = self.land_min_m2.data
@@ -169,9 +158,10 @@ class StageForm(LeadsForm):
     lost_reason = SelectField(_l("Reason"), choices=labels.lost_reason_choices_blank,
                               validators=[Optional()])
     lost_comment = TextAreaField(_l("Comment"), validators=[Optional(), max_length(Lead.lost_comment)])
-    decided_on = DateField(_l("Decision date"), validators=[Optional()])
-    expected_jobs = IntegerField(_l("Jobs"), validators=[Optional(), NOT_NEGATIVE, INT_LIMIT])
-    investment_msek = FloatField(_l("Investment (MSEK)"), validators=[Optional(), NOT_NEGATIVE, LIMIT])
+    decided_on = DateField(_l("Decision date"), validators=[Optional()], kind="decided_on")
+    expected_jobs = IntegerField(_l("Jobs"), validators=[Optional()], kind="jobs")
+    investment_msek = FloatField(_l("Investment (MSEK)"), validators=[Optional()],
+                                 kind="investment_msek")
 
     def stage_data(self) -> dict:
         return {"lost_reason": self.lost_reason.data or None, "lost_comment": self.lost_comment.data,
@@ -179,23 +169,23 @@ class StageForm(LeadsForm):
                 "investment_msek": self.investment_msek.data}
 
 
-class ActivityForm(LeadsForm):
+class ActivityForm(OneTimeForm, LeadsForm):
     kind = SelectField(_l("Kind"), choices=labels.activity_kind_choices, validators=[DataRequired()])
     body = TextAreaField(_l("Text"), validators=[DataRequired(), max_length(Activity.body)])
     internal = BooleanField(_l("Internal (hidden from anonymised shares)"), default=True)
     at = DateTimeLocalField(_l("When"), validators=[Optional()],
-                            description=_l("Leave blank for now."))
+                            description=_l("Leave blank for now."), kind="activity")
 
 
-class FollowUpForm(LeadsForm):
+class FollowUpForm(OneTimeForm, LeadsForm):
     title = StringField(_l("Follow-up"), validators=[DataRequired(), max_length(FollowUp.title)])
-    due_on = DateField(_l("Due"), validators=[InputRequired()])
-    remind_at = DateTimeLocalField(_l("Reminder"), validators=[Optional()])
+    due_on = DateField(_l("Due"), validators=[InputRequired()], kind="follow_up")
+    remind_at = DateTimeLocalField(_l("Reminder"), validators=[Optional()], kind="follow_up")
     assignee_id = SelectField(_l("Assignee"), coerce=int, validate_choice=False,
                               validators=[Optional()])
 
 
-class ShareForm(LeadsForm):
+class ShareForm(OneTimeForm, LeadsForm):
     municipalities = SelectMultipleField(_l("Municipalities"), choices=municipality_options,
                                          validators=[DataRequired()])
     level = SelectField(_l("Level"), choices=labels.share_level_choices, validators=[DataRequired()])
@@ -204,7 +194,7 @@ class ShareForm(LeadsForm):
                         default="")
     basis_by = StringField(_l("Who consented or decided"),
                            validators=[Optional(), max_length(LeadShare.basis_by)])
-    basis_on = DateField(_l("Date of the consent or decision"), validators=[Optional()])
+    basis_on = DateField(_l("Date of the consent or decision"), validators=[Optional()], kind="basis_on")
     basis_reason = TextAreaField(_l("Why the matter may be passed on (secrecy review)"),
                                  validators=[Optional(), max_length(LeadShare.basis_reason)])
 
@@ -217,26 +207,25 @@ class RevokeForm(LeadsForm):
     municipality = HiddenInput(validators=[DataRequired()])
 
 
-class ResponseForm(LeadsForm):
+class ResponseForm(OneTimeForm, LeadsForm):
     response = SelectField(_l("Response"), choices=labels.response_choices,
                            validators=[DataRequired()])
     comment = TextAreaField(_l("Comment"),
                             validators=[Optional(), max_length(LeadShare.response_comment)])
 
 
-class ContactForm(LeadsForm):
+class ContactForm(OneTimeForm, LeadsForm):
     name = StringField(_l("Name"), validators=[DataRequired(), max_length(Contact.name)])
     title = StringField(_l("Title"), validators=[Optional(), max_length(Contact.title)])
-    email = StringField(_l("E-mail"), validators=[Optional(), max_length(Contact.email)])
-    phone = StringField(_l("Phone"), validators=[Optional(), max_length(Contact.phone)])
+    email = EmailField(_l("E-mail"), validators=[Optional(), max_length(Contact.email)])
+    phone = PhoneField(_l("Phone"), validators=[Optional(), max_length(Contact.phone)])
 
 
 class CompanyForm(LeadsForm):
     """A company's details; `version` is the one the edit started from."""
 
     name = StringField(_l("Company name"), validators=[DataRequired(), max_length(Company.name)])
-    orgnr = StringField(_l("Organisation number"),
-                        validators=[Optional(), max_length(Company.orgnr), validate_orgnr])
+    orgnr = OrgnrField(_l("Organisation number"), validators=[Optional(), max_length(Company.orgnr)])
     country = StringField(_l("Country"), validators=[Optional(), max_length(Company.country)])
     sector = StringField(_l("Company sector"), validators=[Optional(), max_length(Company.sector)])
     website = StringField(_l("Website"), validators=[Optional(), max_length(Company.website)])
@@ -254,8 +243,8 @@ class HandoverForm(LeadsForm):
 
 
 class MergeForm(LeadsForm):
-    source = IntegerField(_l("Merge this company (id)"), validators=[InputRequired()])
-    target = IntegerField(_l("into this company (id)"), validators=[InputRequired()])
+    source = PlainIntegerField(_l("Merge this company (id)"), validators=[InputRequired()])
+    target = PlainIntegerField(_l("into this company (id)"), validators=[InputRequired()])
 
 
 class DoneForm(LeadsForm):
@@ -265,4 +254,4 @@ class DoneForm(LeadsForm):
 class ReminderForm(LeadsForm):
     """A follow-up's reminder time (empty removes it)."""
 
-    remind_at = DateTimeLocalField(_l("Reminder"), validators=[Optional()])
+    remind_at = DateTimeLocalField(_l("Reminder"), validators=[Optional()], kind="follow_up")

@@ -19,11 +19,15 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import Forbidden
 
 from app.auth.models import User
 from app.auth.service import advisor_options
 from app.errors import handle_http_error
+from app.exports import service as exports_service
+from app.exports.models import ExportKind
+from app.exports.streaming import stream_for
 from app.extensions import db
 from app.i18n import from_local, local_dates
 from app.leads import cards, companies, export, followups, labels, service, sharing
@@ -42,10 +46,11 @@ from app.leads.forms import (
     StageForm,
     clean_text,
 )
-from app.leads.models import Company, Lead
+from app.leads.models import Activity, Company, Contact, FollowUp, Lead, LeadShare
 from app.leads.rows import render_rows
 from app.locking import StaleVersion
 from app.redirects import safe_next
+from app.submissions import AlreadySaved, already_saved, earlier, recording, violates
 
 bp = Blueprint("leads", __name__)
 
@@ -135,17 +140,25 @@ def index():
 @bp.get("/leads/export.csv")
 @login_required
 def export_csv():
-    rows = export.export_rows(current_user, filters_from_request(), "csv")
-    return Response(export.to_csv(rows), mimetype="text/csv",
+    ids = export.export_lead_ids(current_user, filters_from_request(), "csv")
+    body = stream_for(current_user, lambda user: export.iter_csv(export.iter_export_rows(user, ids)))
+    return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=leads.csv"})
 
 
 @bp.get("/leads/export.xlsx")
 @login_required
 def export_xlsx():
-    rows = export.export_rows(current_user, filters_from_request(), "xlsx")
+    user, filters = current_user._get_current_object(), filters_from_request()
+    count = export.count_rows(user, filters)
+    if count > exports_service.job_threshold():
+        exports_service.request_export(user, ExportKind.LEADS, filters)
+        flash(_("The export of %(count)d leads is being prepared; download it here when it is "
+                "ready.", count=count), "info")
+        return redirect(url_for("exports.index"))
     return Response(
-        export.to_xlsx(rows),
+        export.to_xlsx(export.iter_export_rows(
+            user, export.export_lead_ids(user, filters, "xlsx"))),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": "attachment; filename=leads.xlsx"},
     )
@@ -180,6 +193,26 @@ def _flash_regional_hints(orgnr: str | None) -> None:
         flash(hint, "info")
 
 
+CODENAME_TAKEN = ("municipality_id", "codename")  # uq_leads_municipality_id_codename
+
+
+def _create_lead(form: LeadForm, company: Company | None) -> Lead:
+    """The new lead, its form's token recorded with it. A codename that a concurrent
+    request took between the check and the insert is a field error; a blank one is
+    suggested again (two requests may have got the same suggestion)."""
+    for _attempt in range(3):
+        try:
+            with recording(current_user, form, Lead):
+                return service.create_lead(current_user, form.lead_values(), company)
+        except IntegrityError as error:
+            if not violates(error, Lead.__table__, *CODENAME_TAKEN):
+                raise
+            if form.lead_values()["codename"]:
+                break
+    raise service.ValidationFailed(
+        {"codename": [_("Another lead already has this codename.")]})
+
+
 @bp.route("/leads/new", methods=["GET", "POST"])
 @login_required
 def new():
@@ -187,14 +220,19 @@ def new():
         abort(403)
     form = LeadForm()
     duplicates: list[Company] = []
+    saved = earlier(current_user, form) if form.is_submitted() else None
+    if saved is not None:
+        return already_saved(url_for("leads.show", lead_id=saved.object_id))
     if form.validate_on_submit():
         company, duplicates = _company_from_form(form)
         if not duplicates and not form.company_name.errors:
             try:
-                lead = service.create_lead(current_user, form.lead_values(), company)
+                lead = _create_lead(form, company)
             except service.ValidationFailed as error:
                 db.session.rollback()
                 _apply_errors(form, error.fields)
+            except AlreadySaved as first:
+                return already_saved(url_for("leads.show", lead_id=first.submission.object_id))
             else:
                 flash(_("The lead %(codename)s was created.", codename=lead.codename), "success")
                 _flash_regional_hints(lead.company.orgnr if lead.company else None)
@@ -279,6 +317,11 @@ def edit(lead_id: int):
             except service.ValidationFailed as error:
                 db.session.rollback()
                 _apply_errors(form, error.fields)
+            except IntegrityError as error:
+                db.session.rollback()
+                if not violates(error, Lead.__table__, *CODENAME_TAKEN):
+                    raise
+                _apply_errors(form, {"codename": [_("Another lead already has this codename.")]})
             else:
                 flash(_("The lead is saved."), "success")
                 if company is not None:
@@ -353,13 +396,20 @@ def stage(lead_id: int):
 def add_activity(lead_id: int):
     lead = service.get_lead_or_404(current_user, lead_id)
     form = ActivityForm()
+    back = url_for("leads.show", lead_id=lead.id) + "#timeline"
+    if earlier(current_user, form) is not None:
+        return already_saved(back)
     if form.validate():
-        service.add_activity(current_user, lead, form.kind.data, form.body.data,
-                             form.internal.data, at=from_local(form.at.data))
+        try:
+            with recording(current_user, form, Activity):
+                service.add_activity(current_user, lead, form.kind.data, form.body.data,
+                                     form.internal.data, at=from_local(form.at.data))
+        except AlreadySaved:
+            return already_saved(back)
         flash(_("The activity is saved."), "success")
     else:
         _flash_form_errors(form)
-    return redirect(url_for("leads.show", lead_id=lead.id) + "#timeline")
+    return redirect(back)
 
 
 def _flash_validation(error: service.ValidationFailed) -> None:
@@ -383,19 +433,26 @@ def add_followup(lead_id: int):
     if not service.can_contribute(current_user, lead):
         abort(403)
     form = FollowUpForm()
+    back = url_for("leads.show", lead_id=lead.id) + "#followups"
+    if earlier(current_user, form) is not None:
+        return already_saved(back)
     form.assignee_id.choices = followups.assignee_choices(lead)
     if form.validate():
         try:
-            followups.add_followup(current_user, lead, form.title.data, form.due_on.data,
-                                   form.assignee_id.data or None, from_local(form.remind_at.data))
+            with recording(current_user, form, FollowUp):
+                followups.add_followup(current_user, lead, form.title.data, form.due_on.data,
+                                       form.assignee_id.data or None,
+                                       from_local(form.remind_at.data))
         except service.ValidationFailed as error:
             db.session.rollback()
             _flash_validation(error)
+        except AlreadySaved:
+            return already_saved(back)
         else:
             flash(_("The follow-up is saved."), "success")
     else:
         _flash_form_errors(form)
-    return redirect(url_for("leads.show", lead_id=lead.id) + "#followups")
+    return redirect(back)
 
 
 @bp.post("/followups/<int:followup_id>/done")
@@ -413,16 +470,22 @@ def followup_done(followup_id: int):
 def add_contact(lead_id: int):
     lead = service.get_lead_or_404(current_user, lead_id)
     form = ContactForm()
+    back = url_for("leads.show", lead_id=lead.id) + "#company"
+    if earlier(current_user, form) is not None:
+        return already_saved(back)
     if form.validate():
         try:
-            companies.add_contact(current_user, lead, form.data)
+            with recording(current_user, form, Contact):
+                companies.add_contact(current_user, lead, form.data)
         except service.ValidationFailed as error:
             _flash_validation(error)
+        except AlreadySaved:
+            return already_saved(back)
         else:
             flash(_("The contact is saved."), "success")
     else:
         _flash_form_errors(form)
-    return redirect(url_for("leads.show", lead_id=lead.id) + "#company")
+    return redirect(back)
 
 
 # --- sharing -------------------------------------------------------------------------------
@@ -433,13 +496,23 @@ def add_contact(lead_id: int):
 def share(lead_id: int):
     lead = service.get_lead_or_404(current_user, lead_id)
     form = ShareForm()
+    back = url_for("leads.show", lead_id=lead.id) + "#shares"
+    if earlier(current_user, form) is not None:
+        return already_saved(back)
     if form.validate():
         try:
-            sharing.share_lead(current_user, lead, form.municipalities.data, form.level.data,
-                               form.basis_values())
+            with recording(current_user, form, LeadShare):
+                sharing.share_lead(current_user, lead, form.municipalities.data,
+                                   form.level.data, form.basis_values())
         except service.ValidationFailed as error:
             db.session.rollback()
             _flash_validation(error)
+        except AlreadySaved:
+            return already_saved(back)
+        except IntegrityError as error:  # a concurrent share with the same municipality
+            if not violates(error, LeadShare.__table__, "lead_id", "municipality_id"):
+                raise
+            flash(_("Someone else changed this in the meantime."), "danger")
         else:
             flash(_("The lead is shared."), "success")
     else:
@@ -473,8 +546,15 @@ def respond(lead_id: int):
     if not service.can_respond(current_user, lead):
         abort(403)
     form = ResponseForm()
+    back = url_for("leads.show", lead_id=lead.id) + "#shares"
+    if earlier(current_user, form) is not None:
+        return already_saved(back)
     if form.validate():
-        sharing.respond(current_user, lead, form.response.data, form.comment.data)
+        try:
+            with recording(current_user, form, lead):
+                sharing.respond(current_user, lead, form.response.data, form.comment.data)
+        except AlreadySaved:
+            return already_saved(back)
         flash(_("Your response is saved."), "success")
     else:
         _flash_form_errors(form)

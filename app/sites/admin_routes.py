@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from app.auth.permissions import admin_required
 from app.core.service import all_municipalities
@@ -14,6 +15,7 @@ from app.locking import StaleVersion
 from app.sites import service
 from app.sites.forms import NodeForm
 from app.sites.models import LogisticsNode
+from app.submissions import AlreadySaved, already_saved, earlier, recording, violates
 
 bp = Blueprint("sites_admin", __name__, url_prefix="/admin/nodes")
 
@@ -39,9 +41,21 @@ def _save(form: NodeForm, node: LogisticsNode | None):
               "note": (form.note.data or "").strip() or None}
     try:
         version = None if node is None else int(form.version.data or 0)
-        service.save_node(current_user, node, version, values)
+        if node is None:
+            with recording(current_user, form, LogisticsNode):
+                service.save_node(current_user, node, version, values)
+        else:
+            service.save_node(current_user, node, version, values)
     except service.SiteInvalid as invalid:
         form.lat.errors = [*form.lat.errors, *invalid.errors["lat"]]
+        return None
+    except AlreadySaved:
+        return already_saved(url_for("sites_admin.nodes"))
+    except IntegrityError as error:
+        db.session.rollback()
+        if not violates(error, LogisticsNode.__table__, "name"):
+            raise
+        form.name.errors = [*form.name.errors, _("Another logistics node already has this name.")]
         return None
     except (StaleVersion, ValueError):
         db.session.rollback()
@@ -57,6 +71,8 @@ def _save(form: NodeForm, node: LogisticsNode | None):
 def new_node():
     form = NodeForm()
     form.municipality.choices = municipality_choices(all_municipalities())
+    if form.is_submitted() and earlier(current_user, form) is not None:
+        return already_saved(url_for("sites_admin.nodes"))
     if form.validate_on_submit():
         done = _save(form, None)
         if done is not None:

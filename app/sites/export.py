@@ -1,19 +1,26 @@
-"""The site list as CSV or XLSX (the filters of /sites apply)."""
+"""The site list as CSV or XLSX (the filters of /sites apply).
+
+Sites are read a chunk at a time, so the CSV streams and the XLSX (openpyxl write-only)
+keeps memory flat; an XLSX of more than EXPORT_JOB_THRESHOLD sites is written by a job
+of the task queue (app.exports). Every cell goes through app.exports.cells.safe_cell.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
-from openpyxl import Workbook
 
+from app.exports.cells import safe_cell
+from app.extensions import db
 from app.sites import service
 from app.sites.models import Site
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+CHUNK = 500
 
 
 def headers() -> list[str]:
@@ -48,28 +55,58 @@ def row(site: Site) -> list[Any]:
             site.dist_airport_km, f"{score.present}/{score.total}", ", ".join(score.missing_labels)]
 
 
-def safe_cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+def count_sites(statement: sa.Select) -> int:
+    """How many sites the export of `statement` (service.filtered_sites) holds."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(
+        statement.order_by(None).with_only_columns(Site.id).subquery()))
 
 
-def to_csv(sites: Iterable[Site]) -> bytes:
+def iter_sites(statement: sa.Select) -> Iterator[Site]:
+    """The sites of `statement`, loaded a chunk at a time in its order."""
+    ids = list(db.session.scalars(statement.with_only_columns(Site.id)))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        by_id = {site.id: site for site in db.session.scalars(statement.where(Site.id.in_(chunk)))}
+        yield from (by_id[ident] for ident in chunk if ident in by_id)
+
+
+def iter_csv(sites: Iterable[Site]) -> Iterator[bytes]:
+    """The CSV (semicolons, byte-order mark) a chunk of lines at a time."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(headers())
-    for site in sites:
-        writer.writerow(["" if v is None else safe_cell(v) for v in row(site)])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    buffer.seek(0)
+    buffer.truncate()
+    for number, site in enumerate(sites, 1):
+        writer.writerow([safe_cell(v) for v in row(site)])
+        if number % CHUNK == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
 
 
-def to_xlsx(sites: Iterable[Site]) -> bytes:
+def to_csv(sites: Iterable[Site]) -> bytes:
+    return b"".join(iter_csv(sites))
+
+
+def write_xlsx(sites: Iterable[Site], target: IO[bytes] | str) -> int:
+    """Write the workbook to `target` (a file name or binary file); returns the site count."""
+    from openpyxl import Workbook  # imported when used: it slows every worker's start
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Sites"))
     sheet.append(headers())
+    count = 0
     for site in sites:
         sheet.append([safe_cell(v) for v in row(site)])
+        count += 1
+    workbook.save(target)
+    return count
+
+
+def to_xlsx(sites: Iterable[Site]) -> bytes:
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_xlsx(sites, buffer)
     return buffer.getvalue()

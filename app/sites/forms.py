@@ -2,33 +2,28 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    DateField,
-    DecimalField,
-    IntegerField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import BooleanField, DecimalField
+from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import HiddenInput, SelectField, max_length
+from app.forms import (
+    DateField,
+    HiddenInput,
+    IntegerField,
+    NumberRule,
+    OneTimeForm,
+    SelectField,
+    TextAreaField,
+    max_length,
+)
+from app.forms import TextField as StringField
 from app.sites import service
 from app.sites.geography import from_sweref, sweref_in_range
 from app.sites.models import LogisticsNode, Site
-
-NOT_NEGATIVE = _l("Must be a number not below zero.")
-WHOLE_NUMBER = _l("Must be a whole number from 0 to 2 000 000 000.")
 
 
 def _choices(labels: dict, blank: str | None = None) -> list[tuple[str, str]]:
     choices = [("", blank)] if blank is not None else []
     return choices + [(key, label) for key, label in labels.items()]
-
-
-def no_control_characters(_form, field) -> None:
-    if isinstance(field.data, str) and any(ord(c) < 32 and c not in "\r\n\t" for c in field.data):
-        raise ValidationError(_l("Contains characters that are not allowed."))
 
 
 class NumberField(DecimalField):
@@ -45,6 +40,14 @@ class NumberField(DecimalField):
         if self.data is not None and not self.data.is_finite():
             self.data = None
             raise ValueError(self.gettext("Not a valid decimal value."))
+
+
+class MeasureField(NumberRule, NumberField):
+    """A decimal number within the range of its kind (app.input_rules.NUMBER_RANGES)."""
+
+    def __init__(self, *args, kind: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
 
 
 class CoordinateForm(FlaskForm):
@@ -72,44 +75,36 @@ class CoordinateForm(FlaskForm):
         return None
 
 
-class SiteForm(CoordinateForm):
+class SiteForm(OneTimeForm, CoordinateForm):
     version = HiddenInput()
-    name = StringField(_l("Name"), validators=[DataRequired(), max_length(Site.name),
-                                               no_control_characters])
+    name = StringField(_l("Name"), validators=[DataRequired(), max_length(Site.name)])
     municipality = SelectField(_l("Municipality"), validators=[DataRequired()])
     kind = SelectField(_l("Kind"), choices=lambda: _choices(service.kind_labels()))
     property_designation = StringField(
-        _l("Property designation"), validators=[Optional(), max_length(Site.property_designation),
-                                                no_control_characters])
-    address = StringField(_l("Address"), validators=[Optional(), max_length(Site.address),
-                                                     no_control_characters])
-    land_area_m2 = IntegerField(_l("Land area (m²)"), validators=[
-        Optional(), NumberRange(min=0, max=service.MAX_INT, message=WHOLE_NUMBER)])
-    building_area_m2 = IntegerField(_l("Building area (m²)"), validators=[
-        Optional(), NumberRange(min=0, max=service.MAX_INT, message=WHOLE_NUMBER)])
+        _l("Property designation"), validators=[Optional(), max_length(Site.property_designation)])
+    address = StringField(_l("Address"), validators=[Optional(), max_length(Site.address)])
+    land_area_m2 = IntegerField(_l("Land area (m²)"), validators=[Optional()], kind="area_m2")
+    building_area_m2 = IntegerField(_l("Building area (m²)"), validators=[Optional()], kind="area_m2")
     detaljplan_status = SelectField(
         _l("Detaljplan"), choices=lambda: _choices(service.detaljplan_labels(), _l("Unknown")))
     permitted_use = StringField(_l("Permitted use"), validators=[
-        Optional(), max_length(Site.permitted_use), no_control_characters])
-    price_sek_m2 = IntegerField(_l("Price (SEK/m²)"), validators=[
-        Optional(), NumberRange(min=0, max=service.MAX_INT, message=WHOLE_NUMBER)])
+        Optional(), max_length(Site.permitted_use)])
+    price_sek_m2 = IntegerField(_l("Price (SEK/m²)"), validators=[Optional()], kind="price_sek_m2")
     price_public = BooleanField(_l("The price may be shown publicly"))
     rail_siding = SelectField(_l("Rail siding"),
                               choices=lambda: _choices(service.rail_labels(), _l("Unknown")))
-    power_mw = NumberField(_l("Available power (MW)"), validators=[
-        Optional(), NumberRange(min=0, max=100_000, message=NOT_NEGATIVE)])
+    power_mw = MeasureField(_l("Available power (MW)"), validators=[Optional()], kind="power_mw")
     water_sewage = SelectField(_l("Water and sewage"), choices=[
         ("", _l("Unknown")), ("yes", _l("Yes")), ("no", _l("No"))])
     status = SelectField(_l("Status"), choices=lambda: _choices(service.status_labels()))
-    available_from = DateField(_l("Available from"), validators=[Optional()])
+    available_from = DateField(_l("Available from"), validators=[Optional()], kind="available_from")
     owner = SelectField(_l("Owner"), choices=lambda: _choices(service.owner_labels()))
     contact_person = StringField(_l("Contact person"), validators=[
-        Optional(), max_length(Site.contact_person), no_control_characters])
+        Optional(), max_length(Site.contact_person)])
     public = BooleanField(_l("Public (may appear in the public site catalogue)"))
     description = TextAreaField(_l("Description"), validators=[
         Optional(), Length(max=service.DESCRIPTION_MAX,
-                           message=_l("At most %(max)d characters.", max=service.DESCRIPTION_MAX)),
-        no_control_characters])
+                           message=_l("At most %(max)d characters.", max=service.DESCRIPTION_MAX))])
 
     def typed_values(self, municipalities: dict) -> dict:
         """The form's data as the service's typed values (after validate())."""
@@ -154,13 +149,11 @@ class SiteForm(CoordinateForm):
         self.version.data = str(site.version)
 
 
-class NodeForm(CoordinateForm):
+class NodeForm(OneTimeForm, CoordinateForm):
     version = HiddenInput()
     kind = SelectField(_l("Kind"), choices=lambda: _choices(service.node_kind_labels()))
-    name = StringField(_l("Name"), validators=[DataRequired(), max_length(LogisticsNode.name),
-                                               no_control_characters])
+    name = StringField(_l("Name"), validators=[DataRequired(), max_length(LogisticsNode.name)])
     municipality = SelectField(_l("Municipality"), validators=[DataRequired()])
     accuracy = SelectField(_l("Accuracy"), choices=lambda: _choices(service.accuracy_labels()))
-    note = StringField(_l("Note"), validators=[Optional(), max_length(LogisticsNode.note),
-                                               no_control_characters])
+    note = StringField(_l("Note"), validators=[Optional(), max_length(LogisticsNode.note)])
 

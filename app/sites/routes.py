@@ -1,12 +1,24 @@
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import scope
 from app.core.service import all_municipalities
+from app.exports import service as exports_service
+from app.exports.models import ExportKind
+from app.exports.streaming import stream_for
 from app.extensions import db
 from app.forms import municipality_choices
 from app.locking import StaleVersion
@@ -15,6 +27,7 @@ from app.sites import export, geocoding, service
 from app.sites.forms import SiteForm
 from app.sites.geography import to_sweref
 from app.sites.models import Site
+from app.submissions import AlreadySaved, already_saved, earlier, recording
 
 bp = Blueprint("sites", __name__, url_prefix="/sites")
 PER_PAGE = 50
@@ -44,13 +57,21 @@ def export_sites(fmt: str):
     filt, errors = _filter_or_400()
     if errors:
         abort(400)
-    sites = db.session.scalars(service.filtered_sites(current_user, filt))
+    user = current_user._get_current_object()
+    statement = service.filtered_sites(user, filt)
     stamp = service.today().isoformat()
     if fmt == "csv":
-        return Response(export.to_csv(sites), mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="sites-{stamp}.csv"'})
+        body = stream_for(user, lambda _user: export.iter_csv(export.iter_sites(statement)))
+        return Response(body, mimetype="text/csv", headers={
+                            "Content-Disposition": f'attachment; filename="sites-{stamp}.csv"'})
+    count = export.count_sites(statement)
+    if count > exports_service.job_threshold():
+        exports_service.request_export(user, ExportKind.SITES, filt)
+        flash(_("The export of %(count)d sites is being prepared; download it here when it is "
+                "ready.", count=count), "info")
+        return redirect(url_for("exports.index"))
     return Response(
-        export.to_xlsx(sites),
+        export.to_xlsx(export.iter_sites(statement)),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="sites-{stamp}.xlsx"'})
 
@@ -130,6 +151,9 @@ def new():
     form.municipality.choices = municipality_choices(municipalities)
     if not form.is_submitted():
         form.municipality.data = current_user.municipality.slug
+    saved = earlier(current_user, form) if form.is_submitted() else None
+    if saved is not None:
+        return already_saved(url_for("sites.show", site_id=saved.object_id))
     if form.is_submitted() and request.form.get("action") == "geocode":
         _geocode_into(form)
         return _form_page(form, None)
@@ -139,9 +163,12 @@ def new():
             values = form.typed_values({m.slug: m for m in municipalities})
             values["lat"], values["lon"] = position
             try:
-                site, warnings = service.create_site(current_user, values)
+                with recording(current_user, form, Site):
+                    site, warnings = service.create_site(current_user, values)
             except service.SiteInvalid as invalid:
                 _apply_errors(form, invalid.errors)
+            except AlreadySaved as first:
+                return already_saved(url_for("sites.show", site_id=first.submission.object_id))
             else:
                 for warning in warnings:
                     flash(str(warning), "warning")

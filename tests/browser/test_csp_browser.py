@@ -38,6 +38,7 @@ SKIP = {
     "leads.export_xlsx": "a download, not a page",
     "sites.export_sites": "a download (CSV or XLSX), not a page",
     "calendar_feed.feed": "an iCalendar download, not a page",
+    "exports.download": "an XLSX download, not a page",
 }
 
 LISTEN = """
