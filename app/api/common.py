@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, request
+from flask_babel import gettext as _
 
 from app.api.auth import authenticate_request
 from app.errors import json_error
@@ -21,6 +23,7 @@ def make_api_blueprint(name: str, import_name: str) -> Blueprint:
     """A blueprint under /api/v1 with bearer-token auth and no CSRF (cookies are ignored)."""
     bp = Blueprint(name, import_name, url_prefix=API_PREFIX)
     bp.before_request(authenticate_request)
+    bp.before_request(refuse_unknown_query_parameters)
     csrf.exempt(bp)
     return bp
 
@@ -37,6 +40,23 @@ class ApiError(Exception):
 
 def handle_api_error(error: ApiError):
     return json_error(error.status, str(error.message), error.fields or None)
+
+
+def refuse_unknown_query_parameters() -> None:
+    """400 for a query parameter the OpenAPI document does not list for the operation
+    (a misspelt filter must not be ignored silently)."""
+    if request.url_rule is None or not request.args:
+        return
+    path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", request.url_rule.rule)
+    item = OPENAPI_PATHS.get(path.removeprefix(API_PREFIX), {})
+    operation = item.get(request.method.lower(), {})
+    known = {parameter["name"] for parameter in [*item.get("parameters", []),
+                                                 *operation.get("parameters", [])]
+             if parameter.get("in") == "query"}
+    unknown = sorted(set(request.args) - known)
+    if operation and unknown:
+        raise ApiError(400, _("Unknown query parameter."),
+                       {name or "query": [_("Unknown query parameter.")] for name in unknown})
 
 
 def json_body() -> dict[str, Any]:

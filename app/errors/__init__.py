@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
@@ -70,9 +70,13 @@ def handle_http_error(error: HTTPException):
         message = _("The form has expired or lacks its security token. Reload the page and "
                     "try again.")
     if wants_json():
-        response = json_error(status, message)
+        response = make_response(json_error(status, message))
     else:
-        response = render_template("errors/error.html", status=status, message=message), status
+        response = make_response(render_template("errors/error.html", status=status,
+                                                 message=message), status)
+    for name, value in error.get_headers():  # e.g. `Allow` of a 405 (RFC 9110 §15.5.6)
+        if name.lower() != "content-type":
+            response.headers[name] = value
     return response
 
 

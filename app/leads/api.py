@@ -1,5 +1,6 @@
-"""JSON API v1 for leads and companies. The JSON fills the same forms as the pages,
-and the same services apply scope, share levels, stage rules, locking and audit."""
+"""JSON API v1 for leads and companies. Request bodies are the pydantic models of
+app/leads/api_inputs.py (the same input rules as the pages' forms), and the same services
+apply scope, share levels, stage rules, locking and audit."""
 
 from __future__ import annotations
 
@@ -7,20 +8,22 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import jsonify, request
-from werkzeug.datastructures import MultiDict
+from flask_babel import gettext as _
 
+from app import input_rules
 from app.api.auth import api_user
-from app.api.common import ApiError, json_body, page_args, paginated
+from app.api.common import ApiError, page_args, paginated
 from app.api.common import make_api_blueprint as _make
+from app.api.inputs import MUNICIPALITY_SLUGS, invalid, parse_body, query_text
 from app.extensions import db
-from app.i18n import from_local
-from app.leads import companies, followups, labels, service, sharing
+from app.leads import api_inputs, companies, followups, service, sharing
+from app.leads.api_inputs import ActivityInput, FollowUpInput, LeadInput, LeadPatch, ShareInput
 from app.leads.api_schema import register
-from app.leads.forms import ActivityForm, FollowUpForm, LeadForm, StageForm, clean_text, storable
-from app.leads.models import Activity, Company, FollowUp, Lead, LeadShare
+from app.leads.models import Activity, Company, FollowUp, Lead, LeadShare, Stage
 from app.locking import StaleVersion
 
 bp = _make("leads_api", __name__)
+SEARCH_MAX = 200  # characters of `q` on /leads (documented; longer is 422, not cut)
 register()
 
 
@@ -99,147 +102,25 @@ def followup_json(followup: FollowUp) -> dict[str, Any]:
             "assignee_id": followup.assignee_id, "done_at": _iso(followup.done_at)}
 
 
-# --- JSON in: the same forms as the pages ----------------------------------------------------
-
-STRING, INTEGER, NUMBER, BOOLEAN, DATE = "string", "integer", "number", "boolean", "date"
-LEAD_FIELDS = {
-    "codename": STRING, "registration_number": STRING, "source": STRING, "received_on": DATE,
-    "sector": STRING, "confidential": BOOLEAN, "confidential_basis": STRING,
-    "description": STRING, "expected_jobs": INTEGER,
-    "investment_msek": NUMBER,
-}
-REQUIREMENTS = {  # requirement → (form field of value (or min/max), its type, form field of must)
-    "land_area": ({"min": "land_min_m2", "max": "land_max_m2"}, INTEGER, "land_must"),
-    "building_area": ({"value": "building_m2"}, INTEGER, "building_must"),
-    "rail_siding": ({"value": "rail_siding"}, "yes_no", "rail_must"),
-    "motorway_km": ({"value": "motorway_km_max"}, NUMBER, "motorway_must"),
-    "terminal_km": ({"value": "terminal_km_max"}, NUMBER, "terminal_must"),
-    "power_mw": ({"value": "power_mw"}, NUMBER, "power_must"),
-    "water_sewage": ({"value": "water_sewage"}, "yes_no", "water_must"),
-    "preferred_municipalities": ({"value": "preferred_municipalities"}, "slugs", "preferred_must"),
-    "desired_start": ({"value": "desired_start"}, DATE, "start_must"),
-}
-COMPANY_FIELDS = ("name", "orgnr", "country", "sector", "website")
-FIELD_NAMES = {form_field: f"requirements.{key}.{part}"
-               for key, (parts, _kind, must) in REQUIREMENTS.items()
-               for part, form_field in parts.items()}
-FIELD_NAMES |= {must: f"requirements.{key}.must" for key, (_p, _k, must) in REQUIREMENTS.items()}
-FIELD_NAMES |= {f"company_{name}": f"company.{name}" for name in COMPANY_FIELDS}
-FIELD_NAMES |= {"link_company_id": "company_id", "basis": "basis.kind", "basis_by": "basis.by",
-                "basis_on": "basis.on", "basis_reason": "basis.reason"}
+# --- JSON in: the models of app/leads/api_inputs.py -------------------------------------------
 
 
-class _Input:
-    """Collects form data from JSON values, with type errors per field."""
-
-    def __init__(self) -> None:
-        self.data = MultiDict()
-        self.errors: dict[str, list[str]] = {}
-
-    def put(self, form_name: str, api_name: str, kind: str, value: Any) -> None:
-        self.data.poplist(form_name)
-        if value is None:
-            return
-        wrong = {
-            STRING: not isinstance(value, str), DATE: not isinstance(value, str),
-            INTEGER: isinstance(value, bool) or not isinstance(value, int),
-            NUMBER: isinstance(value, bool) or not isinstance(value, int | float),
-            BOOLEAN: not isinstance(value, bool), "yes_no": not isinstance(value, bool),
-            "slugs": not (isinstance(value, list) and all(isinstance(v, str) for v in value)),
-        }[kind]
-        if wrong:
-            self.errors[api_name] = [f"Must be a {kind.replace('_', '/')}."]
-        elif kind == BOOLEAN:
-            if value:
-                self.data[form_name] = "y"
-        elif kind == "yes_no":
-            self.data[form_name] = labels.yes_no_data(value)
-        elif kind == "slugs":
-            self.data.setlist(form_name, value)
-        else:
-            self.data[form_name] = str(value)
-
-
-def _lead_formdata(body: dict[str, Any], lead: Lead | None) -> tuple[MultiDict, dict]:
-    given = _Input()
-    if lead is not None:  # PATCH: start from the stored values
-        for name in service.EDITABLE_FIELDS:
-            value = getattr(lead, name)
-            if name in ("rail_siding", "water_sewage"):
-                given.put(name, name, "yes_no", value)
-            elif name == "preferred_municipalities":
-                given.put(name, name, "slugs", lead.preferred_slugs)
-            elif isinstance(value, bool):
-                given.put(name, name, BOOLEAN, value)
-            elif value is not None:
-                given.data[name] = value.isoformat() if isinstance(value, date) else str(
-                    value.value if hasattr(value, "value") else value)
-    for name, kind in LEAD_FIELDS.items():
-        if name in body:
-            given.put(name, name, kind, body[name])
-    requirements = body.get("requirements", {})
-    if not isinstance(requirements, dict):
-        given.errors["requirements"] = ["Must be an object."]
-        requirements = {}
-    for key, (parts, kind, must) in REQUIREMENTS.items():
-        item = requirements.get(key)
-        if item is None:
-            continue
-        if not isinstance(item, dict):
-            given.errors[f"requirements.{key}"] = ["Must be an object."]
-            continue
-        for part, form_name in parts.items():
-            if part in item:
-                given.put(form_name, f"requirements.{key}.{part}", kind, item[part])
-        if "must" in item:
-            given.put(must, f"requirements.{key}.must", BOOLEAN, item["must"])
-    if "company_id" in body:
-        given.put("link_company_id", "company_id", INTEGER, body["company_id"])
-    company = body.get("company")
-    if company is not None:
-        if not isinstance(company, dict):
-            given.errors["company"] = ["Must be an object."]
-        else:
-            for name in COMPANY_FIELDS:
-                given.put(f"company_{name}", f"company.{name}", STRING, company.get(name))
-            given.data["create_anyway"] = "y"
-    return given.data, given.errors
-
-
-def _form_errors(form) -> dict[str, list[str]]:
-    return {FIELD_NAMES.get(name, name): [str(m) for m in messages]
-            for name, messages in form.errors.items()}
-
-
-def _validated_lead_form(body: dict[str, Any], lead: Lead | None) -> LeadForm:
-    data, type_errors = _lead_formdata(body, lead)
-    if type_errors:
-        raise ApiError(422, "Some fields need attention.", type_errors)
-    if "source" not in data:
-        data["source"] = ""
-    form = LeadForm(formdata=data, meta={"csrf": False})
-    if not form.validate():
-        raise ApiError(422, "Some fields need attention.", _form_errors(form))
-    return form
-
-
-def _company_for(form: LeadForm, user) -> Company | None:
+def _company_for(data: LeadInput | LeadPatch, user) -> Company | None:
     """The company to link: one of the user's own municipality's register (another
     municipality's company answers exactly like an id that does not exist), or a new one."""
-    link = form.link_company_id.data
-    if link:
-        company = companies.get_own_company(user, int(link)) if link.isdigit() else None
+    if "company_id" in data.model_fields_set:
+        company = companies.get_own_company(user, data.company_id)
         if company is None:
-            raise ApiError(422, "Some fields need attention.", {"company_id": ["Unknown company."]})
+            raise invalid({"company_id": [_("Unknown company.")]})
         return company
-    values = form.company_values()
-    return companies.build_company(values) if values else None
+    if data.company is not None:
+        return companies.build_company(api_inputs.company_values(data.company))
+    return None
 
 
 def _validation_error(error: service.ValidationFailed) -> ApiError:
     db.session.rollback()
-    return ApiError(422, "Some fields need attention.",
-                    {FIELD_NAMES.get(k, k): v for k, v in error.fields.items()})
+    return invalid({api_inputs.FIELD_PATHS.get(k, k): v for k, v in error.fields.items()})
 
 
 def _visible_lead(lead_id: int) -> Lead:
@@ -257,10 +138,15 @@ def list_leads():
     user = api_user()
     page, per_page = page_args()
     stage = request.args.getlist("stage")
+    choices = {"stage": [s.value for s in Stage], "municipality": MUNICIPALITY_SLUGS,
+               "sort": service.SORTS}
+    unknown = {name: [_("Not a valid choice.")] for name, allowed in choices.items()
+               if any(value not in allowed for value in request.args.getlist(name))}
+    if unknown:
+        raise invalid(unknown)
     filters = service.LeadFilters(
-        stage=stage, municipality=clean_text(request.args.get("municipality")) or None,
-        q=(clean_text(request.args.get("q")) or "").strip()[:200] or None,
-        sort=request.args.get("sort") or "received_desc")
+        stage=stage, municipality=request.args.get("municipality") or None,
+        q=query_text("q", SEARCH_MAX), sort=request.args.get("sort") or "received_desc")
     statement = service.lead_query(user, filters)
     result = paginated(statement, lambda lead: lead, page, per_page)
     leads = result["items"]
@@ -275,10 +161,10 @@ def create_lead():
     user = api_user()
     if not user.is_advisor:
         raise ApiError(403, "Only advisors create leads.")
-    form = _validated_lead_form(json_body(), None)
-    company = _company_for(form, user)
+    data = parse_body(LeadInput)
+    company = _company_for(data, user)
     try:
-        lead = service.create_lead(user, form.lead_values(), company)
+        lead = service.create_lead(user, api_inputs.lead_values(data), company)
     except service.ValidationFailed as error:
         raise _validation_error(error) from None
     body = lead_json(lead, service.share_level_for(user, lead))
@@ -306,26 +192,25 @@ def patch_lead(lead_id: int):
     lead = _visible_lead(lead_id)
     if not service.can_edit(user, lead):
         raise ApiError(403, "You may not edit this lead.")
-    body = json_body()
-    version = body.get("version")
-    if isinstance(version, bool) or not isinstance(version, int):
-        raise ApiError(422, "Some fields need attention.", {"version": ["Required: the version "
-                                                                        "you started from."]})
-    stage = body.get("stage")
-    if stage is not None and not isinstance(stage, str):
-        raise ApiError(422, "Some fields need attention.", {"stage": ["Must be a string."]})
-    edits = {key: value for key, value in body.items()
-             if key not in ("version", "stage", "lost_reason", "lost_comment", "decided_on")}
+    data = parse_body(LeadPatch)
+    given = data.model_fields_set
+    edits = given - {"version", "stage", "lost_reason", "lost_comment", "decided_on"}
+    changes_stage = "stage" in given and data.stage != lead.stage
+    # Everything is checked before anything is written, and the edit and the stage change
+    # are one transaction: a refused PATCH changes nothing (not even the version).
+    company = _company_for(data, user) if edits & {"company", "company_id"} else None
+    version = data.version
     try:
         if edits:
-            form = _validated_lead_form(edits, lead)
-            company = _company_for(form, user) if ("company" in edits or "company_id" in edits) \
-                else None
-            service.update_lead(user, lead, version, form.lead_values(), company=company,
-                                unlink_company="company" in edits and edits["company"] is None)
+            service.update_lead(user, lead, version, api_inputs.lead_values(data),
+                                company=company,
+                                unlink_company="company" in given and data.company is None,
+                                commit=False)
             version = lead.version
-        if stage is not None and stage != lead.stage.value:
-            service.change_stage(user, lead, version, stage, _stage_data(body, lead))
+        if changes_stage:
+            service.change_stage(user, lead, version, data.stage.value,
+                                 api_inputs.stage_data(data, lead), commit=False)
+        db.session.commit()
     except StaleVersion as stale:
         db.session.rollback()
         raise ApiError(409, "Someone else changed this lead in the meantime.",
@@ -335,46 +220,16 @@ def patch_lead(lead_id: int):
     return jsonify(lead_json(lead, service.share_level_for(user, lead)))
 
 
-def _stage_data(body: dict[str, Any], lead: Lead) -> dict[str, Any]:
-    data = MultiDict()
-    given = _Input()
-    given.put("lost_reason", "lost_reason", STRING, body.get("lost_reason"))
-    given.put("lost_comment", "lost_comment", STRING, body.get("lost_comment"))
-    given.put("decided_on", "decided_on", DATE, body.get("decided_on"))
-    given.put("expected_jobs", "expected_jobs", INTEGER,
-              body.get("expected_jobs", lead.expected_jobs))
-    given.put("investment_msek", "investment_msek", NUMBER,
-              body.get("investment_msek", lead.investment_msek))
-    if given.errors:
-        raise ApiError(422, "Some fields need attention.", given.errors)
-    data = given.data
-    data["stage"] = body["stage"] if body["stage"] in dict(labels.stage_choices()) else "new"
-    form = StageForm(formdata=data, meta={"csrf": False})
-    if not form.validate():
-        raise ApiError(422, "Some fields need attention.", _form_errors(form))
-    return form.stage_data()
-
-
 @bp.post("/leads/<int:lead_id>/activities")
 def add_activity(lead_id: int):
     user = api_user()
     lead = _visible_lead(lead_id)
     if not service.can_contribute(user, lead):
         raise ApiError(403, "You may not add activities to this lead.")
-    body = json_body()
-    given = _Input()
-    given.put("kind", "kind", STRING, body.get("kind"))
-    given.put("body", "body", STRING, body.get("body"))
-    given.put("internal", "internal", BOOLEAN, body.get("internal", True))
-    if given.errors:
-        raise ApiError(422, "Some fields need attention.", given.errors)
-    at = _parse_datetime(body.get("at"), "at")
-    form = ActivityForm(formdata=given.data, meta={"csrf": False})
-    if not form.validate():
-        raise ApiError(422, "Some fields need attention.", _form_errors(form))
+    data = parse_body(ActivityInput)
     try:
-        activity = service.add_activity(user, lead, form.kind.data, form.body.data,
-                                        form.internal.data, at=at)
+        activity = service.add_activity(user, lead, data.kind.value, data.body, data.internal,
+                                        at=data.at)
     except service.ValidationFailed as error:
         raise _validation_error(error) from None
     return jsonify(activity_json(activity)), 201
@@ -386,37 +241,13 @@ def add_followup(lead_id: int):
     lead = _visible_lead(lead_id)
     if not service.can_contribute(user, lead):
         raise ApiError(403, "You may not add follow-ups to this lead.")
-    body = json_body()
-    given = _Input()
-    given.put("title", "title", STRING, body.get("title"))
-    given.put("due_on", "due_on", DATE, body.get("due_on"))
-    given.put("assignee_id", "assignee_id", INTEGER, body.get("assignee_id"))
-    if given.errors:
-        raise ApiError(422, "Some fields need attention.", given.errors)
-    remind_at = _parse_datetime(body.get("remind_at"))
-    form = FollowUpForm(formdata=given.data, meta={"csrf": False})
-    form.assignee_id.choices = []
-    if not form.validate():
-        raise ApiError(422, "Some fields need attention.", _form_errors(form))
+    data = parse_body(FollowUpInput)
     try:
-        followup = followups.add_followup(user, lead, form.title.data, form.due_on.data,
-                                          form.assignee_id.data or None, remind_at)
+        followup = followups.add_followup(user, lead, data.title, data.due_on,
+                                          data.assignee_id, data.remind_at)
     except service.ValidationFailed as error:
         raise _validation_error(error) from None
     return jsonify(followup_json(followup)), 201
-
-
-def _parse_datetime(value: Any, name: str = "remind_at") -> datetime | None:
-    if value is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        parsed = None
-    if parsed is None or not 1900 <= parsed.year <= 9999:
-        raise ApiError(422, "Some fields need attention.",
-                       {name: ["Must be a date-time (ISO 8601)."]})
-    return from_local(parsed) if parsed.tzinfo is None else parsed
 
 
 @bp.post("/leads/<int:lead_id>/shares")
@@ -425,55 +256,27 @@ def share_lead(lead_id: int):
     lead = _visible_lead(lead_id)
     if not service.can_edit(user, lead):
         raise ApiError(403, "Only the owning municipality's advisors share a lead.")
-    body = json_body()
-    slugs = body.get("municipalities", [body["municipality"]] if "municipality" in body else [])
-    level = body.get("level")
-    errors = {}
-    if not (isinstance(slugs, list) and all(isinstance(s, str) and storable(s) for s in slugs)):
-        errors["municipalities"] = ["Must be a list of municipality slugs."]
-    if not isinstance(level, str):
-        errors["level"] = ["Must be anonymised or full."]
-    basis = _share_basis(body.get("basis"), errors)
-    if errors:
-        raise ApiError(422, "Some fields need attention.", errors)
+    data = parse_body(ShareInput)
+    slugs = list(dict.fromkeys(slug.value for slug in data.municipalities))
     try:
-        sharing.share_lead(user, lead, slugs, level, basis)
+        sharing.share_lead(user, lead, slugs, data.level.value,
+                           api_inputs.share_basis(data.basis))
     except service.ValidationFailed as error:
         raise _validation_error(error) from None
     return jsonify({"items": [share_json(share) for share in lead.shares]}), 201
-
-
-def _share_basis(raw: Any, errors: dict[str, list[str]]) -> dict[str, Any] | None:
-    """`basis` of a share as app.leads.secrecy.checked_basis takes it (its API names:
-    kind, by, on, reason); type errors go into `errors`."""
-    if raw is None:
-        return None
-    if not isinstance(raw, dict):
-        errors["basis"] = ["Must be an object with kind, by, on and reason."]
-        return None
-    for name in ("kind", "by", "on", "reason"):
-        if raw.get(name) is not None and not (isinstance(raw[name], str) and storable(raw[name])):
-            errors[f"basis.{name}"] = ["Must be a string."]
-    on = raw.get("on")
-    if isinstance(on, str):
-        try:
-            on = date.fromisoformat(on)
-        except ValueError:
-            errors["basis.on"] = ["Must be a date (YYYY-MM-DD)."]
-    return {"basis": raw.get("kind"), "basis_by": raw.get("by"), "basis_on": on,
-            "basis_reason": raw.get("reason")}
 
 
 @bp.get("/companies")
 def list_companies():
     user = api_user()
     page, per_page = page_args()
-    raw = clean_text(request.args.get("orgnr"))
-    if not raw:
+    if "orgnr" not in request.args:
         raise ApiError(400, "The orgnr query parameter is required.")
     try:
-        orgnr = companies.normalise_orgnr(raw)
-    except companies.OrgnrError as error:
-        raise ApiError(422, "Some fields need attention.", {"orgnr": [str(error)]}) from None
+        orgnr = input_rules.clean_orgnr(request.args["orgnr"])
+    except input_rules.InputRejected as error:
+        raise invalid({"orgnr": [str(error.message)]}) from None
+    if orgnr is None:
+        raise invalid({"orgnr": [_("This field is required.")]})
     return jsonify(paginated(companies.companies_by_orgnr(user, orgnr), company_json,
                              page, per_page))

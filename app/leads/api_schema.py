@@ -1,10 +1,13 @@
-"""The OpenAPI description of the lead endpoints (kept beside the implementation)."""
+"""The OpenAPI description of the lead endpoints: the request bodies are generated from
+the models of app/leads/api_inputs.py; the answers are described here."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from app.api.common import register_openapi
+from app.api.inputs import model_schemas
+from app.leads.api_inputs import INPUT_MODELS
 from app.leads.models import (
     ActivityKind,
     LostReason,
@@ -42,15 +45,7 @@ def _req(value: dict[str, Any]) -> dict[str, Any]:
             "properties": {"value": _nullable(value), "must": {"type": "boolean"}}}
 
 
-def _req_in(value: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "object",
-            "properties": {"value": _nullable(value), "must": {"type": "boolean"}}}
-
-
-NUMBER = {"type": "number", "minimum": 0, "maximum": 1e12}
-INTEGER = {"type": "integer", "minimum": 0, "maximum": 2_000_000_000}
 DATE = {"type": "string", "format": "date"}
-ID = {"type": "integer", "minimum": 1}
 
 REQUIREMENTS = {
     "type": "object",
@@ -73,23 +68,6 @@ REQUIREMENTS = {
         "desired_start": _req(DATE),
     },
 }
-REQUIREMENTS_INPUT = {
-    "type": "object",
-    "properties": {
-        "land_area": {"type": "object", "properties": {
-            "min": _nullable(INTEGER), "max": _nullable(INTEGER), "must": {"type": "boolean"}}},
-        "building_area": _req_in(INTEGER),
-        "rail_siding": _req_in({"type": "boolean"}),
-        "motorway_km": _req_in(NUMBER),
-        "terminal_km": _req_in(NUMBER),
-        "power_mw": _req_in(NUMBER),
-        "water_sewage": _req_in({"type": "boolean"}),
-        "preferred_municipalities": {"type": "object", "properties": {
-            "value": {"type": "array", "items": {"type": "string", "enum": SLUGS}},
-            "must": {"type": "boolean"}}},
-        "desired_start": _req_in(DATE),
-    },
-}
 COMPANY = {
     "type": "object",
     "required": ["id", "name", "orgnr", "country", "sector", "website", "municipality"],
@@ -100,16 +78,6 @@ COMPANY = {
         "orgnr": _nullable({"type": "string", "pattern": r"^\d{6}-\d{4}$"}),
         "country": {"type": "string"}, "sector": _nullable({"type": "string"}),
         "website": _nullable({"type": "string"}),
-    },
-}
-COMPANY_INPUT = {
-    "type": "object", "required": ["name"],
-    "properties": {
-        "name": {"type": "string", "minLength": 1, "maxLength": 200},
-        "orgnr": _nullable({"type": "string", "maxLength": 11}),
-        "country": _nullable({"type": "string", "maxLength": 80}),
-        "sector": _nullable({"type": "string", "maxLength": 120}),
-        "website": _nullable({"type": "string", "maxLength": 255}),
     },
 }
 SHARE_BASIS = {
@@ -171,34 +139,6 @@ LEAD = {
         "regional_hints": {"type": "array", "items": {"type": "string"}},
     },
 }
-LEAD_FIELDS_INPUT = {
-    "codename": {"type": "string", "maxLength": 80},
-    "registration_number": _nullable({"type": "string", "maxLength": 40}),
-    "source": {"type": "string", "enum": [v.value for v in Source]},
-    "received_on": DATE,
-    "sector": _nullable({"type": "string", "maxLength": 120}),
-    "confidential": {"type": "boolean"},
-    "confidential_basis": _nullable({"type": "string", "maxLength": 120}),
-    "description": _nullable({"type": "string", "maxLength": 5000}),
-    "requirements": _ref("LeadRequirementsInput"),
-    "expected_jobs": _nullable(INTEGER),
-    "investment_msek": _nullable(NUMBER),
-    "company": _nullable(_ref("CompanyInput")),
-    "company_id": ID,
-}
-LEAD_INPUT = {"type": "object", "required": ["source"], "properties": LEAD_FIELDS_INPUT}
-LEAD_PATCH = {
-    "type": "object", "required": ["version"],
-    "properties": {
-        **{key: value for key, value in LEAD_FIELDS_INPUT.items() if key != "source"},
-        "source": {"type": "string", "enum": [v.value for v in Source]},
-        "version": {"type": "integer"},
-        "stage": {"type": "string", "enum": [v.value for v in Stage]},
-        "lost_reason": {"type": "string", "enum": [v.value for v in LostReason]},
-        "lost_comment": {"type": "string", "maxLength": 1000},
-        "decided_on": DATE,
-    },
-}
 ACTIVITY = {
     "type": "object", "required": ["id", "lead_id", "kind", "body", "internal", "at", "author_id"],
     "properties": {
@@ -209,16 +149,6 @@ ACTIVITY = {
         "author_id": _nullable({"type": "integer"}),
     },
 }
-ACTIVITY_INPUT = {
-    "type": "object", "required": ["kind", "body"],
-    "properties": {
-        "kind": {"type": "string", "enum": [v.value for v in ActivityKind
-                                            if v != ActivityKind.STAGE_CHANGE]},
-        "body": {"type": "string", "minLength": 1, "maxLength": 5000},
-        "internal": {"type": "boolean"},
-        "at": _nullable({"type": "string", "format": "date-time"}),
-    },
-}
 FOLLOWUP = {
     "type": "object",
     "required": ["id", "lead_id", "title", "due_on", "remind_at", "assignee_id", "done_at"],
@@ -227,24 +157,6 @@ FOLLOWUP = {
         "due_on": DATE, "remind_at": _nullable({"type": "string", "format": "date-time"}),
         "assignee_id": {"type": "integer"},
         "done_at": _nullable({"type": "string", "format": "date-time"}),
-    },
-}
-FOLLOWUP_INPUT = {
-    "type": "object", "required": ["title", "due_on"],
-    "properties": {
-        "title": {"type": "string", "minLength": 1, "maxLength": 200},
-        "due_on": DATE,
-        "remind_at": _nullable({"type": "string", "format": "date-time"}),
-        "assignee_id": ID,
-    },
-}
-SHARE_INPUT = {
-    "type": "object", "required": ["municipalities", "level"],
-    "properties": {
-        "municipalities": {"type": "array", "minItems": 1,
-                           "items": {"type": "string", "enum": SLUGS}},
-        "level": {"type": "string", "enum": [v.value for v in ShareLevel]},
-        "basis": SHARE_BASIS,
     },
 }
 
@@ -280,13 +192,14 @@ def register() -> None:
                                     "schema": {"type": "string", "enum": [v.value for v in Stage]}},
                                    {"name": "municipality", "in": "query",
                                     "schema": {"type": "string", "enum": SLUGS}},
-                                   {"name": "q", "in": "query", "schema": {"type": "string"}},
+                                   {"name": "q", "in": "query",
+                                    "schema": {"type": "string", "maxLength": 200}},
                                    {"name": "sort", "in": "query", "schema": {
                                        "type": "string", "enum": ["received_desc", "received_asc",
                                                                   "codename", "company", "stage",
                                                                   "updated_desc"]}}],
                     "responses": {"200": _json(_ref("LeadPage"), "A page of leads"),
-                                  **_errors(400, 401)},
+                                  **_errors(400, 401, 422)},
                 },
                 "post": {
                     "summary": "Create a lead owned by the token's user (advisors)",
@@ -344,18 +257,18 @@ def register() -> None:
                     "summary": "Companies with this organisation number, seen through visible leads",
                     "parameters": [*PAGE_PARAMS,
                                    {"name": "orgnr", "in": "query", "required": True,
-                                    "schema": {"type": "string"}}],
+                                    "description": "Swedish organisation number (NNNNNN-NNNN, "
+                                                   "also with the century, dots or spaces)",
+                                    "schema": {"type": "string", "minLength": 1}}],
                     "responses": {"200": _json(_ref("CompanyPage"), "Matching companies"),
                                   **_errors(400, 401, 422)},
                 },
             },
         },
         {
-            "Lead": LEAD, "LeadRequirements": REQUIREMENTS,
-            "LeadRequirementsInput": REQUIREMENTS_INPUT, "LeadInput": LEAD_INPUT,
-            "LeadPatch": LEAD_PATCH, "LeadPage": _page("Lead"), "LeadShare": SHARE,
-            "Company": COMPANY, "CompanyInput": COMPANY_INPUT, "CompanyPage": _page("Company"),
-            "Activity": ACTIVITY, "ActivityInput": ACTIVITY_INPUT, "FollowUp": FOLLOWUP,
-            "FollowUpInput": FOLLOWUP_INPUT, "ShareInput": SHARE_INPUT,
+            "Lead": LEAD, "LeadRequirements": REQUIREMENTS, "LeadPage": _page("Lead"),
+            "LeadShare": SHARE, "Company": COMPANY, "CompanyPage": _page("Company"),
+            "Activity": ACTIVITY, "FollowUp": FOLLOWUP,
+            **model_schemas(*INPUT_MODELS),
         },
     )

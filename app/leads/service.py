@@ -435,8 +435,11 @@ def create_lead(user: Any, values: dict[str, Any], company: Company | None = Non
 
 
 def update_lead(user: Any, lead: Lead, submitted_version: int | None, values: dict[str, Any],
-                company: Company | None = None, unlink_company: bool = False) -> Lead:
-    """Edit a lead; the UPDATE checks the version (StaleVersion when someone was first)."""
+                company: Company | None = None, unlink_company: bool = False,
+                commit: bool = True) -> Lead:
+    """Edit a lead; the UPDATE checks the version (StaleVersion when someone was first).
+    With `commit=False` the caller commits (one transaction for several changes) or lets
+    the request's rollback undo it."""
     if not can_edit(user, lead):
         raise PermissionDenied()
     values = {name: value for name, value in values.items() if name in EDITABLE_FIELDS}
@@ -463,7 +466,8 @@ def update_lead(user: Any, lead: Lead, submitted_version: int | None, values: di
     changed_before, changed_after = audit.changes(before, snapshot(lead))
     audit.record(user, "lead.updated", "lead", lead.id, before=changed_before,
                  after=changed_after, municipality_id=lead.municipality_id)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return lead
 
 
@@ -491,8 +495,9 @@ def stage_requirements(stage: Stage, data: dict[str, Any]) -> dict[str, list[str
 
 
 def change_stage(user: Any, lead: Lead, submitted_version: int | None, stage: str,
-                 data: dict[str, Any] | None = None) -> Lead:
-    """Move a lead to another stage: checks its data, writes an activity and an audit event."""
+                 data: dict[str, Any] | None = None, commit: bool = True) -> Lead:
+    """Move a lead to another stage: checks its data, writes an activity and an audit event
+    (committed unless `commit=False`, as in update_lead)."""
     if not can_edit(user, lead):
         raise PermissionDenied()
     data = data or {}
@@ -521,7 +526,8 @@ def change_stage(user: Any, lead: Lead, submitted_version: int | None, stage: st
                  before={"stage": old_stage},
                  after={key: value for key, value in values.items() if key != "updated_at"},
                  municipality_id=lead.municipality_id)
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return lead
 
 

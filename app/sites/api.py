@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,13 +10,14 @@ from flask_babel import gettext as _
 
 from app import scope
 from app.api.auth import api_user
-from app.api.common import ApiError, json_body, make_api_blueprint, page_args, paginated, register_openapi
+from app.api.common import ApiError, make_api_blueprint, page_args, paginated, register_openapi
+from app.api.inputs import invalid, model_schemas, parse_body
 from app.api.openapi import STANDARD_ERRORS, error_response
 from app.core.models import Municipality
-from app.core.service import all_municipalities
 from app.extensions import db
 from app.locking import StaleVersion
 from app.sites import service
+from app.sites.api_inputs import SiteCreate, SitePatch, site_values
 from app.sites.models import (
     DetaljplanStatus,
     RailSiding,
@@ -29,6 +28,7 @@ from app.sites.models import (
 )
 
 bp = make_api_blueprint("sites_api", __name__)
+SEARCH_MAX = 100  # characters of `q`
 MAX_PAGE = 100_000
 MAX_ID = 2**31 - 1
 
@@ -50,147 +50,23 @@ def site_json(site: Site) -> dict[str, Any]:
     }
 
 
-# ------------------------------------------------------------------ body parsing
-
-_STRINGS = {"name": Site.name, "property_designation": Site.property_designation,
-            "address": Site.address, "permitted_use": Site.permitted_use,
-            "contact_person": Site.contact_person}
-_ENUMS = {"kind": SiteKind, "detaljplan_status": DetaljplanStatus, "rail_siding": RailSiding,
-          "status": SiteStatus, "owner": SiteOwner}
-_NULLABLE_ENUMS = {"detaljplan_status", "rail_siding"}
-_INTEGERS = ("land_area_m2", "building_area_m2", "price_sek_m2")
-_BOOLEANS = ("price_public", "public")
-REQUIRED_ON_CREATE = ("name", "municipality", "kind", "lat", "lon")
-
-
-def _text_ok(value: str) -> bool:
-    """No control characters (PostgreSQL refuses NUL) and no lone surrogates."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return not any(ord(c) < 32 and c not in "\r\n\t" for c in value)
-
-
-def parse_site_body(body: dict[str, Any], creating: bool) -> dict[str, Any]:
-    """Typed values from a JSON body, or ApiError 422 with Swedish/English field errors."""
-    errors: dict[str, list[str]] = {}
-    values: dict[str, Any] = {}
-
-    def fail(name: str, message: str) -> None:
-        errors.setdefault(name, []).append(message)
-
-    for name in body:
-        if name not in service.EDITABLE_FIELDS and name != "version":
-            fail(name, _("Unknown field."))
-    for name, column in _STRINGS.items():
-        if name not in body:
-            continue
-        value = body[name]
-        limit = column.property.columns[0].type.length
-        if value is None and name != "name":
-            values[name] = None
-        elif not isinstance(value, str) or not _text_ok(value):
-            fail(name, _("Must be text."))
-        elif len(value) > limit:
-            fail(name, _("At most %(max)d characters.", max=limit))
-        elif name == "name" and not value.strip():
-            fail(name, _("This field is required."))
-        else:
-            values[name] = value.strip() or None
-    if "description" in body:
-        value = body["description"]
-        if value is not None and (not isinstance(value, str) or not _text_ok(value)):
-            fail("description", _("Must be text."))
-        elif value is not None and len(value) > service.DESCRIPTION_MAX:
-            fail("description", _("At most %(max)d characters.", max=service.DESCRIPTION_MAX))
-        else:
-            values["description"] = (value or "").strip() or None
-    if "municipality" in body:
-        slugs = {m.slug: m for m in all_municipalities()}
-        if not isinstance(body["municipality"], str) or body["municipality"] not in slugs:
-            fail("municipality", _("Unknown value."))
-        else:
-            values["municipality"] = slugs[body["municipality"]]
-    for name, enum_class in _ENUMS.items():
-        if name not in body:
-            continue
-        value = body[name]
-        if value is None and name in _NULLABLE_ENUMS:
-            values[name] = None
-        elif not isinstance(value, str) or value not in {e.value for e in enum_class}:
-            fail(name, _("Unknown value."))
-        else:
-            values[name] = value
-    for name in ("lat", "lon"):
-        if name in body:
-            value = body[name]
-            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-                fail(name, _("Must be a number."))
-            else:
-                values[name] = float(value)
-    for name in _INTEGERS:
-        if name in body:
-            value = body[name]
-            if value is None:
-                values[name] = None
-            elif isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= service.MAX_INT:
-                fail(name, _("Must be a whole number from 0 to 2 000 000 000."))
-            else:
-                values[name] = value
-    if "power_mw" in body:
-        value = body["power_mw"]
-        if value is None:
-            values["power_mw"] = None
-        elif (isinstance(value, bool) or not isinstance(value, int | float)
-              or not math.isfinite(value) or not 0 <= value <= 100_000):
-            fail("power_mw", _("Must be a number not below zero."))
-        else:
-            values["power_mw"] = float(value)
-    for name in _BOOLEANS:
-        if name in body:
-            if not isinstance(body[name], bool):
-                fail(name, _("Must be true or false."))
-            else:
-                values[name] = body[name]
-    if "water_sewage" in body:
-        if body["water_sewage"] is not None and not isinstance(body["water_sewage"], bool):
-            fail("water_sewage", _("Must be true, false or null."))
-        else:
-            values["water_sewage"] = body["water_sewage"]
-    if "available_from" in body:
-        value = body["available_from"]
-        if value is None:
-            values["available_from"] = None
-        else:
-            try:
-                valid = isinstance(value, str) and len(value) == 10
-                values["available_from"] = date.fromisoformat(value) if valid else None
-            except ValueError:
-                values["available_from"] = None
-            if values["available_from"] is None:
-                values.pop("available_from")
-                fail("available_from", _("Must be a date (YYYY-MM-DD)."))
-    if creating:
-        for name in REQUIRED_ON_CREATE:
-            if name not in body and name not in errors:
-                fail(name, _("This field is required."))
-    if errors:
-        raise ApiError(422, _("Some fields need attention."), errors)
-    return values
-
-
 def _invalid(invalid: service.SiteInvalid) -> ApiError:
     return ApiError(422, _("Some fields need attention."),
                     {name: [str(m) for m in messages] for name, messages in invalid.errors.items()})
 
 
 def _filter():
+    if len(request.args.get("q", "")) > SEARCH_MAX:  # documented maxLength: refused, not cut
+        raise invalid({"q": [_("At most %(max)d characters.", max=SEARCH_MAX)]})
+    blank = {name: [_("Unknown value.")] for name in ("municipality", "status", "kind", "rail")
+             if "" in request.args.getlist(name)}  # the page's "all"; no value in the API
+    if blank:
+        raise ApiError(400, _("Unknown filter value."), blank)
     try:
         return service.parse_filter(request.args)
-    except service.FilterInvalid as invalid:
+    except service.FilterInvalid as wrong:
         raise ApiError(400, _("Unknown filter value."),
-                       {k: [str(m) for m in v] for k, v in invalid.errors.items()}) from None
+                       {k: [str(m) for m in v] for k, v in wrong.errors.items()}) from None
 
 
 def _visible_site(site_id: int) -> Site:
@@ -217,8 +93,7 @@ def list_sites():
 
 @bp.post("/sites")
 def create_site():
-    body = json_body()
-    values = parse_site_body(body, creating=True)
+    values = site_values(parse_body(SiteCreate))
     if not service.can_create_sites(api_user()):
         raise ApiError(403, _("You do not have permission to do that."))
     if "status" not in values:
@@ -238,12 +113,8 @@ def get_site(site_id: int):
 @bp.patch("/sites/<int:site_id>")
 def patch_site(site_id: int):
     site = _visible_site(site_id)
-    body = json_body()
-    version = body.get("version")
-    if isinstance(version, bool) or not isinstance(version, int):
-        raise ApiError(422, _("Some fields need attention."),
-                       {"version": [_("Give the version you started from (a whole number).")]})
-    values = parse_site_body(body, creating=False)
+    data = parse_body(SitePatch)
+    version, values = data.version, site_values(data)
     if not service.can_edit_site(api_user(), site):
         raise ApiError(403, _("You do not have permission to do that."))
     try:
@@ -374,7 +245,8 @@ FILTER_PARAMETERS = [
     {"name": "min_power", "in": "query", "schema": {"type": "number", "minimum": 0,
                                                     "maximum": service.FILTER_MAX}},
     {"name": "incomplete", "in": "query", "schema": {"type": "string", "enum": ["1", "0"]}},
-    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": 100}},
+    {"name": "q", "in": "query", "description": "Longer is 422; control characters are ignored",
+     "schema": {"type": "string", "maxLength": SEARCH_MAX}},
 ]
 ID_PARAMETER = {"name": "site_id", "in": "path", "required": True,
                 "schema": {"type": "integer", "minimum": 1}}
@@ -392,7 +264,8 @@ register_openapi(
                                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}},
                                {"name": "per_page", "in": "query",
                                 "schema": {"type": "integer", "minimum": 1, "maximum": 200}}],
-                "responses": {"200": _json(_ref("SitePage"), "A page of sites"), **STANDARD_ERRORS},
+                "responses": {"200": _json(_ref("SitePage"), "A page of sites"), **STANDARD_ERRORS,
+                              "422": error_response("`q` too long")},
             },
             "post": {
                 "summary": "Create a site (advisors in their municipality, admins anywhere)",
@@ -426,7 +299,8 @@ register_openapi(
                 "summary": "Visible sites as an RFC 7946 FeatureCollection (lon, lat)",
                 "parameters": FILTER_PARAMETERS,
                 "responses": {"200": _json(_ref("SiteFeatureCollection"), "The sites",
-                                           "application/geo+json"), **STANDARD_ERRORS},
+                                           "application/geo+json"), **STANDARD_ERRORS,
+                              "422": error_response("`q` too long")},
             },
         },
     },
@@ -436,11 +310,7 @@ register_openapi(
                      "properties": {"items": {"type": "array", "items": _ref("Site")},
                                     "page": {"type": "integer"}, "per_page": {"type": "integer"},
                                     "total": {"type": "integer"}}},
-        "SiteCreate": {"type": "object", "required": list(REQUIRED_ON_CREATE),
-                       "properties": _writable_properties(), "additionalProperties": False},
-        "SitePatch": {"type": "object", "required": ["version"],
-                      "properties": {"version": {"type": "integer"}, **_writable_properties()},
-                      "additionalProperties": False},
+        **model_schemas(SiteCreate, SitePatch),
         "SiteConflict": {"type": "object", "required": ["error"], "properties": {"error": {
             "type": "object", "required": ["code", "message", "current"],
             "properties": {"code": {"type": "string", "enum": ["conflict"]},
