@@ -224,3 +224,14 @@ def test_every_api_field_is_a_model_column_or_documented_extra():
     extras = {"municipality", "land_area_ha", "completeness", "warnings"}
     assert set(_site_schema()["properties"]) - columns == extras
     assert copy.deepcopy(_site_schema())["additionalProperties"] is False
+
+
+def test_an_unknown_incomplete_filter_is_refused_not_read_as_off(client, users):
+    """Schemathesis: `incomplete` is documented as 1 or 0; anything else was read as off."""
+    from app.auth.service import issue_api_token
+    from tests.leads_helpers import bearer
+
+    token = issue_api_token(users["kumla"])
+    assert client.get("/api/v1/sites?incomplete=1", headers=bearer(token)).status_code == 200
+    refused = client.get("/api/v1/sites?incomplete=banana", headers=bearer(token))
+    assert refused.status_code in (400, 422)

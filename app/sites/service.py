@@ -307,7 +307,10 @@ def parse_filter(args: Mapping[str, Any]) -> SiteFilter:
     values["min_area"] = _number(args.get("min_area"), "min_area", errors, parse=int,
                                  maximum=AREA_FILTER_MAX)
     values["min_power"] = _number(args.get("min_power"), "min_power", errors)
-    values["incomplete"] = args.get("incomplete") in ("1", "true", "on", "yes")
+    incomplete = args.get("incomplete") or ""
+    if incomplete not in ("", "0", "1"):  # the checkbox sends 1; links and the API say 1 or 0
+        errors["incomplete"] = [_l("Unknown value.")]
+    values["incomplete"] = incomplete == "1"
     # Control characters and lone surrogates cannot be searched for (PostgreSQL refuses NUL).
     values["q"] = "".join(c for c in (args.get("q") or "")
                           if ord(c) >= 32 and not 0xD800 <= ord(c) <= 0xDFFF).strip()[:100]
