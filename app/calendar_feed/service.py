@@ -10,7 +10,6 @@ now (`app.scope`), by title and codename only.
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 from datetime import date, timedelta
 from typing import Any
@@ -27,15 +26,12 @@ from app.auth.models import User
 from app.calendar_feed.models import CalendarFeed
 from app.clock import utcnow
 from app.extensions import db
+from app.input_rules import strip_forbidden
 from app.leads.models import FollowUp, Lead
 from app.mail.service import absolute_url_for
 
 FEED_LIMIT = 1000  # follow-ups per feed, earliest due first
 USE_RECORDED_EVERY = timedelta(hours=1)  # calendars poll often; do not write on every poll
-# C0 and C1 control characters other than tab and newline, and the invisible
-# bidirectional formatting characters (U+202E turns "gpj.exe" round).
-UNSAFE_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f"
-                               "\u202a-\u202e\u2066-\u2069]")
 
 
 def _hash(secret: str) -> str:
@@ -111,9 +107,10 @@ def calendar_for(user: User) -> bytes:
 
 
 def feed_text(text: str) -> str:
-    """Text as the feed may carry it: without control characters (a calendar app
-    may refuse the whole feed for one) or bidirectional overrides."""
-    return UNSAFE_CHARACTERS.sub("", text)
+    """Text as the feed may carry it: without control characters (a calendar app may
+    refuse the whole feed for one) or bidirectional overrides (the input rules' own
+    mechanical fix, app.input_rules.strip_forbidden), on one line."""
+    return strip_forbidden(text)
 
 
 def _event(follow_up: FollowUp, codename: str, host: str, now: Any) -> Event:
