@@ -314,3 +314,13 @@ def check_number(value: Number | None, kind: str) -> Number | None:
         raise InputRejected(_l("At most %(limit)s %(unit)s.", limit=format_number(high), unit=unit)
                             if unit else _l("At most %(limit)s.", limit=format_number(high)))
     return value
+
+
+# --- ids -----------------------------------------------------------------------------------
+
+MAX_ID = 2**31 - 1  # ids beyond a 32-bit integer column exist nowhere
+
+
+def is_id(value: Any) -> bool:
+    """Whether `value` can be a row's id (an int, not a bool, within a 32-bit column)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID

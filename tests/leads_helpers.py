@@ -54,8 +54,8 @@ def add_followups(lead: Lead, assignee, *days_from_today: int) -> None:
     """Open follow-ups of `lead`, due that many days from today (negative: overdue)."""
     from datetime import timedelta
 
+    from app.clock import local_today
     from app.leads.models import FollowUp
-    from app.leads.service import local_today
 
     today = local_today()
     db.session.add_all([FollowUp(lead_id=lead.id, title=f"due {days:+d}",

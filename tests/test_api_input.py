@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.extensions import db
+from app.leads.commands import snapshot
 from app.leads.models import Activity, Lead
-from app.leads.service import snapshot
 from tests.leads_helpers import bearer, make_lead, tokens  # noqa: F401 - fixtures
 
 

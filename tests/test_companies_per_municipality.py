@@ -155,7 +155,7 @@ def test_codename_is_unique_within_the_own_municipality(client, users):
 
 
 def test_suggested_codenames_avoid_only_the_own_municipalitys_codenames(app, users):
-    from app.leads.service import suggest_codename
+    from app.leads.commands import suggest_codename
 
     first = suggest_codename(users["kumla"].municipality_id)
     make_lead(users["arboga"], "x").codename = first

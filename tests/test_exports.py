@@ -249,7 +249,7 @@ def test_export_expires_after_24_hours_and_its_file_is_deleted(
 def test_the_job_uses_the_requesters_scope_when_it_runs(app, client, users, world):  # noqa: F811
     """A share withdrawn between the request and the job: the lead is not in the file."""
     from app.leads.models import LeadShare
-    from app.leads.service import LeadFilters
+    from app.leads.queries import LeadFilters
 
     export = Export(user_id=users["kumla"].id, municipality_id=users["kumla"].municipality_id,
                     kind=ExportKind.LEADS, filters={**LeadFilters().__dict__})
@@ -263,7 +263,7 @@ def test_the_job_uses_the_requesters_scope_when_it_runs(app, client, users, worl
 
 
 def test_the_job_of_a_deactivated_requester_fails_without_a_file(app, users, world):  # noqa: F811
-    from app.leads.service import LeadFilters
+    from app.leads.queries import LeadFilters
 
     export = Export(user_id=users["kumla"].id, municipality_id=users["kumla"].municipality_id,
                     kind=ExportKind.LEADS, filters={**LeadFilters().__dict__})

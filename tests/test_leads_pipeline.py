@@ -9,7 +9,7 @@ import pytest
 
 from app.clock import utcnow
 from app.extensions import db
-from app.leads import service
+from app.leads import pipeline
 from app.leads.models import ShareLevel, Stage
 from tests.leads_helpers import add_followups, company_name, login, make_lead, share
 
@@ -54,7 +54,7 @@ def test_a_viewer_moves_nothing(client, users):
 
 
 def test_a_full_column_shows_its_newest_cards_and_links_to_the_rest(client, users, monkeypatch):
-    monkeypatch.setattr(service, "CARDS_PER_COLUMN", 3)
+    monkeypatch.setattr(pipeline, "CARDS_PER_COLUMN", 3)
     leads = [make_lead(users["kumla"], f"many{n}", stage=Stage.QUALIFIED) for n in range(4)]
     for age, lead in enumerate(reversed(leads)):
         lead.stage_changed_at = utcnow() - timedelta(hours=age)

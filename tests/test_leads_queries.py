@@ -8,9 +8,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event
 
+from app.clock import local_today
 from app.extensions import db
 from app.leads.models import Activity, ActivityKind, FollowUp, LeadShare, ShareLevel
-from app.leads.service import local_today
 from tests.factories import municipality
 from tests.leads_helpers import bearer, login, make_lead, tokens  # noqa: F401 - fixtures
 

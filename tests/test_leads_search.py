@@ -12,7 +12,7 @@ import pytest
 from app.extensions import db
 from app.leads.companies import build_company
 from app.leads.models import Lead, ShareLevel, Stage
-from app.leads.service import PAGE_SIZE, LeadFilters, lead_page, lead_query
+from app.leads.queries import PAGE_SIZE, LeadFilters, lead_page, lead_query
 from tests.leads_helpers import make_lead, share
 
 
@@ -80,14 +80,14 @@ def test_pages_beyond_the_first_follow_the_same_order(app, users, searchable):
     filters = LeadFilters(q="Projekt", sort="codename")
     everything = [lead.id for lead in db.session.scalars(lead_query(users["admin"], filters))]
     assert len(everything) > 1
-    import app.leads.service as service
+    import app.leads.queries as queries
 
-    original = service.PAGE_SIZE
-    service.PAGE_SIZE = 2
+    original = queries.PAGE_SIZE
+    queries.PAGE_SIZE = 2
     try:
         pages = [row.id for number in range(1, len(everything) // 2 + 2)
-                 for row in service.lead_page(users["admin"], replace(filters), number).rows]
+                 for row in queries.lead_page(users["admin"], replace(filters), number).rows]
     finally:
-        service.PAGE_SIZE = original
+        queries.PAGE_SIZE = original
     assert pages == everything
     assert db.session.get(Lead, everything[0]) is not None

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from app.clock import local_today
 from app.core.models import AuditEvent
 from app.extensions import db
 from app.leads.models import Lead, LeadShare, ShareBasis, ShareLevel
-from app.leads.service import local_today
 from tests.leads_helpers import bearer, login, make_lead, share, tokens  # noqa: F401 - fixture
 
 CONSENT = {"municipalities": "hallsberg", "level": "full", "basis": "consent",

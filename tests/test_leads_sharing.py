@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from app.clock import local_today
 from app.core.models import AuditEvent
 from app.extensions import db
 from app.leads.models import FollowUp, LeadShare, ShareLevel
-from app.leads.service import local_today
 from tests.factories import make_user
 from tests.leads_helpers import company_name, login, make_lead, share
 from tests.mailbox import text_part

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from app.auth.models import User
 from app.clock import local_today
 from app.extensions import db
-from app.leads import service
+from app.leads import commands
 from app.leads.models import Activity, Contact, FollowUp, Lead, LeadShare, ShareLevel
 from app.sites.models import LogisticsNode, Site
 from app.submissions.models import FormSubmission
@@ -278,8 +278,8 @@ def test_double_click_racing_the_first_request_creates_one_lead(client, app, kum
                                                                  monkeypatch):
     other = _second_client(app, "kumla@test.example")
     answers = []
-    monkeypatch.setattr(service, "_check_lead_values", _during(
-        app, service, "_check_lead_values",
+    monkeypatch.setattr(commands, "_check_lead_values", _during(
+        app, commands, "_check_lead_values",
         lambda: answers.append(other.post("/leads/new", data=lead_data()))))
     response = client.post("/leads/new", data=lead_data())
     assert count(Lead) == 1
@@ -292,8 +292,8 @@ def test_two_concurrent_new_leads_with_one_codename_give_a_field_error_not_500(
         client, app, kumla, monkeypatch):
     other = _second_client(app, "kumla@test.example")
     answers = []
-    monkeypatch.setattr(service, "_check_lead_values", _during(
-        app, service, "_check_lead_values",
+    monkeypatch.setattr(commands, "_check_lead_values", _during(
+        app, commands, "_check_lead_values",
         lambda: answers.append(other.post("/leads/new", data=lead_data(
             codename="Projekt Trana", submission_token=OTHER_TOKEN)))))
     response = client.post("/leads/new", data=lead_data(codename="Projekt Trana"))
@@ -306,8 +306,8 @@ def test_two_concurrent_new_leads_with_one_codename_give_a_field_error_not_500(
 def test_two_concurrent_blank_codenames_get_two_suggestions(client, app, kumla, monkeypatch):
     other = _second_client(app, "kumla@test.example")
     answers = []
-    monkeypatch.setattr(service, "_check_lead_values", _during(
-        app, service, "_check_lead_values",
+    monkeypatch.setattr(commands, "_check_lead_values", _during(
+        app, commands, "_check_lead_values",
         lambda: answers.append(other.post("/leads/new", data=lead_data(
             submission_token=OTHER_TOKEN)))))
     response = client.post("/leads/new", data=lead_data())
@@ -325,8 +325,8 @@ def test_two_concurrent_lead_edits_to_one_codename_give_a_field_error_not_500(
     def edit(lead, version):
         return {"codename": "Projekt Trana", "source": "direct", "version": str(version)}
 
-    monkeypatch.setattr(service, "_check_lead_values", _during(
-        app, service, "_check_lead_values",
+    monkeypatch.setattr(commands, "_check_lead_values", _during(
+        app, commands, "_check_lead_values",
         lambda: answers.append(other.post(f"/leads/{second.id}/edit",
                                           data=edit(second, second.version)))))
     response = client.post(f"/leads/{first.id}/edit", data=edit(first, first.version))

@@ -101,7 +101,7 @@ def _requester(export: Export) -> Any:
 
 def _write_leads(user: Any, filters: dict[str, Any], target: str) -> int:
     from app.leads import export
-    from app.leads.service import LeadFilters
+    from app.leads.queries import LeadFilters
 
     ids = export.export_lead_ids(user, LeadFilters(**filters), "xlsx", limit=None)
     return export.write_xlsx(export.iter_export_rows(user, ids), target)

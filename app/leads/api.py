@@ -16,7 +16,17 @@ from app.api.common import ApiError, page_args, paginated
 from app.api.common import make_api_blueprint as _make
 from app.api.inputs import MUNICIPALITY_SLUGS, invalid, parse_body, query_text
 from app.extensions import db
-from app.leads import api_inputs, companies, followups, service, sharing
+from app.leads import (
+    access,
+    api_inputs,
+    commands,
+    companies,
+    errors,
+    followups,
+    queries,
+    sharing,
+    stages,
+)
 from app.leads.api_inputs import ActivityInput, FollowUpInput, LeadInput, LeadPatch, ShareInput
 from app.leads.api_schema import register
 from app.leads.models import Activity, Company, FollowUp, Lead, LeadShare, Stage
@@ -83,7 +93,7 @@ def lead_json(lead: Lead, level: str | None) -> dict[str, Any]:
         "lost_reason": lead.lost_reason.value if lead.lost_reason else None,
         "decided_on": _iso(lead.decided_on),
     }
-    if service.shows_company(level):
+    if access.shows_company(level):
         body["company"] = company_json(lead.company) if lead.company else None
         body["description"] = lead.description
         body["registration_number"] = lead.registration_number
@@ -118,13 +128,13 @@ def _company_for(data: LeadInput | LeadPatch, user) -> Company | None:
     return None
 
 
-def _validation_error(error: service.ValidationFailed) -> ApiError:
+def _validation_error(error: errors.ValidationFailed) -> ApiError:
     db.session.rollback()
     return invalid({api_inputs.FIELD_PATHS.get(k, k): v for k, v in error.fields.items()})
 
 
 def _visible_lead(lead_id: int) -> Lead:
-    lead = service.get_lead(api_user(), lead_id)
+    lead = queries.get_lead(api_user(), lead_id)
     if lead is None:
         raise ApiError(404, "No such lead.")
     return lead
@@ -139,20 +149,20 @@ def list_leads():
     page, per_page = page_args()
     stage = request.args.getlist("stage")
     choices = {"stage": [s.value for s in Stage], "municipality": MUNICIPALITY_SLUGS,
-               "sort": service.SORTS}
+               "sort": queries.SORTS}
     unknown = {name: [_("Not a valid choice.")] for name, allowed in choices.items()
                if any(value not in allowed for value in request.args.getlist(name))}
     if unknown:
         raise invalid(unknown)
-    filters = service.LeadFilters(
+    filters = queries.LeadFilters(
         stage=stage, municipality=request.args.get("municipality") or None,
         q=query_text("q", SEARCH_MAX), sort=request.args.get("sort") or "received_desc")
-    statement = service.lead_query(user, filters)
+    statement = queries.lead_query(user, filters)
     result = paginated(statement, lambda lead: lead, page, per_page)
     leads = result["items"]
-    levels = service.share_levels(user, leads)
+    levels = access.share_levels(user, leads)
     result["items"] = [lead_json(lead, levels.get(lead.id)) for lead in leads]
-    service.record_views(user, leads, "lead.listed_confidential")
+    queries.record_views(user, leads, "lead.listed_confidential")
     return jsonify(result)
 
 
@@ -164,10 +174,10 @@ def create_lead():
     data = parse_body(LeadInput)
     company = _company_for(data, user)
     try:
-        lead = service.create_lead(user, api_inputs.lead_values(data), company)
-    except service.ValidationFailed as error:
+        lead = commands.create_lead(user, api_inputs.lead_values(data), company)
+    except errors.ValidationFailed as error:
         raise _validation_error(error) from None
-    body = lead_json(lead, service.share_level_for(user, lead))
+    body = lead_json(lead, access.share_level_for(user, lead))
     # other municipalities' open, non-confidential matters with the same organisation number
     body["regional_hints"] = companies.regional_hints(user, lead.company.orgnr if lead.company
                                                       else None)
@@ -178,10 +188,10 @@ def create_lead():
 def get_lead(lead_id: int):
     user = api_user()
     lead = _visible_lead(lead_id)
-    service.record_view(user, lead)
-    level = service.share_level_for(user, lead)
+    queries.record_view(user, lead)
+    level = access.share_level_for(user, lead)
     body = lead_json(lead, level)
-    if level == service.OWNER:
+    if level == access.OWNER:
         body["shares"] = [share_json(share) for share in lead.shares]
     return jsonify(body)
 
@@ -190,7 +200,7 @@ def get_lead(lead_id: int):
 def patch_lead(lead_id: int):
     user = api_user()
     lead = _visible_lead(lead_id)
-    if not service.can_edit(user, lead):
+    if not access.can_edit(user, lead):
         raise ApiError(403, "You may not edit this lead.")
     data = parse_body(LeadPatch)
     given = data.model_fields_set
@@ -202,35 +212,35 @@ def patch_lead(lead_id: int):
     version = data.version
     try:
         if edits:
-            service.update_lead(user, lead, version, api_inputs.lead_values(data),
+            commands.update_lead(user, lead, version, api_inputs.lead_values(data),
                                 company=company,
                                 unlink_company="company" in given and data.company is None,
                                 commit=False)
             version = lead.version
         if changes_stage:
-            service.change_stage(user, lead, version, data.stage.value,
+            stages.change_stage(user, lead, version, data.stage.value,
                                  api_inputs.stage_data(data, lead), commit=False)
         db.session.commit()
     except StaleVersion as stale:
         db.session.rollback()
         raise ApiError(409, "Someone else changed this lead in the meantime.",
                        {"version": [f"The stored version is {stale.current.version}."]}) from None
-    except service.ValidationFailed as error:
+    except errors.ValidationFailed as error:
         raise _validation_error(error) from None
-    return jsonify(lead_json(lead, service.share_level_for(user, lead)))
+    return jsonify(lead_json(lead, access.share_level_for(user, lead)))
 
 
 @bp.post("/leads/<int:lead_id>/activities")
 def add_activity(lead_id: int):
     user = api_user()
     lead = _visible_lead(lead_id)
-    if not service.can_contribute(user, lead):
+    if not access.can_contribute(user, lead):
         raise ApiError(403, "You may not add activities to this lead.")
     data = parse_body(ActivityInput)
     try:
-        activity = service.add_activity(user, lead, data.kind.value, data.body, data.internal,
+        activity = commands.add_activity(user, lead, data.kind.value, data.body, data.internal,
                                         at=data.at)
-    except service.ValidationFailed as error:
+    except errors.ValidationFailed as error:
         raise _validation_error(error) from None
     return jsonify(activity_json(activity)), 201
 
@@ -239,13 +249,13 @@ def add_activity(lead_id: int):
 def add_followup(lead_id: int):
     user = api_user()
     lead = _visible_lead(lead_id)
-    if not service.can_contribute(user, lead):
+    if not access.can_contribute(user, lead):
         raise ApiError(403, "You may not add follow-ups to this lead.")
     data = parse_body(FollowUpInput)
     try:
         followup = followups.add_followup(user, lead, data.title, data.due_on,
                                           data.assignee_id, data.remind_at)
-    except service.ValidationFailed as error:
+    except errors.ValidationFailed as error:
         raise _validation_error(error) from None
     return jsonify(followup_json(followup)), 201
 
@@ -254,14 +264,14 @@ def add_followup(lead_id: int):
 def share_lead(lead_id: int):
     user = api_user()
     lead = _visible_lead(lead_id)
-    if not service.can_edit(user, lead):
+    if not access.can_edit(user, lead):
         raise ApiError(403, "Only the owning municipality's advisors share a lead.")
     data = parse_body(ShareInput)
     slugs = list(dict.fromkeys(slug.value for slug in data.municipalities))
     try:
         sharing.share_lead(user, lead, slugs, data.level.value,
                            api_inputs.share_basis(data.basis))
-    except service.ValidationFailed as error:
+    except errors.ValidationFailed as error:
         raise _validation_error(error) from None
     return jsonify({"items": [share_json(share) for share in lead.shares]}), 201
 

@@ -18,11 +18,12 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
+from app.clock import local_today
 from app.forms import option_tags
 from app.i18n import local_dates
 from app.leads import labels
+from app.leads.access import level_of, shows_company
 from app.leads.models import Stage
-from app.leads.service import level_of, local_today, shows_company
 
 
 class EscapedOnce(dict):

@@ -18,8 +18,10 @@ from flask_babel import lazy_gettext as _l
 
 from app import audit, input_rules, scope
 from app.extensions import db
+from app.input_rules import is_id
+from app.leads.access import can_edit
+from app.leads.errors import PermissionDenied, ValidationFailed
 from app.leads.models import OPEN_STAGES, Company, Contact, Lead
-from app.leads.service import PermissionDenied, ValidationFailed, is_id
 from app.locking import update_versioned
 
 
@@ -185,8 +187,6 @@ def update_company(user: Any, company: Company, submitted_version: int | None,
 
 
 def add_contact(user: Any, lead: Lead, values: dict[str, Any]) -> Contact:
-    from app.leads.service import can_edit
-
     if not can_edit(user, lead):
         raise PermissionDenied()
     if lead.company is None:

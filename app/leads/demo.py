@@ -16,9 +16,10 @@ from stdnum import luhn
 
 from app.auth.demo import demo_email
 from app.auth.service import find_user_by_email
-from app.clock import utcnow
+from app.clock import local_today, utcnow
 from app.core.service import municipality_by_slug
 from app.extensions import db
+from app.leads.commands import CODENAME_WORDS
 from app.leads.companies import build_company, normalise_company_name
 from app.leads.models import (
     Activity,
@@ -33,7 +34,6 @@ from app.leads.models import (
     Source,
     Stage,
 )
-from app.leads.service import CODENAME_WORDS, local_today
 
 COMPANIES = [
     "Nordfrakt Lager AB", "Bergslagens Kyllogistik AB", "Mälardalens Paketcentral AB",

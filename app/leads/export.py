@@ -21,8 +21,9 @@ from app import scope
 from app.exports.cells import safe_cell
 from app.extensions import db
 from app.leads import labels
+from app.leads.access import share_levels, shows_company
 from app.leads.models import Lead
-from app.leads.service import LeadFilters, lead_query, record_views, share_levels, shows_company
+from app.leads.queries import LeadFilters, lead_query, record_views
 
 EXPORT_LIMIT = 20000  # rows of an export made in the request
 CHUNK = 500

@@ -13,18 +13,12 @@ from sqlalchemy.dialects import postgresql
 from app import audit, scope
 from app.auth.models import Role, User
 from app.caching import ProcessCache, table_revision
-from app.clock import utcnow
+from app.clock import local_today, utcnow
 from app.extensions import db
+from app.input_rules import is_id
+from app.leads.access import ANONYMISED, can_contribute, can_edit
+from app.leads.errors import PermissionDenied, ValidationFailed
 from app.leads.models import FollowUp, Lead
-from app.leads.service import (
-    ANONYMISED,
-    PermissionDenied,
-    ValidationFailed,
-    can_contribute,
-    can_edit,
-    is_id,
-    local_today,
-)
 
 _ASSIGNEES = ProcessCache(size=64)
 

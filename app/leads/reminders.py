@@ -23,8 +23,9 @@ from app import audit, scope
 from app.auth.models import User
 from app.deliveries import Claim, Outcome, claimable, run_delivery
 from app.extensions import db
+from app.leads.access import can_edit
+from app.leads.errors import PermissionDenied
 from app.leads.models import FollowUp, Lead, ReminderDelivery
-from app.leads.service import PermissionDenied, can_edit
 from app.mail.service import absolute_url_for, send_to_user
 
 TEMPLATE = "follow_up_reminder"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     Response,
@@ -22,15 +21,27 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import Forbidden
 
-from app.auth.models import User
 from app.auth.service import advisor_options
+from app.clock import local_today
 from app.errors import handle_http_error
 from app.exports import service as exports_service
 from app.exports.models import ExportKind
 from app.exports.streaming import stream_for
 from app.extensions import db
 from app.i18n import from_local, local_dates
-from app.leads import cards, companies, export, followups, labels, service, sharing
+from app.leads import (
+    access,
+    cards,
+    commands,
+    companies,
+    errors,
+    export,
+    followups,
+    labels,
+    queries,
+    sharing,
+    stages,
+)
 from app.leads.forms import (
     ActivityForm,
     CompanyForm,
@@ -46,7 +57,9 @@ from app.leads.forms import (
     StageForm,
     clean_text,
 )
+from app.leads.handover import handover_by_ids, handover_people
 from app.leads.models import Activity, Company, Contact, FollowUp, Lead, LeadShare
+from app.leads.pipeline import pipeline as pipeline_columns
 from app.leads.rows import render_rows
 from app.locking import StaleVersion
 from app.redirects import safe_next
@@ -55,7 +68,7 @@ from app.submissions import AlreadySaved, already_saved, earlier, recording, vio
 bp = Blueprint("leads", __name__)
 
 
-@bp.errorhandler(service.PermissionDenied)
+@bp.errorhandler(errors.PermissionDenied)
 def _permission_denied(_error):
     return handle_http_error(Forbidden())
 
@@ -102,9 +115,9 @@ def _text_arg(name: str) -> str | None:
     return (clean_text(request.args.get(name)) or "").strip()[:200] or None
 
 
-def filters_from_request() -> service.LeadFilters:
+def filters_from_request() -> queries.LeadFilters:
     owner = request.args.get("owner", "")
-    return service.LeadFilters(
+    return queries.LeadFilters(
         stage=request.args.getlist("stage"),
         municipality=_text_arg("municipality"),
         owner_id=int(owner) if owner.isdigit() and len(owner) < 10 else None,
@@ -123,7 +136,7 @@ def index():
     filters = filters_from_request()
     page = request.args.get("page", "1")
     page = max(int(page), 1) if page.isdigit() and len(page) < 7 else 1
-    result = service.lead_page(current_user._get_current_object(), filters, page)  # no proxy
+    result = queries.lead_page(current_user._get_current_object(), filters, page)  # no proxy
     total = result.total
     query_args = request.args.to_dict(flat=False)
     query_args.pop("page", None)
@@ -132,7 +145,7 @@ def index():
     return render_template(
         "leads/index.html", leads=result.rows, rows=render_rows(result, dates),
         total=total, page=page,
-        pages=max((total + service.PAGE_SIZE - 1) // service.PAGE_SIZE, 1), filters=filters,
+        pages=max((total + queries.PAGE_SIZE - 1) // queries.PAGE_SIZE, 1), filters=filters,
         query_args=query_args, owner_options=advisor_options(filters.owner_id),
     )
 
@@ -203,13 +216,13 @@ def _create_lead(form: LeadForm, company: Company | None) -> Lead:
     for _attempt in range(3):
         try:
             with recording(current_user, form, Lead):
-                return service.create_lead(current_user, form.lead_values(), company)
+                return commands.create_lead(current_user, form.lead_values(), company)
         except IntegrityError as error:
             if not violates(error, Lead.__table__, *CODENAME_TAKEN):
                 raise
             if form.lead_values()["codename"]:
                 break
-    raise service.ValidationFailed(
+    raise errors.ValidationFailed(
         {"codename": [_("Another lead already has this codename.")]})
 
 
@@ -228,7 +241,7 @@ def new():
         if not duplicates and not form.company_name.errors:
             try:
                 lead = _create_lead(form, company)
-            except service.ValidationFailed as error:
+            except errors.ValidationFailed as error:
                 db.session.rollback()
                 _apply_errors(form, error.fields)
             except AlreadySaved as first:
@@ -239,7 +252,7 @@ def new():
                 return redirect(url_for("leads.show", lead_id=lead.id))
     status = 422 if form.is_submitted() and (form.errors or duplicates) else 200
     return render_template("leads/form.html", form=form, lead=None, duplicates=duplicates,
-                           suggestion=service.suggest_codename(current_user.municipality_id)), status
+                           suggestion=commands.suggest_codename(current_user.municipality_id)), status
 
 
 @bp.get("/leads/<int:lead_id>/map")
@@ -248,8 +261,8 @@ def lead_map(lead_id: int):
     """The lead's preferred municipalities outlined beside the logistics nodes."""
     from app.maps.service import lead_map as render_lead_map
 
-    lead = service.get_lead_or_404(current_user, lead_id)
-    service.record_view(current_user, lead)
+    lead = queries.get_lead_or_404(current_user, lead_id)
+    queries.record_view(current_user, lead)
     return render_template("leads/map.html", lead=lead,
                            the_map=render_lead_map(lead.preferred_slugs))
 
@@ -257,9 +270,9 @@ def lead_map(lead_id: int):
 @bp.get("/leads/<int:lead_id>")
 @login_required
 def show(lead_id: int):
-    lead = service.get_lead_or_404(current_user, lead_id)
-    service.record_view(current_user, lead)
-    detail = service.lead_detail(current_user, lead)
+    lead = queries.get_lead_or_404(current_user, lead_id)
+    queries.record_view(current_user, lead)
+    detail = queries.lead_detail(current_user, lead)
     followup_form = FollowUpForm()
     followup_form.assignee_id.choices = followups.assignee_choices(lead)
     followup_form.assignee_id.data = current_user.id
@@ -273,12 +286,12 @@ def show(lead_id: int):
         "leads/show.html", lead=lead, detail=detail, activity_form=ActivityForm(),
         followup_form=followup_form, share_form=share_form, response_form=ResponseForm(),
         contact_form=ContactForm(), stage_form=stage_form, revoke_form=RevokeForm(),
-        done_form=DoneForm(), today=service.local_today(),
+        done_form=DoneForm(), today=local_today(),
     )
 
 
 def _fill_form(form: LeadForm, lead: Lead) -> None:
-    for name in service.EDITABLE_FIELDS:
+    for name in commands.EDITABLE_FIELDS:
         field = getattr(form, name, None)
         if field is not None and name not in ("rail_siding", "water_sewage",
                                               "preferred_municipalities"):
@@ -295,8 +308,8 @@ def _fill_form(form: LeadForm, lead: Lead) -> None:
 @bp.route("/leads/<int:lead_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(lead_id: int):
-    lead = service.get_lead_or_404(current_user, lead_id)
-    if not service.can_edit(current_user, lead):
+    lead = queries.get_lead_or_404(current_user, lead_id)
+    if not access.can_edit(current_user, lead):
         abort(403)
     form = LeadForm()
     duplicates: list[Company] = []
@@ -307,14 +320,14 @@ def edit(lead_id: int):
         if not duplicates and not form.company_name.errors:
             version = form.version.data
             try:
-                service.update_lead(
+                commands.update_lead(
                     current_user, lead, int(version) if (version or "").isdigit() else None,
                     form.lead_values(), company=company,
                     unlink_company=company is None and not form.link_company_id.data)
             except StaleVersion as stale:
                 return render_template("leads/conflict.html", form=form, lead=stale.current,
                                        stored=_fill_stored(stale.current)), 409
-            except service.ValidationFailed as error:
+            except errors.ValidationFailed as error:
                 db.session.rollback()
                 _apply_errors(form, error.fields)
             except IntegrityError as error:
@@ -348,8 +361,8 @@ def _wants_json() -> bool:
 @bp.route("/leads/<int:lead_id>/stage", methods=["GET", "POST"])
 @login_required
 def stage(lead_id: int):
-    lead = service.get_lead_or_404(current_user, lead_id)
-    if not service.can_edit(current_user, lead):
+    lead = queries.get_lead_or_404(current_user, lead_id)
+    if not access.can_edit(current_user, lead):
         abort(403)
     form = StageForm()
     if not form.is_submitted():
@@ -359,7 +372,7 @@ def stage(lead_id: int):
     if form.validate():
         version = form.version.data
         try:
-            service.change_stage(current_user, lead,
+            stages.change_stage(current_user, lead,
                                  int(version) if (version or "").isdigit() else None,
                                  form.stage.data, form.stage_data())
         except StaleVersion as stale:
@@ -369,7 +382,7 @@ def stage(lead_id: int):
                     "version": stale.current.version}}), 409
             flash(_("Someone else changed this in the meantime."), "danger")
             return render_template("leads/stage.html", form=form, lead=stale.current), 409
-        except service.ValidationFailed as error:
+        except errors.ValidationFailed as error:
             db.session.rollback()
             _apply_errors(form, error.fields)
         else:
@@ -394,7 +407,7 @@ def stage(lead_id: int):
 @bp.post("/leads/<int:lead_id>/activities")
 @login_required
 def add_activity(lead_id: int):
-    lead = service.get_lead_or_404(current_user, lead_id)
+    lead = queries.get_lead_or_404(current_user, lead_id)
     form = ActivityForm()
     back = url_for("leads.show", lead_id=lead.id) + "#timeline"
     if earlier(current_user, form) is not None:
@@ -402,7 +415,7 @@ def add_activity(lead_id: int):
     if form.validate():
         try:
             with recording(current_user, form, Activity):
-                service.add_activity(current_user, lead, form.kind.data, form.body.data,
+                commands.add_activity(current_user, lead, form.kind.data, form.body.data,
                                      form.internal.data, at=from_local(form.at.data))
         except AlreadySaved:
             return already_saved(back)
@@ -412,7 +425,7 @@ def add_activity(lead_id: int):
     return redirect(back)
 
 
-def _flash_validation(error: service.ValidationFailed) -> None:
+def _flash_validation(error: errors.ValidationFailed) -> None:
     """A service's field errors, shown as messages on the page the user returns to."""
     for messages in error.fields.values():
         for message in messages:
@@ -429,8 +442,8 @@ def _flash_form_errors(form) -> None:
 @bp.post("/leads/<int:lead_id>/followups")
 @login_required
 def add_followup(lead_id: int):
-    lead = service.get_lead_or_404(current_user, lead_id)
-    if not service.can_contribute(current_user, lead):
+    lead = queries.get_lead_or_404(current_user, lead_id)
+    if not access.can_contribute(current_user, lead):
         abort(403)
     form = FollowUpForm()
     back = url_for("leads.show", lead_id=lead.id) + "#followups"
@@ -443,7 +456,7 @@ def add_followup(lead_id: int):
                 followups.add_followup(current_user, lead, form.title.data, form.due_on.data,
                                        form.assignee_id.data or None,
                                        from_local(form.remind_at.data))
-        except service.ValidationFailed as error:
+        except errors.ValidationFailed as error:
             db.session.rollback()
             _flash_validation(error)
         except AlreadySaved:
@@ -468,7 +481,7 @@ def followup_done(followup_id: int):
 @bp.post("/leads/<int:lead_id>/contacts")
 @login_required
 def add_contact(lead_id: int):
-    lead = service.get_lead_or_404(current_user, lead_id)
+    lead = queries.get_lead_or_404(current_user, lead_id)
     form = ContactForm()
     back = url_for("leads.show", lead_id=lead.id) + "#company"
     if earlier(current_user, form) is not None:
@@ -477,7 +490,7 @@ def add_contact(lead_id: int):
         try:
             with recording(current_user, form, Contact):
                 companies.add_contact(current_user, lead, form.data)
-        except service.ValidationFailed as error:
+        except errors.ValidationFailed as error:
             _flash_validation(error)
         except AlreadySaved:
             return already_saved(back)
@@ -494,7 +507,7 @@ def add_contact(lead_id: int):
 @bp.post("/leads/<int:lead_id>/shares")
 @login_required
 def share(lead_id: int):
-    lead = service.get_lead_or_404(current_user, lead_id)
+    lead = queries.get_lead_or_404(current_user, lead_id)
     form = ShareForm()
     back = url_for("leads.show", lead_id=lead.id) + "#shares"
     if earlier(current_user, form) is not None:
@@ -504,7 +517,7 @@ def share(lead_id: int):
             with recording(current_user, form, LeadShare):
                 sharing.share_lead(current_user, lead, form.municipalities.data,
                                    form.level.data, form.basis_values())
-        except service.ValidationFailed as error:
+        except errors.ValidationFailed as error:
             db.session.rollback()
             _flash_validation(error)
         except AlreadySaved:
@@ -516,7 +529,7 @@ def share(lead_id: int):
         else:
             flash(_("The lead is shared."), "success")
     else:
-        if not service.can_edit(current_user, lead):
+        if not access.can_edit(current_user, lead):
             abort(403)
         _flash_form_errors(form)
     return redirect(url_for("leads.show", lead_id=lead.id) + "#shares")
@@ -525,14 +538,14 @@ def share(lead_id: int):
 @bp.post("/leads/<int:lead_id>/shares/revoke")
 @login_required
 def revoke(lead_id: int):
-    lead = service.get_lead_or_404(current_user, lead_id)
+    lead = queries.get_lead_or_404(current_user, lead_id)
     form = RevokeForm()
-    if not service.can_edit(current_user, lead):
+    if not access.can_edit(current_user, lead):
         abort(403)
     if form.validate():
         try:
             sharing.revoke_share(current_user, lead, form.municipality.data)
-        except service.ValidationFailed as error:
+        except errors.ValidationFailed as error:
             _flash_validation(error)
         else:
             flash(_("The share is revoked."), "success")
@@ -542,8 +555,8 @@ def revoke(lead_id: int):
 @bp.post("/leads/<int:lead_id>/response")
 @login_required
 def respond(lead_id: int):
-    lead = service.get_lead_or_404(current_user, lead_id)
-    if not service.can_respond(current_user, lead):
+    lead = queries.get_lead_or_404(current_user, lead_id)
+    if not access.can_respond(current_user, lead):
         abort(403)
     form = ResponseForm()
     back = url_for("leads.show", lead_id=lead.id) + "#shares"
@@ -568,7 +581,7 @@ def respond(lead_id: int):
 @login_required
 def pipeline():
     user = current_user._get_current_object()  # not the proxy: 400 cards ask about it
-    columns = service.pipeline(user)
+    columns = pipeline_columns(user)
     return render_template("leads/pipeline.html", columns=columns,
                            cards_html=cards.render_board(user, columns),
                            board_token=generate_csrf())
@@ -588,18 +601,17 @@ def followups_page():
 @bp.route("/leads/handover", methods=["GET", "POST"])
 @login_required
 def handover():
-    if not service.can_hand_over(current_user):
+    if not access.can_hand_over(current_user):
         abort(403)
     form = HandoverForm()
-    people = list(db.session.scalars(service.handover_people(current_user)))
+    people = handover_people(current_user)
     form.from_user.choices = [(u.id, f"{u.name} ({u.municipality.name})") for u in people]
     form.to_user.choices = [(u.id, f"{u.name} ({u.municipality.name})") for u in people
                             if u.active and u.is_advisor]
     if form.validate_on_submit():
         try:
-            moved = service.handover(current_user, db.session.get(User, form.from_user.data),
-                                     db.session.get(User, form.to_user.data))
-        except service.ValidationFailed as error:
+            moved = handover_by_ids(current_user, form.from_user.data, form.to_user.data)
+        except errors.ValidationFailed as error:
             db.session.rollback()
             _apply_errors(form, error.fields)
         else:
@@ -614,13 +626,7 @@ def handover():
 @login_required
 def company_list():
     q = _text_arg("q") or ""
-    statement = companies.visible_companies(current_user)
-    if q:
-        statement = statement.where(sa.or_(
-            Company.name.ilike(service.like_pattern(q), escape="\\"),
-            Company.name_key.like(service.like_pattern(companies.normalise_company_name(q)), escape="\\"),
-            Company.orgnr.like(service.like_pattern(q), escape="\\")))
-    rows = list(db.session.scalars(statement.order_by(Company.name_key, Company.id).limit(200)))
+    rows = queries.companies_matching(current_user, q)
     keys: dict[tuple[int, str], int] = {}  # duplicates are counted within a municipality
     for company in rows:
         for key in (company.name_key, company.orgnr):
@@ -655,7 +661,7 @@ def edit_company(company_id: int):
             db.session.rollback()
             return render_template("leads/company_conflict.html", form=form,
                                    company=stale.current, back=back), 409
-        except service.ValidationFailed as error:
+        except errors.ValidationFailed as error:
             db.session.rollback()
             _apply_errors(form, error.fields)
         else:
@@ -674,9 +680,9 @@ def merge():
     if form.validate():
         try:
             target = companies.merge_companies(current_user, form.source.data, form.target.data)
-        except service.PermissionDenied:
+        except errors.PermissionDenied:
             abort(403)
-        except service.ValidationFailed as error:
+        except errors.ValidationFailed as error:
             db.session.rollback()
             _flash_validation(error)
         else:

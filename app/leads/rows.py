@@ -13,9 +13,11 @@ from datetime import date
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
+from app.clock import local_today
 from app.leads import labels
+from app.leads.access import ANONYMISED, OWNER
 from app.leads.cards import EscapedOnce, url_around_id
-from app.leads.service import ANONYMISED, OWNER, LeadPage, local_today
+from app.leads.queries import LeadPage
 
 
 def render_rows(page: LeadPage, date_labels: dict[date, str]) -> Markup:

@@ -13,9 +13,10 @@ from app.auth.models import Role, User
 from app.clock import utcnow
 from app.core.models import Municipality
 from app.extensions import db
+from app.leads.access import can_edit, can_respond
+from app.leads.errors import PermissionDenied, ValidationFailed
 from app.leads.models import Lead, LeadShare, ShareLevel, ShareResponse
 from app.leads.secrecy import checked_basis
-from app.leads.service import PermissionDenied, ValidationFailed, can_edit, can_respond
 from app.mail.service import absolute_url, send_to_user
 
 
