@@ -8,48 +8,17 @@ most leads and for one with none.
 
 from __future__ import annotations
 
-import random
 import time
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from app.auth.models import Role, User
-from app.core.models import Municipality
+from app.auth.models import User
 from app.extensions import db
+from bench.generate import DIGEST_RECIPIENTS
 
-RECIPIENTS = 1_000
 TARGET_SECONDS = 30.0
-
-
-def generate_digest_recipients() -> str:
-    """Top the users up to 1,000 (advisors, viewers and a few admins; every fifth in
-    English) so that the digest benchmark has 1,000 recipients."""
-    from bench.generate import BENCH_PASSWORD
-
-    existing = db.session.scalar(sa.select(sa.func.count()).select_from(User))
-    if existing >= RECIPIENTS:
-        return f"digest recipients: {existing} users (kept)"
-    municipalities = list(db.session.scalars(sa.select(Municipality).order_by(Municipality.id)))
-    probe = User()
-    probe.set_password(BENCH_PASSWORD)
-    rng = random.Random(49)
-    rows, n = [], 0
-    while existing + len(rows) < RECIPIENTS:
-        municipality = municipalities[n % len(municipalities)]
-        number = 1000 + n
-        rows.append({
-            "email": f"{municipality.slug}{number}@bench.example",
-            "name": f"Bench {municipality.name} {number} {rng.randint(100, 999)}",
-            "password_hash": probe.password_hash, "municipality_id": municipality.id,
-            "role": Role.ADVISOR if n % 10 < 7 else (Role.VIEWER if n % 10 < 9 else Role.ADMIN),
-            "active": True, "locale": "en" if n % 5 == 0 else "sv", "session_generation": 0,
-        })
-        n += 1
-    db.session.execute(sa.insert(User), rows)
-    db.session.commit()
-    return f"digest recipients: {len(rows)} users added"
 
 
 class QueryCounter:
@@ -94,7 +63,7 @@ def measure_digests() -> dict[str, Any]:
     now = utcnow()
     context = digest_context(IsoWeek.of(now), now)
     users = list(db.session.scalars(
-        sa.select(User).where(User.active.is_(True)).order_by(User.id).limit(RECIPIENTS)))
+        sa.select(User).where(User.active.is_(True)).order_by(User.id).limit(DIGEST_RECIPIENTS)))
     seconds, queries, non_empty, lines = _compose([user.id for user in users], context)
     owners = dict(db.session.execute(
         sa.select(Lead.owner_id, sa.func.count()).group_by(Lead.owner_id)).all())

@@ -112,15 +112,6 @@ def test_lead_map_outlines_only_the_preferred_municipalities(request_context):
     assert "Kombiterminal" in html
 
 
-def test_lead_map_shows_candidate_sites_and_all_nodes_by_default(app, request_context):
-    from tests.factories import make_site
-
-    site = make_site(name="Kandidat <b>")
-    html = _all(lead_map(["kumla"], sites=[site]))
-    assert "Kandidat \\u003cb\\u003e" in html
-    assert "Hallsbergsterminalen" in html and "Arboga (E18 x E20)" in html
-
-
 def test_ten_thousand_sites_render_small(request_context):
     """Size only: speed is measured by `make bench`, never by a timed unit test."""
     rows = [[59.1 + i * 1e-5, 15.1 + i * 1e-5, 100000 + i, i % 4, 45000, None,

@@ -175,23 +175,6 @@ def test_every_rule_reads_only_the_scope_key_of_a_user(app, role):
     assert scope.scope_key(other_municipality) != scope.scope_key(first)
 
 
-def test_the_scope_module_imports_no_feature():
-    """Features register their rules with app.scope from their own access modules
-    (app/leads/access.py, app/sites/access.py); app.scope itself knows no feature."""
-    import ast
-    from pathlib import Path
-
-    source = Path(scope.__file__).read_text(encoding="utf-8")
-    imported = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            imported.add(node.module)
-        elif isinstance(node, ast.Import):
-            imported.update(alias.name for alias in node.names)
-    own = {name for name in imported if name == "app" or name.startswith("app.")}
-    assert own <= {"app.extensions"}, own
-
-
 def test_every_model_holding_municipality_data_has_a_scope_rule(app):
     """A table with a municipality_id column holds a municipality's data: it needs an
     owner and a rule in an access module, or it cannot be queried through app.scope."""

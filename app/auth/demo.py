@@ -8,6 +8,7 @@ from app.core.service import municipality_by_slug
 from app.extensions import db
 
 DEMO_DOMAIN = "logistikregionen.example"
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - published demo credential
 
 DEMO_USERS = [
     ("admin", "Alva Admin", "orebro", Role.ADMIN),
@@ -24,8 +25,6 @@ def demo_email(local_part: str) -> str:
 
 
 def seed_users() -> list[str]:
-    from app.demo.service import DEMO_PASSWORD
-
     lines = [f"Demo users (password {DEMO_PASSWORD}):"]
     for local_part, name, slug, role in DEMO_USERS:
         email = demo_email(local_part)

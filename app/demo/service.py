@@ -7,8 +7,6 @@ from collections.abc import Callable
 
 from app.extensions import db
 
-DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - published demo credential
-
 
 def seeders() -> list[Callable[[], list[str]]]:
     from app.auth.demo import seed_users

@@ -260,11 +260,12 @@ def new():
 def lead_map(lead_id: int):
     """The lead's preferred municipalities outlined beside the logistics nodes."""
     from app.maps.service import lead_map as render_lead_map
+    from app.sites.service import all_node_points
 
     lead = queries.get_lead_or_404(current_user, lead_id)
     queries.record_view(current_user, lead)
     return render_template("leads/map.html", lead=lead,
-                           the_map=render_lead_map(lead.preferred_slugs))
+                           the_map=render_lead_map(lead.preferred_slugs, all_node_points()))
 
 
 @bp.get("/leads/<int:lead_id>")

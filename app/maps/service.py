@@ -179,31 +179,23 @@ def form_map(lat_field: str, lon_field: str, position: list[float] | None,
     return MapParts.of(m)
 
 
-def lead_map(municipality_slugs: Iterable[str], sites: Iterable[Any] = (),
-             nodes: Iterable[NodePoint] | None = None, height: str = "60vh") -> MapParts:
-    """The map of a lead: its preferred municipalities outlined, the logistics nodes and,
-    once the matching issue adds them, its candidate sites.
+def lead_map(municipality_slugs: Iterable[str], nodes: Iterable[NodePoint],
+             height: str = "60vh") -> MapParts:
+    """The map of a lead: its preferred municipalities outlined and the logistics nodes.
 
     `municipality_slugs`: e.g. ["kumla", "hallsberg"] (unknown slugs are ignored).
-    `sites`: Site objects (or anything with the same attributes); they must already be
-    filtered by the caller's scope (app.scope.select_visible).
-    `nodes`: defaults to every logistics node.
+    `nodes`: the nodes to show (the lead page shows every one: app.sites.service.all_node_points).
     Returns MapParts: put `.header` in the page's head block, `.html` where the map goes
     and `.script` in the scripts block (see templates/maps/_embed.html).
     """
-    from app.sites.service import all_node_points, site_layers
-
     slugs = [slug for slug in municipality_slugs if slug]
-    nodes = list(all_node_points() if nodes is None else nodes)
-    layers = site_layers(list(sites))
+    nodes = list(nodes)
     outlines = [f for f in municipality_geojson()["features"] if f["properties"]["slug"] in slugs]
     points = [[lat, lon] for f in outlines for lon, lat in _outer_points(f["geometry"])]
-    points += [row for layer in layers for row in layer.rows]
     m = _base_map(height, bounds_of(points) if points else bounds_of([[n.lat, n.lon] for n in nodes]))
     _boundaries(m, slugs, _("Preferred municipalities"), 3, colour="#c62828")
-    _site_layers(m, layers)
     _nodes(m, nodes)
-    _legend(m, with_sites=bool(layers))
+    _legend(m, with_sites=False)
     LayerControl(collapsed=False).add_to(m)
     return MapParts.of(m)
 

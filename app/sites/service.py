@@ -4,7 +4,7 @@ completeness, filters, and the logistics nodes."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -504,24 +504,6 @@ def _map_columns() -> list:
             sa.type_coerce(table.c.status, sa.String), table.c.land_area_m2,
             table.c.building_area_m2, table.c.name, table.c.dist_motorway_km,
             table.c.dist_terminal_km, table.c.dist_airport_km]
-
-
-def _row(lat, lon, site_id, status, land, building, name, d_motorway, d_terminal, d_airport) -> list:
-    value = status.value if hasattr(status, "value") else status
-    return [round(lat, 5), round(lon, 5), site_id, STATUS_INDEX[value], land, building, name,
-            d_motorway, d_terminal, d_airport]
-
-
-def site_layers(sites: Iterable[Any]):
-    """Site objects → one SiteLayer per municipality (for the lead map's candidates)."""
-    from app.maps.service import SiteLayer
-
-    grouped: dict[str, list[list]] = {}
-    for site in sites:
-        grouped.setdefault(site.municipality.name, []).append(_row(
-            site.lat, site.lon, site.id, site.status, site.land_area_m2, site.building_area_m2,
-            site.name, site.dist_motorway_km, site.dist_terminal_km, site.dist_airport_km))
-    return [SiteLayer(name, rows) for name, rows in sorted(grouped.items())]
 
 
 def map_layers(user: Any, filt: SiteFilter):
