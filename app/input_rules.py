@@ -324,3 +324,15 @@ MAX_ID = 2**31 - 1  # ids beyond a 32-bit integer column exist nowhere
 def is_id(value: Any) -> bool:
     """Whether `value` can be a row's id (an int, not a bool, within a 32-bit column)."""
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
+# --- field errors --------------------------------------------------------------------------
+
+
+class FieldErrors(Exception):
+    """A service's refusal of values: {field: [message, …]}; nothing was stored. Pages
+    show the messages at their fields, the API answers 422 with them in `fields`."""
+
+    def __init__(self, fields: dict[str, list]) -> None:
+        super().__init__("invalid input")
+        self.fields = fields

@@ -160,6 +160,15 @@ def test_stale_edit_answers_409_with_both_versions_and_keeps_the_newer_data(clie
     assert db.session.get(Site, site.id).name == "First edit"
 
 
+
+@pytest.mark.parametrize("version", ["abc", "1.5", "9" * 5000])
+def test_a_tampered_version_answers_400_not_a_conflict_and_changes_nothing(client, kumla, version):
+    site = make_site(name="Original")
+    response = client.post(f"/sites/{site.id}/edit", data=form_data(name="Tampered", version=version))
+    assert response.status_code == 400
+    db.session.expire_all()
+    assert db.session.get(Site, site.id).name == "Original"
+
 def test_edit_form_shows_the_current_values(client, kumla):
     site = make_site(name="Formtomten", price_sek_m2=450)
     page = client.get(f"/sites/{site.id}/edit").get_data(as_text=True)

@@ -16,12 +16,12 @@ from app.api.common import ApiError, page_args, paginated
 from app.api.common import make_api_blueprint as _make
 from app.api.inputs import MUNICIPALITY_SLUGS, invalid, parse_body, query_text
 from app.extensions import db
+from app.input_rules import FieldErrors
 from app.leads import (
     access,
     api_inputs,
     commands,
     companies,
-    errors,
     followups,
     queries,
     sharing,
@@ -128,7 +128,7 @@ def _company_for(data: LeadInput | LeadPatch, user) -> Company | None:
     return None
 
 
-def _validation_error(error: errors.ValidationFailed) -> ApiError:
+def _validation_error(error: FieldErrors) -> ApiError:
     db.session.rollback()
     return invalid({api_inputs.FIELD_PATHS.get(k, k): v for k, v in error.fields.items()})
 
@@ -175,7 +175,7 @@ def create_lead():
     company = _company_for(data, user)
     try:
         lead = commands.create_lead(user, api_inputs.lead_values(data), company)
-    except errors.ValidationFailed as error:
+    except FieldErrors as error:
         raise _validation_error(error) from None
     body = lead_json(lead, access.share_level_for(user, lead))
     # other municipalities' open, non-confidential matters with the same organisation number
@@ -225,7 +225,7 @@ def patch_lead(lead_id: int):
         db.session.rollback()
         raise ApiError(409, "Someone else changed this lead in the meantime.",
                        {"version": [f"The stored version is {stale.current.version}."]}) from None
-    except errors.ValidationFailed as error:
+    except FieldErrors as error:
         raise _validation_error(error) from None
     return jsonify(lead_json(lead, access.share_level_for(user, lead)))
 
@@ -240,7 +240,7 @@ def add_activity(lead_id: int):
     try:
         activity = commands.add_activity(user, lead, data.kind.value, data.body, data.internal,
                                         at=data.at)
-    except errors.ValidationFailed as error:
+    except FieldErrors as error:
         raise _validation_error(error) from None
     return jsonify(activity_json(activity)), 201
 
@@ -255,7 +255,7 @@ def add_followup(lead_id: int):
     try:
         followup = followups.add_followup(user, lead, data.title, data.due_on,
                                           data.assignee_id, data.remind_at)
-    except errors.ValidationFailed as error:
+    except FieldErrors as error:
         raise _validation_error(error) from None
     return jsonify(followup_json(followup)), 201
 
@@ -271,7 +271,7 @@ def share_lead(lead_id: int):
     try:
         sharing.share_lead(user, lead, slugs, data.level.value,
                            api_inputs.share_basis(data.basis))
-    except errors.ValidationFailed as error:
+    except FieldErrors as error:
         raise _validation_error(error) from None
     return jsonify({"items": [share_json(share) for share in lead.shares]}), 201
 

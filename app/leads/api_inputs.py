@@ -23,6 +23,7 @@ from app.api.inputs import (
     orgnr_text,
     text,
 )
+from app.input_rules import MAX_ID
 from app.leads.models import (
     Activity,
     ActivityKind,
@@ -45,7 +46,7 @@ Km = Annotated[float, *a_number("km")]
 Power = Annotated[float, *a_number("power_mw")]
 Jobs = Annotated[int, *a_number("jobs")]
 Investment = Annotated[float, *a_number("investment_msek")]
-Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 NOT_GIVEN: Any = None  # default of a PATCH field: absent, not null
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.api.common import register_openapi
+from app.api.common import MAX_PAGE, register_openapi
 from app.api.inputs import model_schemas
 from app.leads.api_inputs import INPUT_MODELS
 from app.leads.models import (
@@ -170,7 +170,7 @@ def _page(item: str) -> dict[str, Any]:
 
 PAGE_PARAMS = [
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1,
-                                               "maximum": 1_000_000}},
+                                               "maximum": MAX_PAGE}},
     {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1,
                                                    "maximum": 200}},
 ]

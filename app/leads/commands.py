@@ -14,12 +14,13 @@ from flask_babel import lazy_gettext as _l
 from app import audit
 from app.clock import local_today, utcnow
 from app.extensions import db
+from app.input_rules import FieldErrors
 from app.leads import secrecy
 from app.leads.access import (
     can_contribute,
     can_edit,
 )
-from app.leads.errors import PermissionDenied, ValidationFailed
+from app.leads.errors import PermissionDenied
 from app.leads.models import (
     Activity,
     ActivityKind,
@@ -86,7 +87,7 @@ def _check_lead_values(values: dict[str, Any], municipality_id: int,
         if db.session.scalar(clash) is not None:
             errors["codename"] = [str(_l("Another lead already has this codename."))]
     if errors:
-        raise ValidationFailed(errors)
+        raise FieldErrors(errors)
 
 
 def snapshot(lead: Lead) -> dict[str, Any]:
@@ -102,7 +103,7 @@ def _check_company_of(lead: Lead, company: Company) -> None:
             company.municipality_id = lead.municipality_id
         db.session.add(company)
     if company.municipality_id != lead.municipality_id:
-        raise ValidationFailed({"company_id": [str(_l("Unknown company."))]})
+        raise FieldErrors({"company_id": [str(_l("Unknown company."))]})
 
 
 def create_lead(user: Any, values: dict[str, Any], company: Company | None = None) -> Lead:
@@ -180,9 +181,9 @@ def add_activity(user: Any, lead: Lead, kind: str, body: str, internal: bool = T
     if not can_contribute(user, lead):
         raise PermissionDenied()
     if kind not in ActivityKind._value2member_map_ or kind == ActivityKind.STAGE_CHANGE:
-        raise ValidationFailed({"kind": [str(_l("Not a valid choice."))]})
+        raise FieldErrors({"kind": [str(_l("Not a valid choice."))]})
     if not (body or "").strip():
-        raise ValidationFailed({"body": [str(_l("This field is required."))]})
+        raise FieldErrors({"body": [str(_l("This field is required."))]})
     activity = Activity(lead_id=lead.id, kind=ActivityKind(kind), body=body, internal=internal,
                         author_id=user.id, municipality_id=user.municipality_id,
                         at=at or utcnow())

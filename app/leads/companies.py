@@ -18,9 +18,9 @@ from flask_babel import lazy_gettext as _l
 
 from app import audit, input_rules, scope
 from app.extensions import db
-from app.input_rules import is_id
+from app.input_rules import FieldErrors, is_id
 from app.leads.access import can_edit
-from app.leads.errors import PermissionDenied, ValidationFailed
+from app.leads.errors import PermissionDenied
 from app.leads.models import OPEN_STAGES, Company, Contact, Lead
 from app.locking import update_versioned
 
@@ -171,11 +171,11 @@ def update_company(user: Any, company: Company, submitted_version: int | None,
         raise PermissionDenied()
     columns = _company_columns(values)
     if not columns["name"]:
-        raise ValidationFailed({"name": [str(_l("This field is required."))]})
+        raise FieldErrors({"name": [str(_l("This field is required."))]})
     if columns["orgnr"] and db.session.scalar(sa.select(Company.id).where(
             Company.municipality_id == company.municipality_id,
             Company.orgnr == columns["orgnr"], Company.id != company.id).limit(1)) is not None:
-        raise ValidationFailed({"orgnr": [str(_l(
+        raise FieldErrors({"orgnr": [str(_l(
             "Another company has this organisation number: merge the two instead."))]})
     before = {name: getattr(company, name) for name in COMPANY_FIELDS}
     update_versioned(company, submitted_version, columns)
@@ -190,7 +190,7 @@ def add_contact(user: Any, lead: Lead, values: dict[str, Any]) -> Contact:
     if not can_edit(user, lead):
         raise PermissionDenied()
     if lead.company is None:
-        raise ValidationFailed({"name": [str(_l("Link a company to the lead first."))]})
+        raise FieldErrors({"name": [str(_l("Link a company to the lead first."))]})
     contact = Contact(company=lead.company, lead_id=lead.id, name=values["name"],
                       title=values.get("title") or None, email=values.get("email") or None,
                       phone=values.get("phone") or None)
@@ -214,11 +214,11 @@ def merge_companies(user: Any, source_id: int, target_id: int) -> Company:
     if not can_merge_companies(user):
         raise PermissionDenied()
     if source_id == target_id:
-        raise ValidationFailed({"target": [str(_l("Choose two different companies."))]})
+        raise FieldErrors({"target": [str(_l("Choose two different companies."))]})
     source = get_own_company(user, source_id)
     target = get_own_company(user, target_id)
     if source is None or target is None:
-        raise ValidationFailed({"source" if source is None else "target":
+        raise FieldErrors({"source" if source is None else "target":
                                 [str(_l("Unknown company."))]})
     lead_ids = list(db.session.scalars(sa.select(Lead.id).where(Lead.company_id == source.id)))
     db.session.execute(sa.update(Lead).where(Lead.company_id == source.id)

@@ -15,9 +15,9 @@ from app.auth.models import Role, User
 from app.caching import ProcessCache, table_revision
 from app.clock import local_today, utcnow
 from app.extensions import db
-from app.input_rules import is_id
+from app.input_rules import FieldErrors, is_id
 from app.leads.access import ANONYMISED, can_contribute, can_edit
-from app.leads.errors import PermissionDenied, ValidationFailed
+from app.leads.errors import PermissionDenied
 from app.leads.models import FollowUp, Lead
 
 _ASSIGNEES = ProcessCache(size=64)
@@ -55,7 +55,7 @@ def add_followup(user: Any, lead: Lead, title: str, due_on: date | None,
     if assignee is None or not assignee.active or scope.get_visible(assignee, Lead, lead.id) is None:
         errors["assignee_id"] = [str(_l("The assignee must be able to see the lead."))]
     if errors:
-        raise ValidationFailed(errors)
+        raise FieldErrors(errors)
     followup = FollowUp(lead_id=lead.id, title=title.strip(), due_on=due_on, remind_at=remind_at,
                         assignee_id=assignee.id, created_by_id=user.id,
                         municipality_id=user.municipality_id)

@@ -13,10 +13,11 @@ from app import audit, scope
 from app.auth.models import User
 from app.clock import utcnow
 from app.extensions import db
+from app.input_rules import FieldErrors
 from app.leads.access import (
     can_hand_over,
 )
-from app.leads.errors import PermissionDenied, ValidationFailed
+from app.leads.errors import PermissionDenied
 from app.leads.models import (
     FollowUp,
     Lead,
@@ -50,7 +51,7 @@ def handover(actor: Any, from_user: Any, to_user: Any) -> dict[str, int]:
     elif from_user is not None and to_user.municipality_id != from_user.municipality_id:
         errors["to_user"] = [str(_l("The new owner must work in the same municipality."))]
     if errors:
-        raise ValidationFailed(errors)
+        raise FieldErrors(errors)
     visible = scope.visible_filter(actor, Lead)
     lead_ids = list(db.session.scalars(
         sa.select(Lead.id).where(Lead.owner_id == from_user.id, visible).order_by(Lead.id)))

@@ -29,6 +29,7 @@ from app.exports.models import ExportKind
 from app.exports.streaming import stream_for
 from app.extensions import db
 from app.i18n import from_local, local_dates
+from app.input_rules import FieldErrors
 from app.leads import (
     access,
     cards,
@@ -222,7 +223,7 @@ def _create_lead(form: LeadForm, company: Company | None) -> Lead:
                 raise
             if form.lead_values()["codename"]:
                 break
-    raise errors.ValidationFailed(
+    raise FieldErrors(
         {"codename": [_("Another lead already has this codename.")]})
 
 
@@ -241,7 +242,7 @@ def new():
         if not duplicates and not form.company_name.errors:
             try:
                 lead = _create_lead(form, company)
-            except errors.ValidationFailed as error:
+            except FieldErrors as error:
                 db.session.rollback()
                 _apply_errors(form, error.fields)
             except AlreadySaved as first:
@@ -328,7 +329,7 @@ def edit(lead_id: int):
             except StaleVersion as stale:
                 return render_template("leads/conflict.html", form=form, lead=stale.current,
                                        stored=_fill_stored(stale.current)), 409
-            except errors.ValidationFailed as error:
+            except FieldErrors as error:
                 db.session.rollback()
                 _apply_errors(form, error.fields)
             except IntegrityError as error:
@@ -383,7 +384,7 @@ def stage(lead_id: int):
                     "version": stale.current.version}}), 409
             flash(_("Someone else changed this in the meantime."), "danger")
             return render_template("leads/stage.html", form=form, lead=stale.current), 409
-        except errors.ValidationFailed as error:
+        except FieldErrors as error:
             db.session.rollback()
             _apply_errors(form, error.fields)
         else:
@@ -426,7 +427,7 @@ def add_activity(lead_id: int):
     return redirect(back)
 
 
-def _flash_validation(error: errors.ValidationFailed) -> None:
+def _flash_validation(error: FieldErrors) -> None:
     """A service's field errors, shown as messages on the page the user returns to."""
     for messages in error.fields.values():
         for message in messages:
@@ -457,7 +458,7 @@ def add_followup(lead_id: int):
                 followups.add_followup(current_user, lead, form.title.data, form.due_on.data,
                                        form.assignee_id.data or None,
                                        from_local(form.remind_at.data))
-        except errors.ValidationFailed as error:
+        except FieldErrors as error:
             db.session.rollback()
             _flash_validation(error)
         except AlreadySaved:
@@ -491,7 +492,7 @@ def add_contact(lead_id: int):
         try:
             with recording(current_user, form, Contact):
                 companies.add_contact(current_user, lead, form.data)
-        except errors.ValidationFailed as error:
+        except FieldErrors as error:
             _flash_validation(error)
         except AlreadySaved:
             return already_saved(back)
@@ -518,7 +519,7 @@ def share(lead_id: int):
             with recording(current_user, form, LeadShare):
                 sharing.share_lead(current_user, lead, form.municipalities.data,
                                    form.level.data, form.basis_values())
-        except errors.ValidationFailed as error:
+        except FieldErrors as error:
             db.session.rollback()
             _flash_validation(error)
         except AlreadySaved:
@@ -546,7 +547,7 @@ def revoke(lead_id: int):
     if form.validate():
         try:
             sharing.revoke_share(current_user, lead, form.municipality.data)
-        except errors.ValidationFailed as error:
+        except FieldErrors as error:
             _flash_validation(error)
         else:
             flash(_("The share is revoked."), "success")
@@ -612,7 +613,7 @@ def handover():
     if form.validate_on_submit():
         try:
             moved = handover_by_ids(current_user, form.from_user.data, form.to_user.data)
-        except errors.ValidationFailed as error:
+        except FieldErrors as error:
             db.session.rollback()
             _apply_errors(form, error.fields)
         else:
@@ -662,7 +663,7 @@ def edit_company(company_id: int):
             db.session.rollback()
             return render_template("leads/company_conflict.html", form=form,
                                    company=stale.current, back=back), 409
-        except errors.ValidationFailed as error:
+        except FieldErrors as error:
             db.session.rollback()
             _apply_errors(form, error.fields)
         else:
@@ -683,7 +684,7 @@ def merge():
             target = companies.merge_companies(current_user, form.source.data, form.target.data)
         except errors.PermissionDenied:
             abort(403)
-        except errors.ValidationFailed as error:
+        except FieldErrors as error:
             db.session.rollback()
             _flash_validation(error)
         else:

@@ -13,8 +13,9 @@ from app.auth.models import Role, User
 from app.clock import utcnow
 from app.core.models import Municipality
 from app.extensions import db
+from app.input_rules import FieldErrors
 from app.leads.access import can_edit, can_respond
-from app.leads.errors import PermissionDenied, ValidationFailed
+from app.leads.errors import PermissionDenied
 from app.leads.models import Lead, LeadShare, ShareLevel, ShareResponse
 from app.leads.secrecy import checked_basis
 from app.mail.service import absolute_url, send_to_user
@@ -46,7 +47,7 @@ def share_lead(user: Any, lead: Lead, municipality_slugs: list[str], level: str,
     if not municipality_slugs:
         errors["municipalities"] = [str(_l("Choose at least one municipality."))]
     if errors:
-        raise ValidationFailed(errors)
+        raise FieldErrors(errors)
     existing = {share.municipality_id: share for share in lead.shares}
     changed, new_partners = [], []
     for municipality in municipalities:
@@ -103,7 +104,7 @@ def revoke_share(user: Any, lead: Lead, municipality_slug: str) -> None:
         raise PermissionDenied()
     share = next((s for s in lead.shares if s.municipality.slug == municipality_slug), None)
     if share is None:
-        raise ValidationFailed({"municipalities": [str(_l("The lead is not shared with it."))]})
+        raise FieldErrors({"municipalities": [str(_l("The lead is not shared with it."))]})
     audit.record(user, "lead.share_revoked", "lead", lead.id,
                  before={"municipality": municipality_slug, "level": share.level},
                  municipality_id=lead.municipality_id)
@@ -116,7 +117,7 @@ def respond(user: Any, lead: Lead, response: str, comment: str | None) -> LeadSh
     if not can_respond(user, lead):
         raise PermissionDenied()
     if response not in ShareResponse._value2member_map_:
-        raise ValidationFailed({"response": [str(_l("Not a valid choice."))]})
+        raise FieldErrors({"response": [str(_l("Not a valid choice."))]})
     share = next(s for s in lead.shares if s.municipality_id == user.municipality_id)
     before = {"response": share.response, "comment": share.response_comment}
     share.response = ShareResponse(response)

@@ -11,10 +11,11 @@ from flask_babel import lazy_gettext as _l
 from app import audit
 from app.clock import utcnow
 from app.extensions import db
+from app.input_rules import FieldErrors
 from app.leads.access import (
     can_edit,
 )
-from app.leads.errors import PermissionDenied, ValidationFailed
+from app.leads.errors import PermissionDenied
 from app.leads.models import (
     Activity,
     ActivityKind,
@@ -53,13 +54,13 @@ def change_stage(user: Any, lead: Lead, submitted_version: int | None, stage: st
         raise PermissionDenied()
     data = data or {}
     if stage not in Stage._value2member_map_:
-        raise ValidationFailed({"stage": [str(_l("Not a valid choice."))]})
+        raise FieldErrors({"stage": [str(_l("Not a valid choice."))]})
     new_stage = Stage(stage)
     if new_stage == lead.stage:
-        raise ValidationFailed({"stage": [str(_l("The lead is already at this stage."))]})
+        raise FieldErrors({"stage": [str(_l("The lead is already at this stage."))]})
     errors = stage_requirements(new_stage, data)
     if errors:
-        raise ValidationFailed(errors)
+        raise FieldErrors(errors)
     values: dict[str, Any] = {"stage": new_stage, "stage_changed_at": utcnow(),
                               "updated_at": utcnow()}
     if new_stage == Stage.LOST:

@@ -11,6 +11,7 @@ from app.auth.permissions import admin_required
 from app.core.service import all_municipalities
 from app.extensions import db
 from app.forms import municipality_choices
+from app.input_rules import FieldErrors
 from app.locking import StaleVersion
 from app.sites import service
 from app.sites.forms import NodeForm
@@ -46,8 +47,8 @@ def _save(form: NodeForm, node: LogisticsNode | None):
                 service.save_node(current_user, node, version, values)
         else:
             service.save_node(current_user, node, version, values)
-    except service.SiteInvalid as invalid:
-        form.lat.errors = [*form.lat.errors, *invalid.errors["lat"]]
+    except FieldErrors as invalid:
+        form.lat.errors = [*form.lat.errors, *invalid.fields["lat"]]
         return None
     except AlreadySaved:
         return already_saved(url_for("sites_admin.nodes"))

@@ -10,11 +10,19 @@ from flask_babel import gettext as _
 
 from app import scope
 from app.api.auth import api_user
-from app.api.common import ApiError, make_api_blueprint, page_args, paginated, register_openapi
+from app.api.common import (
+    MAX_PAGE,
+    ApiError,
+    make_api_blueprint,
+    page_args,
+    paginated,
+    register_openapi,
+)
 from app.api.inputs import invalid, model_schemas, parse_body
 from app.api.openapi import STANDARD_ERRORS, error_response
 from app.core.models import Municipality
 from app.extensions import db
+from app.input_rules import MAX_ID, FieldErrors
 from app.locking import StaleVersion
 from app.sites import service
 from app.sites.api_inputs import SiteCreate, SitePatch, site_values
@@ -29,8 +37,6 @@ from app.sites.models import (
 
 bp = make_api_blueprint("sites_api", __name__)
 SEARCH_MAX = 100  # characters of `q`
-MAX_PAGE = 100_000
-MAX_ID = 2**31 - 1
 
 
 def site_json(site: Site) -> dict[str, Any]:
@@ -50,9 +56,9 @@ def site_json(site: Site) -> dict[str, Any]:
     }
 
 
-def _invalid(invalid: service.SiteInvalid) -> ApiError:
+def _invalid(invalid: FieldErrors) -> ApiError:
     return ApiError(422, _("Some fields need attention."),
-                    {name: [str(m) for m in messages] for name, messages in invalid.errors.items()})
+                    {name: [str(m) for m in messages] for name, messages in invalid.fields.items()})
 
 
 def _filter():
@@ -86,8 +92,6 @@ def _with_warnings(site: Site, warnings: list) -> dict[str, Any]:
 def list_sites():
     filt = _filter()
     page, per_page = page_args()
-    if page > MAX_PAGE:
-        raise ApiError(400, f"page must be at most {MAX_PAGE}.")
     return jsonify(paginated(service.filtered_sites(api_user(), filt), site_json, page, per_page))
 
 
@@ -100,7 +104,7 @@ def create_site():
         values["status"] = SiteStatus.AVAILABLE.value
     try:
         site, warnings = service.create_site(api_user(), values)
-    except service.SiteInvalid as invalid:
+    except FieldErrors as invalid:
         raise _invalid(invalid) from None
     return jsonify(_with_warnings(site, warnings)), 201
 
@@ -119,7 +123,7 @@ def patch_site(site_id: int):
         raise ApiError(403, _("You do not have permission to do that."))
     try:
         warnings = service.update_site(api_user(), site, version, values)
-    except service.SiteInvalid as invalid:
+    except FieldErrors as invalid:
         raise _invalid(invalid) from None
     except StaleVersion as stale:
         return jsonify({"error": {"code": "conflict",

@@ -21,6 +21,7 @@ from app.exports.models import ExportKind
 from app.exports.streaming import stream_for
 from app.extensions import db
 from app.forms import municipality_choices
+from app.input_rules import FieldErrors
 from app.locking import StaleVersion
 from app.maps import service as maps
 from app.sites import export, geocoding, service
@@ -165,8 +166,8 @@ def new():
             try:
                 with recording(current_user, form, Site):
                     site, warnings = service.create_site(current_user, values)
-            except service.SiteInvalid as invalid:
-                _apply_errors(form, invalid.errors)
+            except FieldErrors as invalid:
+                _apply_errors(form, invalid.fields)
             except AlreadySaved as first:
                 return already_saved(url_for("sites.show", site_id=first.submission.object_id))
             else:
@@ -175,6 +176,15 @@ def new():
                 flash(_("The site is saved."), "success")
                 return redirect(url_for("sites.show", site_id=site.id))
     return _form_page(form, None, 422 if form.is_submitted() else 200)
+
+
+def _submitted_version(form: SiteForm) -> int:
+    """The version the edit started from; a value that is no whole number was not sent
+    by our form (400), unlike an old version, which is a conflict (409)."""
+    try:
+        return int(form.version.data or 0)
+    except ValueError:
+        abort(400)
 
 
 @bp.route("/<int:site_id>/edit", methods=["GET", "POST"])
@@ -197,17 +207,16 @@ def edit(site_id: int):
             values = form.typed_values({m.slug: m for m in municipalities})
             values["lat"], values["lon"] = position
             submitted = service.site_values(site)
+            version = _submitted_version(form)
             try:
-                version = int(form.version.data or 0)
                 warnings = service.update_site(current_user, site, version, values)
-            except service.SiteInvalid as invalid:
-                _apply_errors(form, invalid.errors)
-            except (StaleVersion, ValueError) as stale:
-                current = getattr(stale, "current", site)
+            except FieldErrors as invalid:
+                _apply_errors(form, invalid.fields)
+            except StaleVersion as stale:
                 mine = {**submitted, **{k: (v.slug if k == "municipality" else v)
                                         for k, v in values.items()}}
-                return render_template("sites/conflict.html", site=current, mine=mine,
-                                       current=service.site_values(current)), 409
+                return render_template("sites/conflict.html", site=stale.current, mine=mine,
+                                       current=service.site_values(stale.current)), 409
             else:
                 for warning in warnings:
                     flash(str(warning), "warning")

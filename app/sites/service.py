@@ -18,6 +18,7 @@ from app.clock import utcnow
 from app.core.models import Municipality
 from app.core.service import all_municipalities
 from app.extensions import db
+from app.input_rules import FieldErrors
 from app.locking import update_versioned
 from app.sites.geography import check_position, nearest_km
 from app.sites.models import (
@@ -100,21 +101,13 @@ def creatable_municipalities(user: Any) -> list[Municipality]:
 
 # ---------------------------------------------------------------- validation
 
-class SiteInvalid(Exception):
-    """Field errors (field → messages); nothing was stored."""
-
-    def __init__(self, errors: dict[str, list]) -> None:
-        super().__init__("invalid site")
-        self.errors = errors
-
-
 class NotAllowed(Exception):
     """The user may not do this to this site."""
 
 
 def validate_site(actor: Any, values: Mapping[str, Any]) -> list:
     """Domain rules beyond types: municipality allowed, position inside it, numbers not
-    negative. Raises SiteInvalid; returns warnings (accepted, to be shown)."""
+    negative. Raises FieldErrors; returns warnings (accepted, to be shown)."""
     errors: dict[str, list] = {}
     municipality: Municipality | None = values.get("municipality")
     if municipality is not None and municipality.id not in {
@@ -134,7 +127,7 @@ def validate_site(actor: Any, values: Mapping[str, Any]) -> list:
             errors.setdefault("lat", []).extend(check.errors)
         warnings.extend(check.warnings)
     if errors:
-        raise SiteInvalid(errors)
+        raise FieldErrors(errors)
     return warnings
 
 
@@ -378,7 +371,7 @@ def _columns(values: Mapping[str, Any]) -> dict[str, Any]:
 
 def create_site(actor: Any, values: Mapping[str, Any]) -> tuple[Site, list]:
     """Create a site from typed values (municipality as a Municipality); returns the site
-    and warnings. Raises SiteInvalid or NotAllowed; commits with its audit event."""
+    and warnings. Raises FieldErrors or NotAllowed; commits with its audit event."""
     if not can_create_sites(actor):
         raise NotAllowed()
     warnings = validate_site(actor, values)
@@ -395,7 +388,7 @@ def create_site(actor: Any, values: Mapping[str, Any]) -> tuple[Site, list]:
 
 def update_site(actor: Any, site: Site, submitted_version: int | None,
                 values: Mapping[str, Any]) -> list:
-    """Save an edit that started from `submitted_version`. Raises NotAllowed, SiteInvalid
+    """Save an edit that started from `submitted_version`. Raises NotAllowed, FieldErrors
     or app.locking.StaleVersion (nothing stored); returns warnings."""
     if not can_edit_site(actor, site):
         raise NotAllowed()
@@ -461,12 +454,12 @@ def node_values(node: LogisticsNode) -> dict[str, Any]:
 def save_node(actor: Any, node: LogisticsNode | None, submitted_version: int | None,
               values: Mapping[str, Any]) -> LogisticsNode:
     """Create or edit a node (admins), then recompute every site's distances.
-    Raises SiteInvalid (position outside its municipality) or StaleVersion."""
+    Raises FieldErrors (position outside its municipality) or StaleVersion."""
     municipality = values["municipality"]
     check = check_position(municipality.slug, municipality.name, values["lat"], values["lon"],
                            {m.slug: m.name for m in all_municipalities()})
     if check.errors:
-        raise SiteInvalid({"lat": check.errors})
+        raise FieldErrors({"lat": check.errors})
     columns = _columns(values)
     if node is None:
         node = LogisticsNode(**columns)
