@@ -90,12 +90,6 @@ class DeliveryMixin:
         """`sending` past its lease reads as `failed`."""
         return DeliveryStatus.FAILED if self.lease_expired(now) else self.status
 
-    def gave_up(self, now: datetime | None = None) -> bool:
-        return (
-            self.effective_status(now) == DeliveryStatus.FAILED
-            and self.attempts >= current_app.config["DELIVERY_MAX_ATTEMPTS"]
-        )
-
 
 class Outcome(enum.StrEnum):
     SENT = "sent"

@@ -90,11 +90,6 @@ class User(UserMixin, db.Model):
     def is_advisor(self) -> bool:
         return self.role == Role.ADVISOR
 
-    @property
-    def can_edit_matters(self) -> bool:
-        """Advisors work their municipality's matters; viewers and admins only read them."""
-        return self.role == Role.ADVISOR
-
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
 
@@ -106,7 +101,6 @@ class AnonymousUser(AnonymousUserMixin):
     municipality_id = None
     is_admin = False
     is_advisor = False
-    can_edit_matters = False
     locale = None
 
     def has_role(self, *roles: Role) -> bool:

@@ -6,8 +6,7 @@
 (inside that locale, so gettext works) and returns {user_id: [DigestItem, …]};
 users without items may be left out. Collect in a fixed number of queries for
 all users — never one query per lead — and only what each user may see in
-the product (confidential leads by codename only). `per_user` adapts a simple
-function of one user for sections where that is cheap enough.
+the product (confidential leads by codename only).
 """
 
 from __future__ import annotations
@@ -70,12 +69,3 @@ def unregister_section(key: str) -> None:
 
 def sections() -> list[DigestSection]:
     return sorted(SECTIONS.values(), key=lambda section: (section.order, section.key))
-
-
-def per_user(function: Callable[[Any, DigestContext], Sequence[DigestItem]]) -> Collect:
-    """A `collect` from a function of one user (one call per user)."""
-
-    def collect(users: Sequence[Any], context: DigestContext) -> dict[int, Sequence[DigestItem]]:
-        return {user.id: function(user, context) for user in users}
-
-    return collect

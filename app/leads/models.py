@@ -229,10 +229,6 @@ class Lead(db.Model):
         return f"<Lead {self.codename}>"
 
     @property
-    def is_open(self) -> bool:
-        return self.stage in OPEN_STAGES
-
-    @property
     def preferred_slugs(self) -> list[str]:
         return [s for s in (self.preferred_municipalities or "").split(",") if s]
 
