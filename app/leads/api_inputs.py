@@ -1,5 +1,5 @@
 """Request bodies of the lead API as pydantic models (see app/api/inputs.py), and their
-translation into the values app/leads/service.py takes.
+translation into the values the lead services (app/leads/commands.py, stages.py) take.
 
 A PATCH model's fields default to None, meaning "not given": only the fields in
 `model_fields_set` change anything. `null` is accepted only where the type says `| None`.
@@ -213,7 +213,7 @@ FIELD_PATHS |= {"link_company_id": "company_id", "basis": "basis.kind", "basis_b
 
 
 def lead_values(data: LeadInput | LeadPatch) -> dict[str, Any]:
-    """The given fields as Lead columns (service.EDITABLE_FIELDS names)."""
+    """The given fields as Lead columns (commands.EDITABLE_FIELDS names)."""
     values = {name: getattr(data, name) for name in SIMPLE_FIELDS
               if name in data.model_fields_set}
     if "codename" in values:
@@ -240,7 +240,7 @@ def company_values(company: CompanyInput) -> dict[str, Any]:
 
 
 def stage_data(data: LeadPatch, lead: Lead) -> dict[str, Any]:
-    """What service.change_stage takes; jobs and investment default to the stored ones."""
+    """What stages.change_stage takes; jobs and investment default to the stored ones."""
     given = data.model_fields_set
     return {"lost_reason": data.lost_reason.value if data.lost_reason else None,
             "lost_comment": data.lost_comment or "",

@@ -16,18 +16,9 @@ from app.clock import local_today, utcnow
 from app.extensions import db
 from app.input_rules import FieldErrors
 from app.leads import secrecy
-from app.leads.access import (
-    can_contribute,
-    can_edit,
-)
+from app.leads.access import can_contribute, can_edit
 from app.leads.errors import PermissionDenied
-from app.leads.models import (
-    Activity,
-    ActivityKind,
-    Company,
-    Lead,
-    Stage,
-)
+from app.leads.models import Activity, ActivityKind, Company, Lead, Stage
 from app.locking import update_versioned
 
 EDITABLE_FIELDS = (

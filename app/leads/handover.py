@@ -14,14 +14,9 @@ from app.auth.models import User
 from app.clock import utcnow
 from app.extensions import db
 from app.input_rules import FieldErrors
-from app.leads.access import (
-    can_hand_over,
-)
+from app.leads.access import can_hand_over
 from app.leads.errors import PermissionDenied
-from app.leads.models import (
-    FollowUp,
-    Lead,
-)
+from app.leads.models import FollowUp, Lead
 
 
 def handover_people(actor: Any) -> list[User]:

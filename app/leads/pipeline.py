@@ -13,19 +13,10 @@ from app import scope
 from app.auth.models import User
 from app.caching import reused_statement
 from app.clock import utcnow
+from app.core.models import Municipality
 from app.extensions import db
-from app.leads.access import (
-    audience_key,
-    shared_level_column,
-)
-from app.leads.models import (
-    CLOSED_STAGES,
-    OPEN_STAGES,
-    Company,
-    Lead,
-    ShareLevel,
-    Stage,
-)
+from app.leads.access import audience_key, shared_level_column
+from app.leads.models import CLOSED_STAGES, OPEN_STAGES, Company, Lead, ShareLevel, Stage
 from app.leads.queries import next_due_column, with_names
 
 PIPELINE_STAGES = OPEN_STAGES[:-1] + CLOSED_STAGES + (Stage.ON_HOLD,)
@@ -73,8 +64,6 @@ def pipeline(user: Any) -> dict[Stage, dict[str, Any]]:
 
 def _pipeline_statement(user: Any) -> sa.Select:
     """The cards' statement (built once per process for each scope, see `pipeline`)."""
-    from app.core.models import Municipality
-
     newest = _pipeline_leads(user)
     columns_of_card = {
         "id": newest.c.id, "codename": newest.c.codename, "version": newest.c.version,

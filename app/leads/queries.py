@@ -19,6 +19,7 @@ from app import audit, scope
 from app.auth.models import User
 from app.caching import reused_statement
 from app.clock import local_today
+from app.core.models import AuditEvent, Municipality
 from app.extensions import db
 from app.input_rules import is_id
 from app.leads.access import (
@@ -34,14 +35,14 @@ from app.leads.access import (
     shared_level_column,
     shows_company,
 )
-from app.leads.models import (
-    Activity,
-    Company,
-    FollowUp,
-    Lead,
-    Source,
-    Stage,
+from app.leads.companies import (
+    can_edit_company,
+    normalise_company_name,
+    visible_companies,
+    visible_contacts,
 )
+from app.leads.followups import lead_followups
+from app.leads.models import Activity, Company, FollowUp, Lead, Source, Stage
 
 PAGE_SIZE = 50
 
@@ -126,8 +127,6 @@ def search_branches(user: Any, text: str) -> list[sa.ColumnElement[bool]]:
     company or organisation number at full level; description at full level. Each is
     answered from an index of its own, so the list's page reads their union
     (`_matches`) rather than one scan that rechecks every alternative on every row."""
-    from app.leads.companies import normalise_company_name
-
     pattern = like_pattern(text.strip())
     key = normalise_company_name(text)
     companies = sa.select(Company.id).where(sa.or_(
@@ -146,8 +145,6 @@ def search_branches(user: Any, text: str) -> list[sa.ColumnElement[bool]]:
 def companies_matching(user: Any, q: str, limit: int = 200) -> list[Company]:
     """The companies the user sees (companies.visible_companies) whose name, name key or
     organisation number contains `q` (all of them for an empty `q`), by name key."""
-    from app.leads.companies import normalise_company_name, visible_companies
-
     statement = visible_companies(user)
     if q:
         statement = statement.where(sa.or_(
@@ -160,8 +157,6 @@ def companies_matching(user: Any, q: str, limit: int = 200) -> list[Company]:
 def lead_query(user: Any, filters: LeadFilters) -> sa.Select:
     """The visible leads matching the filters, sorted; company-based sorting only
     uses companies the user may see."""
-    from app.core.models import Municipality
-
     statement = sa.select(Lead).where(scope.visible_filter(user, Lead))
     stages = [s for s in filters.stage if s in Stage._value2member_map_]
     if stages:
@@ -224,8 +219,6 @@ class LeadPage:
 
 def _list_columns() -> tuple:
     """What a row of the lead list shows (and level_of needs)."""
-    from app.core.models import Municipality
-
     return (Lead.id, Lead.codename, Lead.stage, Lead.confidential, Lead.municipality_id,
             Lead.sector, Lead.received_on, Company.name.label("company_name"),
             Municipality.name.label("municipality_name"), User.name.label("owner_name"))
@@ -234,8 +227,6 @@ def _list_columns() -> tuple:
 def with_names(statement: sa.Select, lead: Any = Lead) -> sa.Select:
     """`statement` joined to what gives a lead's company, municipality and owner names;
     `lead`: the lead's columns (Lead, or a subquery's `.c`)."""
-    from app.core.models import Municipality
-
     return (statement.join(Municipality, Municipality.id == lead.municipality_id)
             .join(User, User.id == lead.owner_id)
             .outerjoin(Company, Company.id == lead.company_id))
@@ -325,8 +316,6 @@ def visible_activities(user: Any, lead: Lead, level: str, limit: int = 200) -> l
 
 
 def lead_history(lead: Lead, limit: int = 200) -> list:
-    from app.core.models import AuditEvent
-
     return list(db.session.scalars(
         sa.select(AuditEvent).where(AuditEvent.object_type == "lead",
                                     AuditEvent.object_id == lead.id)
@@ -335,9 +324,6 @@ def lead_history(lead: Lead, limit: int = 200) -> list:
 
 def lead_detail(user: Any, lead: Lead) -> dict[str, Any]:
     """Everything the detail page may show this user of this lead, by share level."""
-    from app.leads.companies import can_edit_company, visible_contacts
-    from app.leads.followups import lead_followups
-
     level = share_level_for(user, lead)
     shares = lead.shares if level == OWNER else [
         s for s in lead.shares if s.municipality_id == user.municipality_id]

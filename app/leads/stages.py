@@ -12,17 +12,9 @@ from app import audit
 from app.clock import utcnow
 from app.extensions import db
 from app.input_rules import FieldErrors
-from app.leads.access import (
-    can_edit,
-)
+from app.leads.access import can_edit
 from app.leads.errors import PermissionDenied
-from app.leads.models import (
-    Activity,
-    ActivityKind,
-    Lead,
-    LostReason,
-    Stage,
-)
+from app.leads.models import Activity, ActivityKind, Lead, LostReason, Stage
 from app.locking import update_versioned
 
 
