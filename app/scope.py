@@ -64,13 +64,14 @@ def scope_key(user: Any) -> tuple:
     return (user.municipality_id, user.is_admin, user.is_advisor)
 
 
-def select_visible(user: Any, model: type[M]) -> sa.Select[tuple[M]]:
+def select_visible(user: Any, model: type[M]) -> sa.Select[M]:
     return sa.select(model).where(visible_filter(user, model))
 
 
 def get_visible(user: Any, model: type[M], ident: int, *options: Any) -> M | None:
     """The object, loaded with `options` (e.g. joinedload), if the user may read it."""
-    statement = select_visible(user, model).where(model.id == ident).options(*options)
+    primary_key = sa.inspect(model).primary_key[0]
+    statement = select_visible(user, model).where(primary_key == ident).options(*options)
     return db.session.scalars(statement).unique().first()
 
 

@@ -50,7 +50,7 @@ def marking(user: Any, was_confidential: bool, confidential: bool, basis: str | 
     if not confidential:
         return {"confidential_basis": None, "confidential_marked_by_id": None,
                 "confidential_marked_at": None}
-    columns = {"confidential_basis": (basis or "").strip() or current_basis
+    columns: dict[str, Any] = {"confidential_basis": (basis or "").strip() or current_basis
                or DEFAULT_SECRECY_BASIS}
     if not was_confidential:
         columns |= {"confidential_marked_by_id": user.id, "confidential_marked_at": utcnow()}

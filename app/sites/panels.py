@@ -21,11 +21,11 @@ def panel_context(user: Any) -> dict[str, Any] | None:
     the counts are kept per process by the sites' revision and the user's scope class,
     like the site map: a change to any site shows at once."""
     def count() -> tuple[int, int]:
-        return tuple(db.session.execute(
+        return db.session.execute(
             sa.select(sa.func.count().filter(Site.status == SiteStatus.AVAILABLE),
                       sa.func.count().filter(incomplete_criterion()))
             .select_from(Site)
-            .where(scope.visible_filter(user, Site), Site.status != SiteStatus.WITHDRAWN)).one())
+            .where(scope.visible_filter(user, Site), Site.status != SiteStatus.WITHDRAWN)).one()._tuple()
 
     available, incomplete = _COUNTS.get((sites_revision(), user.role, user.municipality_id),
                                         count)

@@ -19,7 +19,7 @@ the route which constraint failed, so it answers with a field error instead of a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
@@ -104,7 +104,7 @@ def recording(user: Any, form: Any, created: Any) -> Iterator[None]:
         committing.add(FormSubmission(user_id=user.id, token=token, endpoint=endpoint,
                                       object_type=type(obj).__tablename__, object_id=obj.id))
 
-    listeners = [("before_commit", record)]
+    listeners: list[tuple[str, Callable[..., None]]] = [("before_commit", record)]
     if isinstance(created, type):
         listeners.append(("after_flush", note))
     for name, listener in listeners:
@@ -131,9 +131,9 @@ def violates(error: IntegrityError, table: sa.Table, *columns: str) -> bool:
     if constraint is None:
         index = next((i for i in table.indexes
                       if i.unique and [col.name for col in i.columns] == list(columns)), None)
-        name = index.name if index is not None else None
+        name = str(index.name) if index is not None and index.name else None
     else:
-        name = constraint.name
+        name = str(constraint.name) if constraint.name else None
     diag = getattr(error.orig, "diag", None)
     if diag is not None and getattr(diag, "constraint_name", None):
         return diag.constraint_name == name
