@@ -35,6 +35,7 @@ from app.clock import utcnow
 from app.extensions import db
 from app.forms import new_submission_token
 from app.submissions.models import FormSubmission
+from app.viewer import Viewer
 
 PRUNE_AFTER = timedelta(days=7)
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -57,12 +58,12 @@ def token_of(form: Any) -> str:
     return field.data
 
 
-def _find(user: Any, token: str) -> FormSubmission | None:
+def _find(user: Viewer, token: str) -> FormSubmission | None:
     return db.session.scalar(sa.select(FormSubmission).where(
         FormSubmission.user_id == user.id, FormSubmission.token == token))
 
 
-def earlier(user: Any, form: Any) -> FormSubmission | None:
+def earlier(user: Viewer, form: Any) -> FormSubmission | None:
     """The object `user` already created with this form's token at this endpoint, if any.
     A token recorded at another endpoint is replaced by a new one."""
     found = _find(user, token_of(form))
@@ -73,7 +74,7 @@ def earlier(user: Any, form: Any) -> FormSubmission | None:
 
 
 @contextmanager
-def recording(user: Any, form: Any, created: Any) -> Iterator[None]:
+def recording(user: Viewer, form: Any, created: Any) -> Iterator[None]:
     """Store the form's token with the object the block creates, in its transaction.
 
     `created` is the model class of the object the block adds (the first new instance
