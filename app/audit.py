@@ -9,6 +9,7 @@ from typing import Any
 
 from app.core.models import AuditEvent
 from app.extensions import db
+from app.viewer import Viewer
 
 
 def jsonable(value: Any) -> Any:
@@ -29,7 +30,7 @@ def jsonable(value: Any) -> Any:
 
 
 def record(
-    actor: Any,
+    actor: Viewer | None,
     action: str,
     object_type: str,
     object_id: int | None,
@@ -40,7 +41,7 @@ def record(
 ) -> AuditEvent:
     """Add an audit event to the session; the calling service commits it with its change."""
     event = AuditEvent(
-        actor_id=getattr(actor, "id", None),
+        actor_id=getattr(actor, "id", None),  # None: the system, or nobody signed in
         action=action,
         object_type=object_type,
         object_id=object_id,

@@ -121,8 +121,8 @@ def _fixed_text(value: str, multiline: bool) -> str | None:
     return text or None
 
 
-def _rows(table: sa.Table, columns: list[str]) -> Iterator[tuple[Any, dict[str, Any] | str]]:
-    """(id, {column: value}) of each row, or (id, reason) for a row that cannot be read;
+def _rows(table: sa.Table, columns: list[str]) -> Iterator[tuple[Any, dict[str, Any]]]:
+    """(id, {column: value}) of each row, a value that cannot be read given as _Unreadable;
     read in chunks by id, then row by row and column by column around a failure."""
     ids = db.session.scalars(sa.select(table.c.id).order_by(table.c.id)).all()
     for start in range(0, len(ids), 500):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, Response, jsonify
 
 from app.database import database_answers
 from app.extensions import csrf
@@ -37,7 +37,7 @@ def _database() -> tuple[bool, Any]:
 
 
 @bp.route("/healthz")
-def healthz():
+def healthz() -> tuple[Response, int]:
     body: dict[str, Any] = {}
     healthy = True
     for name, function in CHECKS.items():

@@ -3,7 +3,7 @@ itself checks it (version in the WHERE clause), so a stale edit never overwrites
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 
@@ -30,12 +30,12 @@ def update_versioned(obj: Any, submitted_version: int | None, values: dict[str, 
     if submitted_version is None or int(submitted_version) != obj.version:
         db.session.refresh(obj)
         raise StaleVersion(obj, submitted_version)
-    result = db.session.execute(
+    result = cast(sa.CursorResult, db.session.execute(
         sa.update(model)
         .where(model.id == obj.id, model.version == int(submitted_version))
         .values(**values, version=model.version + 1)
         .execution_options(synchronize_session=False)
-    )
+    ))
     if result.rowcount != 1:
         db.session.rollback()
         current = db.session.get(model, obj.id, populate_existing=True)

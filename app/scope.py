@@ -27,9 +27,10 @@ from flask import abort
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.extensions import db
+from app.viewer import Viewer
 
 M = TypeVar("M")
-Rule = Callable[[Any], ColumnElement[bool]]
+Rule = Callable[[Viewer], ColumnElement[bool]]
 
 _RULES: dict[type, Rule] = {}
 
@@ -44,7 +45,7 @@ def scope_rule(model: type) -> Callable[[Rule], Rule]:
     return register
 
 
-def visible_filter(user: Any, model: type) -> ColumnElement[bool]:
+def visible_filter(user: Viewer, model: type) -> ColumnElement[bool]:
     """The SQL criterion selecting the rows of `model` that `user` may read."""
     if user is None or not user.is_authenticated or not user.is_active:
         return sa.false()
@@ -55,7 +56,7 @@ def visible_filter(user: Any, model: type) -> ColumnElement[bool]:
     return rule(user)
 
 
-def scope_key(user: Any) -> tuple:
+def scope_key(user: Viewer) -> tuple:
     """Everything the rules read of a user. A statement built from `visible_filter` embeds
     these values, so it may be built once and reused for every user with the same key
     (app.caching.reused_statement); a rule must read nothing else of the user."""
@@ -64,17 +65,18 @@ def scope_key(user: Any) -> tuple:
     return (user.municipality_id, user.is_admin, user.is_advisor)
 
 
-def select_visible(user: Any, model: type[M]) -> sa.Select[tuple[M]]:
+def select_visible(user: Viewer, model: type[M]) -> sa.Select[M]:
     return sa.select(model).where(visible_filter(user, model))
 
 
-def get_visible(user: Any, model: type[M], ident: int, *options: Any) -> M | None:
+def get_visible(user: Viewer, model: type[M], ident: int, *options: Any) -> M | None:
     """The object, loaded with `options` (e.g. joinedload), if the user may read it."""
-    statement = select_visible(user, model).where(model.id == ident).options(*options)
+    primary_key = sa.inspect(model).primary_key[0]
+    statement = select_visible(user, model).where(primary_key == ident).options(*options)
     return db.session.scalars(statement).unique().first()
 
 
-def get_visible_or_404(user: Any, model: type[M], ident: int, *options: Any) -> M:
+def get_visible_or_404(user: Viewer, model: type[M], ident: int, *options: Any) -> M:
     found = get_visible(user, model, ident, *options)
     if found is None:
         abort(404)
@@ -82,7 +84,7 @@ def get_visible_or_404(user: Any, model: type[M], ident: int, *options: Any) -> 
 
 
 def municipality_matter_rule(
-    model: Any, user: Any, shared_with: ColumnElement[bool] | None = None
+    model: Any, user: Viewer, shared_with: ColumnElement[bool] | None = None
 ) -> ColumnElement[bool]:
     """The standard rule for a municipality's matters (see the module docstring).
 

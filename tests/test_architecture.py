@@ -130,4 +130,4 @@ def test_the_scope_module_imports_no_feature():
     """Features register their rules with app.scope from their own access modules
     (app/leads/access.py, app/sites/access.py); app.scope itself knows no feature."""
     graph = import_graph(ROOT, ("app",))
-    assert graph["app.scope"] <= {"app.extensions"}, graph["app.scope"]
+    assert graph["app.scope"] <= {"app.extensions", "app.viewer"}, graph["app.scope"]

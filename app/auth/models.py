@@ -14,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.clock import utcnow
 from app.core.models import Municipality
 from app.db_types import enum_column
-from app.extensions import db
+from app.extensions import Model
 
 
 class Role(enum.StrEnum):
@@ -40,7 +40,7 @@ def password_matches(password_hash: str | None, password: str) -> bool:
     return check_password_hash(password_hash, password)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -107,7 +107,7 @@ class AnonymousUser(AnonymousUserMixin):
         return False
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A personal bearer token for the JSON API; only its SHA-256 is stored."""
 
     __tablename__ = "api_tokens"
@@ -122,7 +122,7 @@ class ApiToken(db.Model):
     user: Mapped[User] = relationship(lazy="joined")
 
 
-class LoginFailure(db.Model):
+class LoginFailure(Model):
     """One failed login, kept for the throttling window (app.auth.throttle).
 
     The submitted e-mail is stored only as the SHA-256 of its normalised form (people type

@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 import sqlalchemy as sa
 from flask import current_app
@@ -285,11 +286,11 @@ def _revoke_credentials(user: User, actor: User | None) -> None:
     """Revoke the API tokens and delete the calendar feed (its URL answers 404) of a
     user moved to another municipality: both were issued for the old one."""
     now = utcnow()
-    revoked = db.session.execute(
+    revoked = cast(sa.CursorResult, db.session.execute(
         sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=now)).rowcount
-    feeds = db.session.execute(
-        sa.delete(CalendarFeed).where(CalendarFeed.user_id == user.id)).rowcount
+        .values(revoked_at=now))).rowcount
+    feeds = cast(sa.CursorResult, db.session.execute(
+        sa.delete(CalendarFeed).where(CalendarFeed.user_id == user.id))).rowcount
     audit.record(actor, "user.credentials_revoked", "user", user.id,
                  after={"api_tokens": revoked, "calendar_feeds": feeds},
                  municipality_id=user.municipality_id)

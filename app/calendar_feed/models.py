@@ -9,10 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.clock import utcnow
-from app.extensions import db
+from app.extensions import Model
 
 
-class CalendarFeed(db.Model):
+class CalendarFeed(Model):
     """One feed per user; renewing replaces the hash, so the old URL stops working."""
 
     __tablename__ = "calendar_feeds"

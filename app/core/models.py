@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.clock import utcnow
-from app.extensions import db
+from app.extensions import Model, db
 
 
-class Municipality(db.Model):
+class Municipality(Model):
     """A partner municipality. The slug is its identifier everywhere."""
 
     __tablename__ = "municipalities"
@@ -28,7 +28,7 @@ class Municipality(db.Model):
         return f"<Municipality {self.slug}>"
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Who did what to which object, with the values before and after."""
 
     __tablename__ = "audit_events"

@@ -53,4 +53,5 @@ def preview(email: str, week: IsoWeek | None, html: bool) -> None:
     click.echo(f"Subject: {message['Subject']}")
     click.echo("")
     part = message.get_body(preferencelist=("html",) if html else ("plain",))
+    assert part is not None, "a digest has a plain and an HTML part"
     click.echo(part.get_content())

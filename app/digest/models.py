@@ -7,11 +7,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.deliveries import DeliveryMixin, register_delivery_model
-from app.extensions import db
+from app.extensions import Model
 
 
 @register_delivery_model
-class DigestDelivery(DeliveryMixin, db.Model):
+class DigestDelivery(DeliveryMixin, Model):
     """The digest of `user` for `iso_week` (e.g. "2026-W48"); unique per pair."""
 
     __tablename__ = "digest_deliveries"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g, jsonify, make_response, render_template, request
@@ -10,7 +11,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
-from app.extensions import db
+from app.extensions import db, login_manager
 
 # What the driver raises when the database is down, refuses us or does not answer in
 # time (connecting, or a pool with no free connection).
@@ -57,7 +58,7 @@ def _messages() -> dict[int, str]:
 
 
 def json_error(status: int, message: str, fields: dict | None = None):
-    body = {"code": ERROR_CODES.get(status, "error"), "message": message}
+    body: dict[str, Any] = {"code": ERROR_CODES.get(status, "error"), "message": message}
     if fields:
         body["fields"] = fields
     return jsonify({"error": body}), status
@@ -91,7 +92,7 @@ def handle_database_unavailable(error: Exception):
     current_app.logger.error("Database unavailable: %s", error)
     with contextlib.suppress(sa.exc.SQLAlchemyError):
         db.session.rollback()
-    g._login_user = current_app.login_manager.anonymous_user()  # Flask-Login's per-request user
+    g._login_user = login_manager.anonymous_user()  # Flask-Login's per-request user
     return handle_http_error(ServiceUnavailable())
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.clock import utcnow
 from app.db_types import enum_column
-from app.extensions import db
+from app.extensions import Model
 
 
 class ExportKind(enum.StrEnum):
@@ -27,7 +27,7 @@ class ExportStatus(enum.StrEnum):
     EXPIRED = "expired"
 
 
-class Export(db.Model):
+class Export(Model):
     """An XLSX export run as a job of the task queue (app.exports.tasks).
 
     Only its requester sees it (app.exports.access). `filters` are the list's filters as

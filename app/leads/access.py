@@ -15,7 +15,8 @@ Secrecy between municipalities (OSL 8:1, 31:16) is decided here and nowhere else
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
@@ -23,6 +24,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from app.extensions import db
 from app.leads.models import Company, Contact, Lead, LeadShare, ShareLevel
 from app.scope import municipality_matter_rule, scope_key, scope_rule
+from app.viewer import Viewer
 
 OWNER = "owner"
 FULL = "full"
@@ -30,7 +32,7 @@ ANONYMISED = "anonymised"
 
 
 @scope_rule(Lead)
-def _lead_rule(user: Any) -> ColumnElement[bool]:
+def _lead_rule(user: Viewer) -> ColumnElement[bool]:
     # "a LeadShare of this lead with the user's municipality exists", written as IN so
     # that PostgreSQL evaluates the shares once (hashed) instead of once per lead.
     shared = Lead.id.in_(
@@ -40,7 +42,7 @@ def _lead_rule(user: Any) -> ColumnElement[bool]:
 
 
 @scope_rule(Company)
-def company_rule(user: Any) -> sa.ColumnElement[bool]:
+def company_rule(user: Viewer) -> sa.ColumnElement[bool]:
     """Own municipality's companies, and those a lead of the company's own municipality
     shows the user at full level."""
     through_lead = sa.exists().where(Lead.company_id == Company.id,
@@ -50,7 +52,7 @@ def company_rule(user: Any) -> sa.ColumnElement[bool]:
 
 
 @scope_rule(Contact)
-def contact_rule(user: Any) -> sa.ColumnElement[bool]:
+def contact_rule(user: Viewer) -> sa.ColumnElement[bool]:
     """Contacts of leads the user sees at full level; a contact whose lead is unknown
     (lead_id NULL, from the data migration) only in its company's municipality."""
     of_visible_lead = Contact.lead_id.in_(sa.select(Lead.id).where(full_level_filter(user)))
@@ -59,7 +61,7 @@ def contact_rule(user: Any) -> sa.ColumnElement[bool]:
     return sa.or_(of_visible_lead, unknown_lead)
 
 
-def audience_key(user: Any) -> tuple:
+def audience_key(user: Viewer) -> tuple:
     """Users with the same key see the same leads at the same levels (the scope rule and
     the share levels read nothing else of a user)."""
     return scope_key(user)
@@ -67,7 +69,7 @@ def audience_key(user: Any) -> tuple:
 
 
 
-def full_level_filter(user: Any) -> sa.ColumnElement[bool]:
+def full_level_filter(user: Viewer) -> sa.ColumnElement[bool]:
     """Leads the user sees at full level: own municipality's, admins' non-confidential
     ones, and those shared with the user's municipality at level full."""
     if user is None or not user.is_authenticated or not user.is_active:
@@ -80,7 +82,21 @@ def full_level_filter(user: Any) -> sa.ColumnElement[bool]:
     return sa.or_(*criteria)
 
 
-def share_levels(user: Any, leads: list[Lead]) -> dict[int, str]:
+class LeadFacts(Protocol):
+    """What the share level of a loaded lead depends on: a Lead, or a row or digest
+    reference carrying these columns."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def municipality_id(self) -> int: ...
+
+    @property
+    def confidential(self) -> bool: ...
+
+
+def share_levels(user: Viewer, leads: Sequence[LeadFacts]) -> dict[int, str]:
     """owner | full | anonymised for each lead the user may see (one query for all)."""
     levels: dict[int, str] = {}
     others = []
@@ -101,7 +117,7 @@ def share_levels(user: Any, leads: list[Lead]) -> dict[int, str]:
     return levels
 
 
-def level_of(user: Any, lead: Any, shared: ShareLevel | str | None) -> str | None:
+def level_of(user: Viewer, lead: LeadFacts, shared: ShareLevel | str | None) -> str | None:
     """share_levels for one lead (or card row) whose share with the user's municipality
     is already known (`shared_level_column`); None: not visible at any level."""
     if lead.municipality_id == user.municipality_id:
@@ -113,7 +129,7 @@ def level_of(user: Any, lead: Any, shared: ShareLevel | str | None) -> str | Non
     return FULL if shared == ShareLevel.FULL else ANONYMISED
 
 
-def shared_level_column(user: Any, lead_id: Any = Lead.id,
+def shared_level_column(user: Viewer, lead_id: Any = Lead.id,
                         municipality_id: Any = Lead.municipality_id) -> sa.ColumnElement:
     """The level at which the enclosing query's lead (`lead_id`, `municipality_id`: its
     columns) is shared with the user's municipality (NULL: not shared), for level_of
@@ -126,7 +142,7 @@ def shared_level_column(user: Any, lead_id: Any = Lead.id,
     return sa.case((municipality_id == user.municipality_id, sa.null()), else_=shared)
 
 
-def share_level_for(user: Any, lead: Lead) -> str | None:
+def share_level_for(user: Viewer, lead: Lead) -> str | None:
     """What this user may see of this lead: owner, full, anonymised (None: nothing)."""
     return share_levels(user, [lead]).get(lead.id)
 
@@ -142,28 +158,28 @@ def shows_company_in_mail(lead: Any, level: str | None) -> bool:
     return shows_company(level) and not lead.confidential
 
 
-def can_edit(user: Any, lead: Lead) -> bool:
+def can_edit(user: Viewer, lead: Lead) -> bool:
     """Advisors of the owning municipality edit a lead; nobody else does."""
     return bool(user.is_authenticated and user.is_advisor
                 and lead.municipality_id == user.municipality_id)
 
 
-def is_partner(user: Any, lead: Lead) -> bool:
+def is_partner(user: Viewer, lead: Lead) -> bool:
     return lead.municipality_id != user.municipality_id and any(
         share.municipality_id == user.municipality_id for share in lead.shares
     )
 
 
-def can_contribute(user: Any, lead: Lead) -> bool:
+def can_contribute(user: Viewer, lead: Lead) -> bool:
     """Owners' advisors and partners' advisors add activities and follow-ups."""
     return bool(user.is_authenticated and user.is_advisor
                 and (can_edit(user, lead) or is_partner(user, lead)))
 
 
-def can_respond(user: Any, lead: Lead) -> bool:
+def can_respond(user: Viewer, lead: Lead) -> bool:
     return bool(user.is_authenticated and user.is_advisor and is_partner(user, lead))
 
 
-def can_hand_over(actor: Any) -> bool:
+def can_hand_over(actor: Viewer) -> bool:
     """Admins and advisors hand over leads; viewers do not."""
     return bool(actor.is_authenticated and actor.is_active and (actor.is_admin or actor.is_advisor))

@@ -13,7 +13,7 @@ from app.auth.models import User
 from app.clock import utcnow
 from app.core.models import Municipality
 from app.db_types import enum_column
-from app.extensions import db
+from app.extensions import Model
 
 
 class Stage(enum.StrEnum):
@@ -85,7 +85,7 @@ def trigram_index(name: str, column: str) -> sa.Index:
     return sa.Index(name, column, postgresql_using="gin", postgresql_ops={column: "gin_trgm_ops"})
 
 
-class Company(db.Model):
+class Company(Model):
     """A company in one municipality's register, behind one or more of its leads. The same
     organisation number may exist once per municipality; a company is seen in its own
     municipality and through that municipality's leads (scope rule in app.leads.companies)."""
@@ -116,7 +116,7 @@ class Company(db.Model):
         return f"<Company {self.id}>"
 
 
-class Contact(db.Model):
+class Contact(Model):
     """A contact person at a company: personal data, part of the matter (lead) it was added
     on, and seen only where that lead's company shows (scope rule in app.leads.companies).
     `lead_id` is NULL only for contacts whose lead the data migration could not tell."""
@@ -137,7 +137,7 @@ class Contact(db.Model):
     company: Mapped[Company] = relationship(back_populates="contacts")
 
 
-class Lead(db.Model):
+class Lead(Model):
     """An establishment inquiry, owned by one advisor of one municipality."""
 
     __tablename__ = "leads"
@@ -233,7 +233,7 @@ class Lead(db.Model):
         return [s for s in (self.preferred_municipalities or "").split(",") if s]
 
 
-class LeadShare(db.Model):
+class LeadShare(Model):
     """A lead shared with a partner municipality at a level, with the partner's response."""
 
     __tablename__ = "lead_shares"
@@ -269,7 +269,7 @@ class LeadShare(db.Model):
     responded_by: Mapped[User | None] = relationship(foreign_keys=[responded_by_id])
 
 
-class Activity(db.Model):
+class Activity(Model):
     """An entry of a lead's timeline. Plain text, always escaped on output."""
 
     __tablename__ = "activities"
@@ -291,7 +291,7 @@ class Activity(db.Model):
     author: Mapped[User | None] = relationship(lazy="joined")
 
 
-class FollowUp(db.Model):
+class FollowUp(Model):
     """A dated task on a lead for one user (who must be able to see the lead)."""
 
     __tablename__ = "follow_ups"
@@ -326,7 +326,7 @@ sa.Index("ix_follow_ups_remind_at", FollowUp.remind_at)
 
 
 @register_delivery_model
-class ReminderDelivery(DeliveryMixin, db.Model):
+class ReminderDelivery(DeliveryMixin, Model):
     """The reminder e-mail of a follow-up for one reminder time; unique per pair, so
     moving the reminder time makes a new delivery and the old one stays history."""
 

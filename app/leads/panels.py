@@ -11,9 +11,10 @@ from app.extensions import db
 from app.leads.followups import overdue_count
 from app.leads.models import Lead, Stage
 from app.main.service import register_panel
+from app.viewer import Viewer
 
 
-def _panel(user: Any) -> dict[str, Any]:
+def _panel(user: Viewer) -> dict[str, Any]:
     new_inquiries = db.session.scalar(
         sa.select(sa.func.count()).select_from(Lead).where(
             Lead.municipality_id == user.municipality_id, Lead.stage == Stage.NEW,

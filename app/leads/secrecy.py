@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from app import audit
 from app.clock import local_today, utcnow
 from app.leads.models import DEFAULT_SECRECY_BASIS, Lead, LeadShare, ShareBasis, ShareLevel
+from app.viewer import Viewer
 
 BASIS_FIELDS = ("basis", "basis_by", "basis_on", "basis_reason")
 
@@ -42,7 +43,7 @@ def checked_basis(basis: dict[str, Any] | None, errors: dict[str, list[str]]) ->
 
 
 
-def marking(user: Any, was_confidential: bool, confidential: bool, basis: str | None,
+def marking(user: Viewer, was_confidential: bool, confidential: bool, basis: str | None,
             current_basis: str | None = None) -> dict[str, Any]:
     """The columns of the secrecy marking after an edit: marking a lead records its legal
     basis (default OSL 31:16), who marked it and when; while it stays marked only the basis
@@ -50,14 +51,14 @@ def marking(user: Any, was_confidential: bool, confidential: bool, basis: str | 
     if not confidential:
         return {"confidential_basis": None, "confidential_marked_by_id": None,
                 "confidential_marked_at": None}
-    columns = {"confidential_basis": (basis or "").strip() or current_basis
+    columns: dict[str, Any] = {"confidential_basis": (basis or "").strip() or current_basis
                or DEFAULT_SECRECY_BASIS}
     if not was_confidential:
         columns |= {"confidential_marked_by_id": user.id, "confidential_marked_at": utcnow()}
     return columns
 
 
-def lower_unfounded_full_shares(user: Any, lead: Lead) -> list[LeadShare]:
+def lower_unfounded_full_shares(user: Viewer, lead: Lead) -> list[LeadShare]:
     """A lead just marked confidential keeps no full share without a recorded basis: such
     shares are lowered to anonymised (audited). The caller commits."""
     lowered = [share for share in lead.shares

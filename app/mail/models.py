@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.clock import utcnow
 from app.db_types import enum_column
-from app.extensions import db
+from app.extensions import Model
 
 
 class MailStatus(enum.StrEnum):
@@ -26,7 +26,7 @@ def new_message_id() -> str:
     return make_msgid(domain="etablera.local")
 
 
-class MailMessage(db.Model):
+class MailMessage(Model):
     """One outgoing message: who, what kind, when, and whether it left.
 
     The row is committed as `sending` before the transport is called, so a
@@ -72,7 +72,7 @@ class MailMessage(db.Model):
         return self.status == MailStatus.FAILED
 
 
-class MailMessageLead(db.Model):
+class MailMessageLead(Model):
     """A lead a logged message is about: one for a lead-shared mail or a follow-up
     reminder, every listed lead for a digest. Leads are never deleted, so the link
     stays (the foreign key has no ON DELETE: deleting such a lead fails rather than

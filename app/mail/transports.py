@@ -62,6 +62,7 @@ class SmtpTransport:
         self.ssl_context = config.get("MAIL_SSL_CONTEXT") or ssl.create_default_context()
 
     def send(self, message: EmailMessage) -> None:
+        client: smtplib.SMTP
         if self.use_ssl:
             client = smtplib.SMTP_SSL(
                 self.host, self.port, timeout=self.timeout, context=self.ssl_context

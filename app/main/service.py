@@ -7,7 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-PanelContext = Callable[[Any], dict[str, Any] | None]
+from app.auth.models import User
+from app.viewer import Viewer
+
+PanelContext = Callable[[Viewer], dict[str, Any] | None]
 _PANELS: list[tuple[int, str, PanelContext]] = []
 
 
@@ -17,7 +20,7 @@ def register_panel(template: str, context: PanelContext, order: int = 100) -> No
         _PANELS.sort(key=lambda panel: panel[0])
 
 
-def start_page_summary(user: Any) -> dict[str, Any]:
+def start_page_summary(user: User) -> dict[str, Any]:
     panels = []
     for _order, template, context in _PANELS:
         values = context(user)

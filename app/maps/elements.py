@@ -71,7 +71,7 @@ def _render_raw(element: MacroElement, kwargs: dict) -> None:
         figure.header.add_child(RawElement(f'<script src="{url}"></script>'), name=name)
     for name, url in getattr(element, "default_css", []):
         figure.header.add_child(RawElement(f'<link rel="stylesheet" href="{url}"/>'), name=name)
-    if isinstance(element, Layer) and element.show:
+    if isinstance(element, Layer) and element.show and element._parent is not None:
         adder = ElementAddToElement(element_name=element.get_name(),
                                     element_parent_name=element._parent.get_name())
         element.add_child(adder, name=element.get_name() + "_add")
@@ -81,7 +81,7 @@ def _render_raw(element: MacroElement, kwargs: dict) -> None:
             getattr(figure, part).add_child(RawElement(module[part](element, kwargs)),
                                             name=element.get_name())
     for child in list(element._children.values()):
-        if type(child).render is MacroElement.render:
+        if isinstance(child, MacroElement) and type(child).render is MacroElement.render:
             _render_raw(child, kwargs)
         else:
             child.render(**kwargs)
@@ -288,5 +288,6 @@ class MapParts:
     @classmethod
     def of(cls, folium_map: folium.Map) -> MapParts:
         figure = folium_map.get_root()
+        assert isinstance(figure, Figure), "a folium.Map's root is its Figure"
         figure.render()
         return cls(figure.header.render(), figure.html.render(), figure.script.render())

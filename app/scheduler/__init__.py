@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import os
+from collections.abc import Mapping
 
 import click
 from flask import Flask
@@ -31,13 +32,14 @@ def init_app(app: Flask) -> None:
         start_embedded(app)
 
 
-def embedded_scheduler_wanted(app: Flask, environ: dict | None = None,
+def embedded_scheduler_wanted(app: Flask, environ: Mapping[str, str] | None = None,
                               variable: str = "ETABLERA_EMBEDDED_SCHEDULER") -> bool:
     """True only in `flask run` with `variable`=1, in the process that serves: the
     reloader's child (WERKZEUG_RUN_MAIN=true), or the single process when the reloader
     is off. Never under testing or production. (The task queue's consumer uses it with
     ETABLERA_EMBEDDED_WORKER, app.exports.)"""
-    environ = os.environ if environ is None else environ
+    if environ is None:
+        environ = os.environ
     if environ.get(variable) != "1":
         return False
     if app.testing or app.config.get("ENV_NAME") in {"testing", "production"}:

@@ -17,7 +17,7 @@ scheduler_cli = AppGroup("scheduler", help="The scheduler of reminders and diges
 @scheduler_cli.command("run")
 def run() -> None:
     """Run the scheduler in the foreground until stopped (one per installation)."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # werkzeug's proxy API, untyped
     _stop_on_signals()
     scheduler = jobs.build(app, BlockingScheduler)
     click.echo("Scheduler running: heartbeat and reminders every minute, digests hourly. Ctrl-C stops.")

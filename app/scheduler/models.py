@@ -7,10 +7,10 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 
 
-class SchedulerHeartbeat(db.Model):
+class SchedulerHeartbeat(Model):
     __tablename__ = "scheduler_heartbeats"
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)

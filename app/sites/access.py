@@ -8,17 +8,16 @@ same advisors and admins; viewers never.)
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.scope import scope_rule
 from app.sites.models import LogisticsNode, Site, SiteStatus
+from app.viewer import Viewer
 
 
 @scope_rule(Site)
-def site_rule(user: Any) -> ColumnElement[bool]:
+def site_rule(user: Viewer) -> ColumnElement[bool]:
     offered = Site.status != SiteStatus.WITHDRAWN
     if user.is_admin:
         return sa.true()
@@ -28,6 +27,6 @@ def site_rule(user: Any) -> ColumnElement[bool]:
 
 
 @scope_rule(LogisticsNode)
-def logistics_node_rule(user: Any) -> ColumnElement[bool]:
+def logistics_node_rule(user: Viewer) -> ColumnElement[bool]:
     """Logistics nodes are public reference data: every logged-in user sees them."""
     return sa.true()

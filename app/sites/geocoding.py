@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -52,7 +53,7 @@ def _client() -> Nominatim:
                      user_agent=config["GEOCODER_USER_AGENT"], timeout=config["GEOCODER_TIMEOUT"])
 
 
-def _cached(key: str) -> GeocodeResult | None:
+def _cached(key: str) -> sa.Row | None:
     with db.engine.connect() as connection:
         row = connection.execute(sa.select(GeocodeResult.__table__).where(
             GeocodeResult.query == key)).first()
@@ -60,7 +61,7 @@ def _cached(key: str) -> GeocodeResult | None:
 
 
 def _store(key: str, place: Place | None) -> None:
-    table = GeocodeResult.__table__
+    table = cast(sa.Table, GeocodeResult.__table__)
     try:
         with db.engine.begin() as connection:
             connection.execute(table.delete().where(table.c.query == key))
@@ -79,7 +80,7 @@ def wait_for_turn(sleep: Callable[[float], None] = time.sleep,
 
     Runs in its own connection and transaction, so the caller's session is untouched.
     """
-    table = GeocoderThrottle.__table__
+    table = cast(sa.Table, GeocoderThrottle.__table__)
     with db.engine.begin() as connection:
         if connection.dialect.name == "sqlite":
             # Take SQLite's write lock before reading: a second process waits here.

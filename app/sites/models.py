@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.clock import utcnow
 from app.core.models import Municipality
 from app.db_types import enum_column
-from app.extensions import db
+from app.extensions import Model
 
 
 class SiteKind(enum.StrEnum):
@@ -58,7 +58,7 @@ class NodeAccuracy(enum.StrEnum):
     APPROXIMATE = "approximate"
 
 
-class Site(db.Model):
+class Site(Model):
     """A plot or building a municipality offers. Distances to the nearest nodes are
     derived (computed on save and when nodes change), so they carry no version bump."""
 
@@ -109,7 +109,7 @@ class Site(db.Model):
         return None if self.land_area_m2 is None else self.land_area_m2 / 10_000
 
 
-class LogisticsNode(db.Model):
+class LogisticsNode(Model):
     """A terminal, yard, airport, junction or station; reference data loaded by a migration."""
 
     __tablename__ = "logistics_nodes"
@@ -130,7 +130,7 @@ class LogisticsNode(db.Model):
         return f"<LogisticsNode {self.name!r}>"
 
 
-class GeocodeResult(db.Model):
+class GeocodeResult(Model):
     """A cached answer of the geocoder (lat/lon empty when it found nothing)."""
 
     __tablename__ = "geocode_cache"
@@ -143,7 +143,7 @@ class GeocodeResult(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class GeocoderThrottle(db.Model):
+class GeocoderThrottle(Model):
     """One row: when the application last asked the geocoder. Taken under a lock so that
     all processes together send at most one request per second."""
 

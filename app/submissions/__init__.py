@@ -19,7 +19,7 @@ the route which constraint failed, so it answers with a field error instead of a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
@@ -35,6 +35,7 @@ from app.clock import utcnow
 from app.extensions import db
 from app.forms import new_submission_token
 from app.submissions.models import FormSubmission
+from app.viewer import Viewer
 
 PRUNE_AFTER = timedelta(days=7)
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
@@ -57,12 +58,12 @@ def token_of(form: Any) -> str:
     return field.data
 
 
-def _find(user: Any, token: str) -> FormSubmission | None:
+def _find(user: Viewer, token: str) -> FormSubmission | None:
     return db.session.scalar(sa.select(FormSubmission).where(
         FormSubmission.user_id == user.id, FormSubmission.token == token))
 
 
-def earlier(user: Any, form: Any) -> FormSubmission | None:
+def earlier(user: Viewer, form: Any) -> FormSubmission | None:
     """The object `user` already created with this form's token at this endpoint, if any.
     A token recorded at another endpoint is replaced by a new one."""
     found = _find(user, token_of(form))
@@ -73,7 +74,7 @@ def earlier(user: Any, form: Any) -> FormSubmission | None:
 
 
 @contextmanager
-def recording(user: Any, form: Any, created: Any) -> Iterator[None]:
+def recording(user: Viewer, form: Any, created: Any) -> Iterator[None]:
     """Store the form's token with the object the block creates, in its transaction.
 
     `created` is the model class of the object the block adds (the first new instance
@@ -104,7 +105,7 @@ def recording(user: Any, form: Any, created: Any) -> Iterator[None]:
         committing.add(FormSubmission(user_id=user.id, token=token, endpoint=endpoint,
                                       object_type=type(obj).__tablename__, object_id=obj.id))
 
-    listeners = [("before_commit", record)]
+    listeners: list[tuple[str, Callable[..., None]]] = [("before_commit", record)]
     if isinstance(created, type):
         listeners.append(("after_flush", note))
     for name, listener in listeners:
@@ -131,9 +132,9 @@ def violates(error: IntegrityError, table: sa.Table, *columns: str) -> bool:
     if constraint is None:
         index = next((i for i in table.indexes
                       if i.unique and [col.name for col in i.columns] == list(columns)), None)
-        name = index.name if index is not None else None
+        name = str(index.name) if index is not None and index.name else None
     else:
-        name = constraint.name
+        name = str(constraint.name) if constraint.name else None
     diag = getattr(error.orig, "diag", None)
     if diag is not None and getattr(diag, "constraint_name", None):
         return diag.constraint_name == name

@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.clock import utcnow
-from app.extensions import db
+from app.extensions import Model
 
 
-class FormSubmission(db.Model):
+class FormSubmission(Model):
     """A create form's token, stored in the transaction that created `object_type`
     `object_id`: the same token again (a double click, a resubmit) finds the object
     instead of creating a second. Bound to its user; pruned after PRUNE_AFTER."""
