@@ -20,6 +20,7 @@ from app.leads.access import can_contribute, can_edit
 from app.leads.errors import PermissionDenied
 from app.leads.models import Activity, ActivityKind, Company, Lead, Stage
 from app.locking import update_versioned
+from app.viewer import Viewer
 
 EDITABLE_FIELDS = (
     "codename", "registration_number", "source", "received_on", "sector", "confidential",
@@ -97,7 +98,7 @@ def _check_company_of(lead: Lead, company: Company) -> None:
         raise FieldErrors({"company_id": [str(_l("Unknown company."))]})
 
 
-def create_lead(user: Any, values: dict[str, Any], company: Company | None = None) -> Lead:
+def create_lead(user: Viewer, values: dict[str, Any], company: Company | None = None) -> Lead:
     """A new lead owned by `user` and their municipality (advisors only)."""
     if not user.is_advisor:
         raise PermissionDenied()
@@ -126,7 +127,7 @@ def create_lead(user: Any, values: dict[str, Any], company: Company | None = Non
     return lead
 
 
-def update_lead(user: Any, lead: Lead, submitted_version: int | None, values: dict[str, Any],
+def update_lead(user: Viewer, lead: Lead, submitted_version: int | None, values: dict[str, Any],
                 company: Company | None = None, unlink_company: bool = False,
                 commit: bool = True) -> Lead:
     """Edit a lead; the UPDATE checks the version (StaleVersion when someone was first).
@@ -167,7 +168,7 @@ def update_lead(user: Any, lead: Lead, submitted_version: int | None, values: di
 # --- activities ----------------------------------------------------------------------------
 
 
-def add_activity(user: Any, lead: Lead, kind: str, body: str, internal: bool = True,
+def add_activity(user: Viewer, lead: Lead, kind: str, body: str, internal: bool = True,
                  at: datetime | None = None) -> Activity:
     if not can_contribute(user, lead):
         raise PermissionDenied()

@@ -23,6 +23,7 @@ from app.leads.access import can_edit
 from app.leads.errors import PermissionDenied
 from app.leads.models import OPEN_STAGES, Company, Contact, Lead
 from app.locking import update_versioned
+from app.viewer import Viewer
 
 
 class OrgnrError(input_rules.InputRejected):
@@ -50,23 +51,23 @@ def normalise_company_name(name: str) -> str:
     return " ".join(text.split())[:200]
 
 
-def visible_companies(user: Any) -> sa.Select:
+def visible_companies(user: Viewer) -> sa.Select:
     return scope.select_visible(user, Company)
 
 
-def get_visible_company(user: Any, company_id: int) -> Company | None:
+def get_visible_company(user: Viewer, company_id: int) -> Company | None:
     if not is_id(company_id):
         return None
     return scope.get_visible(user, Company, company_id)
 
 
-def own_companies(user: Any) -> sa.Select:
+def own_companies(user: Viewer) -> sa.Select:
     """The companies of the user's own municipality's register: the only ones a lead of
     the user may link to."""
     return visible_companies(user).where(Company.municipality_id == user.municipality_id)
 
 
-def get_own_company(user: Any, company_id: Any) -> Company | None:
+def get_own_company(user: Viewer, company_id: Any) -> Company | None:
     """The company, if it is in the user's municipality's register; None otherwise, the
     same answer as for an id that does not exist."""
     if not is_id(company_id):
@@ -74,13 +75,13 @@ def get_own_company(user: Any, company_id: Any) -> Company | None:
     return db.session.scalar(own_companies(user).where(Company.id == company_id))
 
 
-def visible_contacts(user: Any, company: Company) -> list[Contact]:
+def visible_contacts(user: Viewer, company: Company) -> list[Contact]:
     """The company's contacts the user may see (those of leads the user sees at full level)."""
     return list(db.session.scalars(scope.select_visible(user, Contact).where(
         Contact.company_id == company.id).order_by(Contact.name, Contact.id)))
 
 
-def find_duplicates(user: Any, name: str | None, orgnr: str | None,
+def find_duplicates(user: Viewer, name: str | None, orgnr: str | None,
                     exclude_id: int | None = None) -> list[Company]:
     """Companies of the user's own municipality with the same organisation number or
     normalised name (the ones a new lead could link to instead)."""
@@ -98,11 +99,11 @@ def find_duplicates(user: Any, name: str | None, orgnr: str | None,
     return list(db.session.scalars(statement))
 
 
-def companies_by_orgnr(user: Any, orgnr: str) -> sa.Select:
+def companies_by_orgnr(user: Viewer, orgnr: str) -> sa.Select:
     return visible_companies(user).where(Company.orgnr == orgnr).order_by(Company.id)
 
 
-def regional_hints(user: Any, orgnr: str | None) -> list[str]:
+def regional_hints(user: Viewer, orgnr: str | None) -> list[str]:
     """A deliberate, narrow exception to "never reveal that it exists": registering an
     organisation number that another municipality has in an OPEN, NON-confidential lead
     names that municipality, the lead's codename and its advisor, so that the two can
@@ -150,7 +151,7 @@ def build_company(values: dict[str, Any], municipality_id: int | None = None) ->
 COMPANY_FIELDS = ("name", "orgnr", "country", "sector", "website")
 
 
-def can_edit_company(user: Any, company: Company) -> bool:
+def can_edit_company(user: Viewer, company: Company) -> bool:
     """Advisors and the admin of the company's own municipality (partners who see it
     through a share, and admins of other municipalities, do not edit it)."""
     return bool(user.is_authenticated and user.is_active
@@ -158,12 +159,12 @@ def can_edit_company(user: Any, company: Company) -> bool:
                 and company.municipality_id == user.municipality_id)
 
 
-def editable_company_ids(user: Any, companies: list[Company]) -> set[int]:
+def editable_company_ids(user: Viewer, companies: list[Company]) -> set[int]:
     """Which of these companies the user may edit (`can_edit_company`)."""
     return {company.id for company in companies if can_edit_company(user, company)}
 
 
-def update_company(user: Any, company: Company, submitted_version: int | None,
+def update_company(user: Viewer, company: Company, submitted_version: int | None,
                    values: dict[str, Any]) -> Company:
     """Save a company's details if nobody saved a newer version first (StaleVersion
     otherwise); an organisation number another visible company has is refused."""
@@ -186,7 +187,7 @@ def update_company(user: Any, company: Company, submitted_version: int | None,
     return company
 
 
-def add_contact(user: Any, lead: Lead, values: dict[str, Any]) -> Contact:
+def add_contact(user: Viewer, lead: Lead, values: dict[str, Any]) -> Contact:
     if not can_edit(user, lead):
         raise PermissionDenied()
     if lead.company is None:
@@ -203,12 +204,12 @@ def add_contact(user: Any, lead: Lead, values: dict[str, Any]) -> Contact:
     return contact
 
 
-def can_merge_companies(user: Any) -> bool:
+def can_merge_companies(user: Viewer) -> bool:
     """Those who edit a municipality's companies merge duplicates in its register."""
     return bool(user.is_authenticated and user.is_active and (user.is_advisor or user.is_admin))
 
 
-def merge_companies(user: Any, source_id: int, target_id: int) -> Company:
+def merge_companies(user: Viewer, source_id: int, target_id: int) -> Company:
     """Merge `source` into `target`, two companies of the user's own municipality (advisors
     and the admin of that municipality): its leads and contacts move over, it is removed."""
     if not can_merge_companies(user):
@@ -236,4 +237,4 @@ def merge_companies(user: Any, source_id: int, target_id: int) -> Company:
     db.session.expire_all()
     db.session.execute(sa.delete(Company).where(Company.id == source_id))
     db.session.commit()
-    return db.session.get(Company, target_id)
+    return db.session.get_one(Company, target_id)

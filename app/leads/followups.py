@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -19,6 +18,7 @@ from app.input_rules import FieldErrors, is_id
 from app.leads.access import ANONYMISED, can_contribute, can_edit
 from app.leads.errors import PermissionDenied
 from app.leads.models import FollowUp, Lead
+from app.viewer import Viewer
 
 _ASSIGNEES = ProcessCache(size=64)
 
@@ -41,7 +41,7 @@ def assignee_choices(lead: Lead) -> tuple[tuple[int, str], ...]:
     return _ASSIGNEES.get((table_revision(User), municipalities), build)
 
 
-def add_followup(user: Any, lead: Lead, title: str, due_on: date | None,
+def add_followup(user: Viewer, lead: Lead, title: str, due_on: date | None,
                  assignee_id: int | None = None, remind_at: datetime | None = None) -> FollowUp:
     if not can_contribute(user, lead):
         raise PermissionDenied()
@@ -52,9 +52,9 @@ def add_followup(user: Any, lead: Lead, title: str, due_on: date | None,
         errors["due_on"] = [str(_l("This field is required."))]
     assignee = (db.session.get(User, assignee_id) if is_id(assignee_id) else None) \
         if assignee_id else user
-    if assignee is None or not assignee.active or scope.get_visible(assignee, Lead, lead.id) is None:
+    if assignee is None or not assignee.is_active or scope.get_visible(assignee, Lead, lead.id) is None:
         errors["assignee_id"] = [str(_l("The assignee must be able to see the lead."))]
-    if errors:
+    if errors or assignee is None:
         raise FieldErrors(errors)
     followup = FollowUp(lead_id=lead.id, title=title.strip(), due_on=due_on, remind_at=remind_at,
                         assignee_id=assignee.id, created_by_id=user.id,
@@ -69,7 +69,7 @@ def add_followup(user: Any, lead: Lead, title: str, due_on: date | None,
     return followup
 
 
-def get_followup(user: Any, followup_id: int) -> FollowUp | None:
+def get_followup(user: Viewer, followup_id: int) -> FollowUp | None:
     """A follow-up on a lead the user can see."""
     if not is_id(followup_id):
         return None
@@ -78,7 +78,7 @@ def get_followup(user: Any, followup_id: int) -> FollowUp | None:
         .where(FollowUp.id == followup_id, scope.visible_filter(user, Lead)))
 
 
-def set_done(user: Any, followup: FollowUp, done: bool) -> FollowUp:
+def set_done(user: Viewer, followup: FollowUp, done: bool) -> FollowUp:
     """The assignee, the creator or an editor of the lead marks it done (or undoes that)."""
     allowed = user.id in (followup.assignee_id, followup.created_by_id) or can_edit(user, followup.lead)
     if not allowed:
@@ -92,7 +92,7 @@ def set_done(user: Any, followup: FollowUp, done: bool) -> FollowUp:
     return followup
 
 
-def lead_followups(user: Any, lead: Lead, level: str) -> list[FollowUp]:
+def lead_followups(user: Viewer, lead: Lead, level: str) -> list[FollowUp]:
     """A lead's follow-ups; anonymised shares see only their own municipality's."""
     statement = (sa.select(FollowUp).where(FollowUp.lead_id == lead.id)
                  .order_by(FollowUp.done_at.is_not(None), FollowUp.due_on, FollowUp.id).limit(200))
@@ -101,7 +101,7 @@ def lead_followups(user: Any, lead: Lead, level: str) -> list[FollowUp]:
     return list(db.session.scalars(statement))
 
 
-def visible_codenames(user: Any, lead_ids: set[int]) -> dict[int, str]:
+def visible_codenames(user: Viewer, lead_ids: set[int]) -> dict[int, str]:
     """The codename of each of `lead_ids` the user sees (one query by primary key), with
     its municipality for another municipality's lead (labels.lead_title: codenames are
     unique only within a municipality). On PostgreSQL the ids travel as one array
@@ -137,7 +137,7 @@ class MyFollowUp:
     remind_at: datetime | None
 
 
-def _on_visible_leads(user: Any, rows: list[sa.Row]) -> list[MyFollowUp]:
+def _on_visible_leads(user: Viewer, rows: list[sa.Row]) -> list[MyFollowUp]:
     """The follow-ups whose lead the user still sees, with its codename (the leads by
     primary key afterwards: joining first made PostgreSQL scan every lead)."""
     codenames = visible_codenames(user, {row.lead_id for row in rows})
@@ -148,7 +148,7 @@ def _on_visible_leads(user: Any, rows: list[sa.Row]) -> list[MyFollowUp]:
 MY_FOLLOWUPS_LIMIT = 500
 
 
-def my_followups(user: Any) -> dict[str, list[MyFollowUp]]:
+def my_followups(user: Viewer) -> dict[str, list[MyFollowUp]]:
     """The user's follow-ups on leads they still see: overdue, today, this week, later,
     and those done in the last week (to undo). Plain values, not FollowUp objects with
     their leads: a busy advisor has hundreds."""
@@ -175,7 +175,7 @@ def my_followups(user: Any) -> dict[str, list[MyFollowUp]]:
     return groups
 
 
-def overdue_count(user: Any) -> int:
+def overdue_count(user: Viewer) -> int:
     """How many of the user's open follow-ups are overdue, on leads they still see (at
     most MY_FOLLOWUPS_LIMIT, as /followups shows). One statement: the follow-ups' lead ids
     first (an array on PostgreSQL: joined, its planner scanned every lead of the
@@ -183,6 +183,7 @@ def overdue_count(user: Any) -> int:
     lead_ids = sa.select(FollowUp.lead_id).where(
         FollowUp.assignee_id == user.id, FollowUp.done_at.is_(None),
         FollowUp.due_on < local_today()).limit(MY_FOLLOWUPS_LIMIT)
+    overdue: sa.FromClause
     if db.engine.dialect.name == "postgresql":
         overdue = sa.func.unnest(sa.func.array(lead_ids.scalar_subquery())).table_valued(
             "lead_id").render_derived(name="overdue")

@@ -4,8 +4,6 @@ municipality.
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
@@ -17,9 +15,10 @@ from app.input_rules import FieldErrors
 from app.leads.access import can_hand_over
 from app.leads.errors import PermissionDenied
 from app.leads.models import FollowUp, Lead
+from app.viewer import Viewer
 
 
-def handover_people(actor: Any) -> list[User]:
+def handover_people(actor: Viewer) -> list[User]:
     """Whose leads the actor may hand over, by name: an advisor, the people of their own
     municipality; the admin, everyone (but only the leads the admin may see)."""
     statement = sa.select(User).order_by(User.name)
@@ -28,7 +27,7 @@ def handover_people(actor: Any) -> list[User]:
     return list(db.session.scalars(statement))
 
 
-def handover(actor: Any, from_user: Any, to_user: Any) -> dict[str, int]:
+def handover(actor: Viewer, from_user: User | None, to_user: User | None) -> dict[str, int]:
     """Move the leads of `from_user` that the actor may see, and the open follow-ups on
     them, to another advisor of the same municipality. Advisors hand over within their own
     municipality; the admin's handover covers only leads the admin may see (another
@@ -45,7 +44,7 @@ def handover(actor: Any, from_user: Any, to_user: Any) -> dict[str, int]:
         errors["to_user"] = [str(_l("Choose two different users."))]
     elif from_user is not None and to_user.municipality_id != from_user.municipality_id:
         errors["to_user"] = [str(_l("The new owner must work in the same municipality."))]
-    if errors:
+    if errors or from_user is None or to_user is None:
         raise FieldErrors(errors)
     visible = scope.visible_filter(actor, Lead)
     lead_ids = list(db.session.scalars(
@@ -73,7 +72,7 @@ def handover(actor: Any, from_user: Any, to_user: Any) -> dict[str, int]:
     return {"leads": len(lead_ids), "followups": len(followup_ids)}
 
 
-def handover_by_ids(actor: Any, from_user_id: int | None, to_user_id: int | None) -> dict[str, int]:
+def handover_by_ids(actor: Viewer, from_user_id: int | None, to_user_id: int | None) -> dict[str, int]:
     """`handover` between the users with these ids (an unknown id is a field error)."""
     return handover(actor, db.session.get(User, from_user_id) if from_user_id else None,
                     db.session.get(User, to_user_id) if to_user_id else None)

@@ -18,6 +18,7 @@ from app.extensions import db
 from app.leads.access import audience_key, shared_level_column
 from app.leads.models import CLOSED_STAGES, OPEN_STAGES, Company, Lead, ShareLevel, Stage
 from app.leads.queries import next_due_column, with_names
+from app.viewer import Viewer
 
 PIPELINE_STAGES = OPEN_STAGES[:-1] + CLOSED_STAGES + (Stage.ON_HOLD,)
 CARDS_PER_COLUMN = 50
@@ -41,7 +42,7 @@ class Card(NamedTuple):
     shared: ShareLevel | None  # for level_of
 
 
-def pipeline(user: Any) -> dict[Stage, dict[str, Any]]:
+def pipeline(user: Viewer) -> dict[Stage, dict[str, Any]]:
     """Kanban columns: open stages plus won/lost of the last 90 days, at most
     CARDS_PER_COLUMN `Card`s each and whether there are more.
 
@@ -62,7 +63,7 @@ def pipeline(user: Any) -> dict[Stage, dict[str, Any]]:
     return columns
 
 
-def _pipeline_statement(user: Any) -> sa.Select:
+def _pipeline_statement(user: Viewer) -> sa.Select:
     """The cards' statement (built once per process for each scope, see `pipeline`)."""
     newest = _pipeline_leads(user)
     columns_of_card = {
@@ -84,7 +85,7 @@ PIPELINE_LEAD_COLUMNS = ("id", "codename", "version", "stage", "confidential",
                          "municipality_id", "owner_id", "company_id", "stage_changed_at")
 
 
-def _pipeline_leads(user: Any) -> sa.Subquery:
+def _pipeline_leads(user: Viewer) -> sa.Subquery:
     """Each column's newest CARDS_PER_COLUMN + 1 visible leads (PIPELINE_LEAD_COLUMNS).
 
     PostgreSQL: one LATERAL subquery run per column, so the visibility filter's set of

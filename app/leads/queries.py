@@ -8,6 +8,7 @@ everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -43,11 +44,12 @@ from app.leads.companies import (
 )
 from app.leads.followups import lead_followups
 from app.leads.models import Activity, Company, FollowUp, Lead, Source, Stage
+from app.viewer import Viewer
 
 PAGE_SIZE = 50
 
 
-def get_lead_or_404(user: Any, lead_id: int) -> Lead:
+def get_lead_or_404(user: Viewer, lead_id: int) -> Lead:
     """The lead with what every lead page uses of it (company, owner, municipality and
     shares) joined in the same statement."""
     if not is_id(lead_id):
@@ -57,16 +59,16 @@ def get_lead_or_404(user: Any, lead_id: int) -> Lead:
         sa.orm.joinedload(Lead.municipality), sa.orm.joinedload(Lead.shares))
 
 
-def get_lead(user: Any, lead_id: int) -> Lead | None:
+def get_lead(user: Viewer, lead_id: int) -> Lead | None:
     return scope.get_visible(user, Lead, lead_id) if is_id(lead_id) else None
 
 
-def record_view(user: Any, lead: Lead) -> None:
+def record_view(user: Viewer, lead: Lead) -> None:
     """A confidential lead viewed by a user of another municipality is audited."""
     record_views(user, [lead], "lead.viewed_confidential")
 
 
-def record_views(user: Any, leads: list[Any], action: str,
+def record_views(user: Viewer, leads: list[Any], action: str,
                  details: dict[str, Any] | None = None) -> int:
     """Audit `action` for each confidential lead of another municipality among `leads`
     (Lead objects or rows with id, confidential, municipality_id): a detail page, a lead
@@ -116,13 +118,13 @@ def like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def search_criterion(user: Any, text: str) -> sa.ColumnElement[bool]:
+def search_criterion(user: Viewer, text: str) -> sa.ColumnElement[bool]:
     """Codename always; company, organisation number and description only where the
     user sees the lead at full level."""
     return sa.or_(*search_branches(user, text))
 
 
-def search_branches(user: Any, text: str) -> list[sa.ColumnElement[bool]]:
+def search_branches(user: Viewer, text: str) -> list[sa.ColumnElement[bool]]:
     """search_criterion's alternatives (a lead matches if it matches one): codename;
     company or organisation number at full level; description at full level. Each is
     answered from an index of its own, so the list's page reads their union
@@ -142,7 +144,7 @@ def search_branches(user: Any, text: str) -> list[sa.ColumnElement[bool]]:
             sa.and_(full_level_filter(user), Lead.description.ilike(pattern, escape="\\"))]
 
 
-def companies_matching(user: Any, q: str, limit: int = 200) -> list[Company]:
+def companies_matching(user: Viewer, q: str, limit: int = 200) -> list[Company]:
     """The companies the user sees (companies.visible_companies) whose name, name key or
     organisation number contains `q` (all of them for an empty `q`), by name key."""
     statement = visible_companies(user)
@@ -154,7 +156,7 @@ def companies_matching(user: Any, q: str, limit: int = 200) -> list[Company]:
     return list(db.session.scalars(statement.order_by(Company.name_key, Company.id).limit(limit)))
 
 
-def lead_query(user: Any, filters: LeadFilters) -> sa.Select:
+def lead_query(user: Viewer, filters: LeadFilters) -> sa.Select:
     """The visible leads matching the filters, sorted; company-based sorting only
     uses companies the user may see."""
     statement = sa.select(Lead).where(scope.visible_filter(user, Lead))
@@ -168,7 +170,7 @@ def lead_query(user: Any, filters: LeadFilters) -> sa.Select:
         statement = statement.where(Lead.owner_id == filters.owner_id)
     if filters.sector:
         statement = statement.where(Lead.sector.ilike(like_pattern(filters.sector), escape="\\"))
-    if filters.source in Source._value2member_map_:
+    if filters.source is not None and filters.source in Source._value2member_map_:
         statement = statement.where(Lead.source == Source(filters.source))
     if filters.confidential is not None:
         statement = statement.where(Lead.confidential.is_(filters.confidential))
@@ -176,7 +178,7 @@ def lead_query(user: Any, filters: LeadFilters) -> sa.Select:
         statement = statement.where(Lead.id.in_(sa.select(FollowUp.lead_id).where(
             FollowUp.done_at.is_(None), FollowUp.due_on < local_today())))
     if filters.searching:
-        statement = statement.where(search_criterion(user, filters.q))
+        statement = statement.where(search_criterion(user, filters.q or ""))
     return statement.order_by(*_ordering(user, _sort(filters)))
 
 
@@ -184,7 +186,7 @@ def _sort(filters: LeadFilters) -> str:
     return filters.sort if filters.sort in SORTS else "received_desc"
 
 
-def _sort_keys(user: Any, sort: str) -> list[tuple[sa.ColumnElement, bool]]:
+def _sort_keys(user: Viewer, sort: str) -> list[tuple[Any, bool]]:
     """The sort order as (expression, descending) pairs."""
     if sort == "received_asc":
         return [(Lead.received_on, False), (Lead.id, False)]
@@ -204,13 +206,13 @@ def _sort_keys(user: Any, sort: str) -> list[tuple[sa.ColumnElement, bool]]:
     return [(Lead.received_on, True), (Lead.id, True)]
 
 
-def _ordering(user: Any, sort: str) -> list:
+def _ordering(user: Viewer, sort: str) -> list:
     return [key.desc() if descending else key.asc() for key, descending in _sort_keys(user, sort)]
 
 
 @dataclass
 class LeadPage:
-    rows: list[sa.Row]  # _list_columns() of each lead on the page, not Lead objects
+    rows: Sequence[sa.Row]  # _list_columns() of each lead on the page, not Lead objects
     total: int
     levels: dict[int, str]  # as share_levels
     companies: dict[int, str]  # company names, only of leads whose level shows them
@@ -232,7 +234,7 @@ def with_names(statement: sa.Select, lead: Any = Lead) -> sa.Select:
             .outerjoin(Company, Company.id == lead.company_id))
 
 
-def lead_page(user: Any, filters: LeadFilters, page: int) -> LeadPage:
+def lead_page(user: Viewer, filters: LeadFilters, page: int) -> LeadPage:
     """Page `page` (PAGE_SIZE leads) of `lead_query`, how many leads it matches, and each
     lead's share level, visible company name and next follow-up. The statement
     (`_page_statement`) is built once per process for each scope and filters; a page
@@ -252,7 +254,7 @@ def lead_page(user: Any, filters: LeadFilters, page: int) -> LeadPage:
         next_followups={row.id: row.next_due for row in rows if row.next_due})
 
 
-def _page_statement(user: Any, filters: LeadFilters) -> sa.Select:
+def _page_statement(user: Viewer, filters: LeadFilters) -> sa.Select:
     """One statement reads the matching rows once for both the total (count(*) OVER ()) and
     the page (a top-N sort of their ids and sort keys, without the wide columns), from
     bindparam `page_offset`; only the page's leads are joined back, as plain rows of what
@@ -269,7 +271,7 @@ def _page_statement(user: Any, filters: LeadFilters) -> sa.Select:
         .join(ids, Lead.id == ids.c.id)).order_by(*_key_order(ids, keys))
 
 
-def _matches(user: Any, filters: LeadFilters,
+def _matches(user: Viewer, filters: LeadFilters,
              keys: list[tuple[sa.ColumnElement, bool]]) -> sa.Subquery:
     """id, sort keys (key0, key1, …) and total of every lead `lead_query` finds. A search
     is read as the union of its branches (`search_branches`), each with the other
@@ -280,7 +282,7 @@ def _matches(user: Any, filters: LeadFilters,
         return (lead_query(user, filters).with_only_columns(*columns, total)
                 .order_by(None).subquery())
     others = lead_query(user, replace(filters, q=None)).with_only_columns(*columns).order_by(None)
-    found = sa.union(*(others.where(branch) for branch in search_branches(user, filters.q)))
+    found = sa.union(*(others.where(branch) for branch in search_branches(user, filters.q or "")))
     return sa.select(found.subquery(), total).subquery()
 
 
@@ -304,7 +306,7 @@ def next_due_column(lead_id: Any = Lead.id) -> sa.ScalarSelect:
 
 
 
-def visible_activities(user: Any, lead: Lead, level: str, limit: int = 200) -> list[Activity]:
+def visible_activities(user: Viewer, lead: Lead, level: str, limit: int = 200) -> list[Activity]:
     """The timeline, newest first; anonymised shares see no internal entries, except
     those their own municipality wrote."""
     statement = (sa.select(Activity).where(Activity.lead_id == lead.id)
@@ -322,9 +324,10 @@ def lead_history(lead: Lead, limit: int = 200) -> list:
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)))
 
 
-def lead_detail(user: Any, lead: Lead) -> dict[str, Any]:
+def lead_detail(user: Viewer, lead: Lead) -> dict[str, Any]:
     """Everything the detail page may show this user of this lead, by share level."""
     level = share_level_for(user, lead)
+    assert level is not None, "lead_detail is asked only for a lead the user sees"
     shares = lead.shares if level == OWNER else [
         s for s in lead.shares if s.municipality_id == user.municipality_id]
     company = lead.company if shows_company(level) else None

@@ -27,6 +27,7 @@ from app.leads.access import can_edit
 from app.leads.errors import PermissionDenied
 from app.leads.models import FollowUp, Lead, ReminderDelivery
 from app.mail.service import absolute_url_for, send_to_user
+from app.viewer import Viewer
 
 TEMPLATE = "follow_up_reminder"
 BATCH = 200  # reminders per run; the next minute's run continues
@@ -81,7 +82,7 @@ def send_follow_up_reminders(now: datetime) -> int:
     return sent
 
 
-def move_reminder(user: Any, follow_up: FollowUp, remind_at: datetime | None) -> FollowUp:
+def move_reminder(user: Viewer, follow_up: FollowUp, remind_at: datetime | None) -> FollowUp:
     """Set, move or clear the reminder time (the assignee, the creator or an editor of
     the lead). A new time is a new reminder, even after the old one was sent."""
     allowed = user.id in (follow_up.assignee_id, follow_up.created_by_id) or can_edit(

@@ -19,9 +19,10 @@ from app.leads.errors import PermissionDenied
 from app.leads.models import Lead, LeadShare, ShareLevel, ShareResponse
 from app.leads.secrecy import checked_basis
 from app.mail.service import absolute_url, send_to_user
+from app.viewer import Viewer
 
 
-def share_lead(user: Any, lead: Lead, municipality_slugs: list[str], level: str,
+def share_lead(user: Viewer, lead: Lead, municipality_slugs: list[str], level: str,
                basis: dict[str, Any] | None = None) -> list[LeadShare]:
     """Share with (or change the level for) each municipality; new partners' advisors are
     e-mailed. Only the owning municipality's advisors share. A confidential lead is shared
@@ -99,7 +100,7 @@ def notify_partner(lead: Lead, municipality: Municipality, level: ShareLevel) ->
                                          lead.id)
 
 
-def revoke_share(user: Any, lead: Lead, municipality_slug: str) -> None:
+def revoke_share(user: Viewer, lead: Lead, municipality_slug: str) -> None:
     if not can_edit(user, lead):
         raise PermissionDenied()
     share = next((s for s in lead.shares if s.municipality.slug == municipality_slug), None)
@@ -112,7 +113,7 @@ def revoke_share(user: Any, lead: Lead, municipality_slug: str) -> None:
     db.session.commit()
 
 
-def respond(user: Any, lead: Lead, response: str, comment: str | None) -> LeadShare:
+def respond(user: User, lead: Lead, response: str, comment: str | None) -> LeadShare:
     """A partner municipality answers: interested, or no suitable site."""
     if not can_respond(user, lead):
         raise PermissionDenied()

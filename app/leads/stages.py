@@ -16,6 +16,7 @@ from app.leads.access import can_edit
 from app.leads.errors import PermissionDenied
 from app.leads.models import Activity, ActivityKind, Lead, LostReason, Stage
 from app.locking import update_versioned
+from app.viewer import Viewer
 
 
 def stage_requirements(stage: Stage, data: dict[str, Any]) -> dict[str, list[str]]:
@@ -38,7 +39,7 @@ def stage_requirements(stage: Stage, data: dict[str, Any]) -> dict[str, list[str
     return errors
 
 
-def change_stage(user: Any, lead: Lead, submitted_version: int | None, stage: str,
+def change_stage(user: Viewer, lead: Lead, submitted_version: int | None, stage: str,
                  data: dict[str, Any] | None = None, commit: bool = True) -> Lead:
     """Move a lead to another stage: checks its data, writes an activity and an audit event
     (committed unless `commit=False`, as in update_lead)."""
