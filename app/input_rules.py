@@ -326,6 +326,14 @@ def is_id(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
+def whole_number(text: str | None, digits: int = 9) -> int | None:
+    """`text` as a whole number if it is 1 to `digits` ASCII digits, else None. Unlike
+    str.isdigit() alone, "²" or "٣" (digits to Unicode, not to int()) are refused."""
+    if text and len(text) <= digits and text.isascii() and text.isdigit():
+        return int(text)
+    return None
+
+
 # --- field errors --------------------------------------------------------------------------
 
 

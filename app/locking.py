@@ -6,8 +6,10 @@ from __future__ import annotations
 from typing import Any, cast
 
 import sqlalchemy as sa
+from flask import abort
 
 from app.extensions import db
+from app.input_rules import whole_number
 
 
 class StaleVersion(Exception):
@@ -41,3 +43,13 @@ def update_versioned(obj: Any, submitted_version: int | None, values: dict[str, 
         current = db.session.get(model, obj.id, populate_existing=True)
         raise StaleVersion(current, submitted_version)
     db.session.refresh(obj)
+
+
+def submitted_version(text: str | None) -> int:
+    """The version an edit form says its edit started from. Only our forms send it, as a
+    whole number: anything else was made by hand (400), unlike an old version, which is a
+    conflict (StaleVersion, 409)."""
+    version = whole_number(text)
+    if version is None:
+        abort(400)
+    return version

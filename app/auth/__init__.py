@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.auth.models import AnonymousUser, Role, User
 from app.extensions import db, login_manager
+from app.input_rules import whole_number
 
 
 def init_app(app) -> None:
@@ -39,7 +40,7 @@ def load_user(login_id: str) -> User | None:
     (password set or changed, role or municipality changed, deactivated, signed out
     everywhere) or for an id of the old form."""
     user_id, _, generation = login_id.partition(":")
-    if not user_id.isdigit() or not generation.isdigit():
+    if whole_number(user_id) is None or whole_number(generation) is None:
         return None
     user = db.session.scalar(sa.select(User).where(User.id == int(user_id)))
     if user is None or not user.active or user.session_generation != int(generation):

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from app.input_rules import whole_number
+
 WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
 DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
@@ -70,8 +72,9 @@ def local_instant(day: date, at: time, zone: ZoneInfo | None = None) -> datetime
 def digest_weekday() -> int:
     """DIGEST_DAY as ISO weekday 1–7; accepts `monday` … `sunday` or 1–7."""
     value = str(current_app.config["DIGEST_DAY"]).strip().lower()
-    if value.isdigit() and 1 <= int(value) <= 7:
-        return int(value)
+    number = whole_number(value, digits=1)
+    if number is not None and 1 <= number <= 7:
+        return number
     if value in DAY_NAMES:
         return DAY_NAMES.index(value) + 1
     raise ValueError(f"DIGEST_DAY must be a weekday name or 1–7, not {value!r}")

@@ -29,7 +29,7 @@ from app.exports.models import ExportKind
 from app.exports.streaming import stream_for
 from app.extensions import db
 from app.i18n import from_local, local_dates
-from app.input_rules import FieldErrors
+from app.input_rules import FieldErrors, whole_number
 from app.leads import (
     access,
     cards,
@@ -62,7 +62,7 @@ from app.leads.handover import handover_by_ids, handover_people
 from app.leads.models import Activity, Company, Contact, FollowUp, Lead, LeadShare
 from app.leads.pipeline import pipeline as pipeline_columns
 from app.leads.rows import render_rows
-from app.locking import StaleVersion
+from app.locking import StaleVersion, submitted_version
 from app.redirects import safe_next
 from app.submissions import AlreadySaved, already_saved, earlier, recording, violates
 
@@ -121,7 +121,7 @@ def filters_from_request() -> queries.LeadFilters:
     return queries.LeadFilters(
         stage=request.args.getlist("stage"),
         municipality=_text_arg("municipality"),
-        owner_id=int(owner) if owner.isdigit() and len(owner) < 10 else None,
+        owner_id=whole_number(owner),
         sector=_text_arg("sector"),
         source=request.args.get("source") or None,
         confidential=_bool_arg("confidential"),
@@ -136,7 +136,7 @@ def filters_from_request() -> queries.LeadFilters:
 def index():
     filters = filters_from_request()
     page = request.args.get("page", "1")
-    page = max(int(page), 1) if page.isdigit() and len(page) < 7 else 1
+    page = max(whole_number(page, digits=6) or 1, 1)
     result = queries.lead_page(current_user._get_current_object(), filters, page)  # no proxy
     total = result.total
     query_args = request.args.to_dict(flat=False)
@@ -185,7 +185,7 @@ def _company_from_form(form: LeadForm, exclude_id: int | None = None) -> tuple[C
     """The company to link: an existing one of the user's municipality, a new one, or
     duplicates to warn about."""
     link = form.link_company_id.data
-    if link and link.isdigit():
+    if whole_number(link) is not None:
         company = companies.get_own_company(current_user, int(link))
         if company is None:
             form.company_name.errors = [*form.company_name.errors, _("Unknown company.")]
@@ -323,7 +323,7 @@ def edit(lead_id: int):
             version = form.version.data
             try:
                 commands.update_lead(
-                    current_user, lead, int(version) if (version or "").isdigit() else None,
+                    current_user, lead, submitted_version(version),
                     form.lead_values(), company=company,
                     unlink_company=company is None and not form.link_company_id.data)
             except StaleVersion as stale:
@@ -375,7 +375,7 @@ def stage(lead_id: int):
         version = form.version.data
         try:
             stages.change_stage(current_user, lead,
-                                 int(version) if (version or "").isdigit() else None,
+                                 submitted_version(version),
                                  form.stage.data, form.stage_data())
         except StaleVersion as stale:
             if _wants_json():
@@ -657,7 +657,7 @@ def edit_company(company_id: int):
         version = form.version.data
         try:
             companies.update_company(current_user, company,
-                                     int(version) if (version or "").isdigit() else None,
+                                     submitted_version(version),
                                      form.values())
         except StaleVersion as stale:
             db.session.rollback()

@@ -12,7 +12,7 @@ from app.core.service import all_municipalities
 from app.extensions import db
 from app.forms import municipality_choices
 from app.input_rules import FieldErrors
-from app.locking import StaleVersion
+from app.locking import StaleVersion, submitted_version
 from app.sites import service
 from app.sites.forms import NodeForm
 from app.sites.models import LogisticsNode
@@ -40,8 +40,8 @@ def _save(form: NodeForm, node: LogisticsNode | None):
               "municipality": municipalities[form.municipality.data],
               "lat": position[0], "lon": position[1], "accuracy": form.accuracy.data,
               "note": (form.note.data or "").strip() or None}
+    version = None if node is None else submitted_version(form.version.data)
     try:
-        version = None if node is None else int(form.version.data or 0)
         if node is None:
             with recording(current_user, form, LogisticsNode):
                 service.save_node(current_user, node, version, values)
@@ -58,7 +58,7 @@ def _save(form: NodeForm, node: LogisticsNode | None):
             raise
         form.name.errors = [*form.name.errors, _("Another logistics node already has this name.")]
         return None
-    except (StaleVersion, ValueError):
+    except StaleVersion:
         db.session.rollback()
         flash(_("Someone else changed this node in the meantime. These are the saved values; "
                 "make your change again."), "danger")

@@ -22,7 +22,7 @@ from app.exports.streaming import stream_for
 from app.extensions import db
 from app.forms import municipality_choices
 from app.input_rules import FieldErrors
-from app.locking import StaleVersion
+from app.locking import StaleVersion, submitted_version
 from app.maps import service as maps
 from app.sites import export, geocoding, service
 from app.sites.forms import SiteForm
@@ -178,15 +178,6 @@ def new():
     return _form_page(form, None, 422 if form.is_submitted() else 200)
 
 
-def _submitted_version(form: SiteForm) -> int:
-    """The version the edit started from; a value that is no whole number was not sent
-    by our form (400), unlike an old version, which is a conflict (409)."""
-    try:
-        return int(form.version.data or 0)
-    except ValueError:
-        abort(400)
-
-
 @bp.route("/<int:site_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(site_id: int):
@@ -207,7 +198,7 @@ def edit(site_id: int):
             values = form.typed_values({m.slug: m for m in municipalities})
             values["lat"], values["lon"] = position
             submitted = service.site_values(site)
-            version = _submitted_version(form)
+            version = submitted_version(form.version.data)
             try:
                 warnings = service.update_site(current_user, site, version, values)
             except FieldErrors as invalid:
