@@ -58,7 +58,7 @@ def new_user():
         except AlreadySaved as first:
             return already_saved(url_for("admin.edit_user", user_id=first.submission.object_id))
         except IntegrityError as error:  # a concurrent request took the e-mail address
-            if not violates(error, User.__table__, "email"):
+            if not violates(error, User, "email"):
                 raise
             form.email.errors.append(_("There is already an account with this e-mail."))
         else:

@@ -219,7 +219,7 @@ def _create_lead(form: LeadForm, company: Company | None) -> Lead:
             with recording(current_user, form, Lead):
                 return commands.create_lead(current_user, form.lead_values(), company)
         except IntegrityError as error:
-            if not violates(error, Lead.__table__, *CODENAME_TAKEN):
+            if not violates(error, Lead, *CODENAME_TAKEN):
                 raise
             if form.lead_values()["codename"]:
                 break
@@ -334,7 +334,7 @@ def edit(lead_id: int):
                 _apply_errors(form, error.fields)
             except IntegrityError as error:
                 db.session.rollback()
-                if not violates(error, Lead.__table__, *CODENAME_TAKEN):
+                if not violates(error, Lead, *CODENAME_TAKEN):
                     raise
                 _apply_errors(form, {"codename": [_("Another lead already has this codename.")]})
             else:
@@ -525,7 +525,7 @@ def share(lead_id: int):
         except AlreadySaved:
             return already_saved(back)
         except IntegrityError as error:  # a concurrent share with the same municipality
-            if not violates(error, LeadShare.__table__, "lead_id", "municipality_id"):
+            if not violates(error, LeadShare, "lead_id", "municipality_id"):
                 raise
             flash(_("Someone else changed this in the meantime."), "danger")
         else:

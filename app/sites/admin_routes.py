@@ -54,15 +54,15 @@ def _save(form: NodeForm, node: LogisticsNode | None):
         return already_saved(url_for("sites_admin.nodes"))
     except IntegrityError as error:
         db.session.rollback()
-        if not violates(error, LogisticsNode.__table__, "name"):
+        if not violates(error, LogisticsNode, "name"):
             raise
         form.name.errors = [*form.name.errors, _("Another logistics node already has this name.")]
         return None
-    except StaleVersion:
+    except StaleVersion as stale:
         db.session.rollback()
         flash(_("Someone else changed this node in the meantime. These are the saved values; "
                 "make your change again."), "danger")
-        return redirect(url_for("sites_admin.edit_node", node_id=node.id))
+        return redirect(url_for("sites_admin.edit_node", node_id=stale.current.id))
     flash(_("The logistics node is saved and the distances of all sites are updated."), "success")
     return redirect(url_for("sites_admin.nodes"))
 

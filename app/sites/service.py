@@ -7,7 +7,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -160,7 +160,7 @@ def recompute_all_distances() -> int:
     rows = db.session.execute(sa.select(Site.id, Site.lat, Site.lon)).all()
     updates = [{"b_id": site_id, **distances_for(lat, lon, positions)} for site_id, lat, lon in rows]
     if updates:
-        table = Site.__table__
+        table = cast(sa.Table, Site.__table__)
         db.session.execute(
             table.update().where(table.c.id == sa.bindparam("b_id")).values(
                 dist_motorway_km=sa.bindparam("dist_motorway_km"),

@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import flash, redirect, request
@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
 from app.clock import utcnow
-from app.extensions import db
+from app.extensions import Model, db
 from app.forms import new_submission_token
 from app.submissions.models import FormSubmission
 from app.viewer import Viewer
@@ -123,9 +123,10 @@ def recording(user: Viewer, form: Any, created: Any) -> Iterator[None]:
             event.remove(session, name, listener)
 
 
-def violates(error: IntegrityError, table: sa.Table, *columns: str) -> bool:
-    """Whether `error` is a violation of the unique constraint of `table` on `columns`
-    (PostgreSQL names the constraint; SQLite names the columns)."""
+def violates(error: IntegrityError, model: type[Model], *columns: str) -> bool:
+    """Whether `error` is a violation of the unique constraint of `model`'s table on
+    `columns` (PostgreSQL names the constraint; SQLite names the columns)."""
+    table = cast(sa.Table, model.__table__)  # a mapped class's table is a Table
     constraint = next((c for c in table.constraints
                        if isinstance(c, sa.UniqueConstraint | sa.PrimaryKeyConstraint)
                        and [col.name for col in c.columns] == list(columns)), None)
