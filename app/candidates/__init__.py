@@ -1,0 +1,1 @@
+"""Candidate sites of a lead: matching every site against the inquiry (matching.py)."""

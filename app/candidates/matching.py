@@ -1,0 +1,396 @@
+"""Matching: every site against what an inquiry needs, with a verdict and an
+explanation per criterion.
+
+Pure rules on two value objects, `Needs` (what the lead states) and `SiteFacts` (what
+the site record says); nothing here reads the database, so matching reveals nothing but
+sites. Each criterion the lead states answers `pass`, `fail` or `unknown` (the site
+lacks the data; unknown never counts as a pass). A site failing a must does not fit.
+The rest rank by the number of musts left unknown (fewer first), then by score, then by
+the distance to the intermodal terminal.
+
+Score (0–100): the weighted share of nice-to-have criteria passed; fail and unknown
+count 0; no nice-to-haves gives 100. `DEFAULT_WEIGHTS` are documented in the README.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask_babel import format_date, format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
+
+
+class Verdict(enum.StrEnum):
+    PASS = "pass"  # noqa: S105 - a verdict, not a password
+    FAIL = "fail"
+    UNKNOWN = "unknown"  # the site lacks the data; never counts as a pass
+
+
+PASS, FAIL, UNKNOWN = Verdict.PASS, Verdict.FAIL, Verdict.UNKNOWN
+
+# A detaljplan still in consultation (samråd) or review (granskning) passes only when the
+# company can wait this long: the plan typically gains legal force within that time.
+PLAN_WAIT_MONTHS = 18
+
+DEFAULT_WEIGHTS: dict[str, int] = {
+    "land_area": 3,
+    "contiguous_area": 2,
+    "building_area": 2,
+    "rail_siding": 3,
+    "motorway_km": 2,
+    "terminal_km": 2,
+    "airport_km": 1,
+    "power": 3,
+    "water_sewage": 1,
+    "detaljplan": 2,
+    "municipality": 1,
+    "available": 2,
+    "price": 1,
+}
+
+# Sites for sale or let: sold and withdrawn ones are never matched.
+PLAN_STAGES = ("none", "planbesked", "samrad", "granskning", "antagen", "laga_kraft")
+
+
+@dataclass(frozen=True)
+class Needs:
+    """What an inquiry states; None: not stated (the criterion is not evaluated)."""
+
+    land_min_m2: int | None = None
+    land_max_m2: int | None = None
+    land_must: bool = False
+    contiguous_m2: int | None = None
+    contiguous_must: bool = False
+    building_m2: int | None = None
+    building_must: bool = False
+    rail_siding: bool | None = None
+    rail_accept_possible: bool = False
+    rail_must: bool = False
+    motorway_km_max: float | None = None
+    motorway_must: bool = False
+    terminal_km_max: float | None = None
+    terminal_must: bool = False
+    airport_km_max: float | None = None
+    airport_must: bool = False
+    power_mw: float | None = None
+    power_lead_time_months: int | None = None
+    power_must: bool = False
+    water_sewage: bool | None = None
+    water_must: bool = False
+    preferred_municipalities: tuple[str, ...] = ()
+    preferred_must: bool = False
+    desired_start: date | None = None
+    start_must: bool = False
+    price_max_sek_m2: int | None = None
+    price_must: bool = False
+
+
+@dataclass(frozen=True)
+class SiteFacts:
+    """What a site record says; None: not known."""
+
+    id: int
+    name: str
+    municipality: str  # slug
+    status: str = "available"
+    land_area_m2: int | None = None
+    contiguous_area_m2: int | None = None
+    building_area_m2: int | None = None
+    rail_siding: str | None = None  # existing | possible | none
+    dist_motorway_km: float | None = None
+    dist_terminal_km: float | None = None
+    dist_airport_km: float | None = None
+    power_mw: float | None = None
+    power_expandable_mw: float | None = None
+    power_lead_time_months: int | None = None
+    water_sewage: bool | None = None
+    detaljplan: str | None = None  # one of PLAN_STAGES
+    available_from: date | None = None
+    price_sek_m2: int | None = None
+
+
+@dataclass(frozen=True)
+class Criterion:
+    key: str
+    verdict: Verdict
+    must: bool
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Match:
+    site: SiteFacts
+    criteria: tuple[Criterion, ...]
+    score: int
+    fits: bool = field(init=False)
+    unknown_musts: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fits", not any(
+            c.must and c.verdict == FAIL for c in self.criteria))
+        object.__setattr__(self, "unknown_musts", sum(
+            1 for c in self.criteria if c.must and c.verdict == UNKNOWN))
+
+    @property
+    def failing(self) -> list[Criterion]:
+        return [c for c in self.criteria if c.must and c.verdict == FAIL]
+
+    @property
+    def unknown(self) -> list[Criterion]:
+        return [c for c in self.criteria if c.verdict == UNKNOWN]
+
+
+def _n(value: float) -> str:
+    """A figure in the reader's locale: 120 000, 5,5."""
+    return format_decimal(value, format="#,##0.#")
+
+
+def _km(value: float) -> str:
+    return _n(round(value, 1))
+
+
+def _months_between(start: date, end: date) -> int:
+    return (end.year - start.year) * 12 + (end.month - start.month)
+
+
+# --- the criteria: each returns (verdict, explanation), or None when not stated ----------
+
+Outcome = tuple[Verdict, str]
+
+
+def _land_area(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
+    low, high = needs.land_min_m2, needs.land_max_m2
+    if low is None and high is None:
+        return None
+    if low is not None and high is not None:
+        wanted = f"{_n(low)}–{_n(high)} m²"
+    else:
+        wanted = f"≥ {_n(low)} m²" if low is not None else f"≤ {_n(high)} m²"
+    if site.land_area_m2 is None:
+        return UNKNOWN, _("Land area unknown (wanted %(wanted)s)", wanted=wanted)
+    area = site.land_area_m2
+    ok = (low is None or area >= low) and (high is None or area <= high)
+    return (PASS if ok else FAIL), _("Land area %(area)s m², wanted %(wanted)s",
+                                          area=_n(area), wanted=wanted)
+
+
+def _at_least(known: LazyString, unknown: LazyString, needed: float | None,
+              have: float | None) -> Outcome | None:
+    """`known`/`unknown`: messages with %(have)s %(sign)s %(needed)s / %(needed)s."""
+    if needed is None:
+        return None
+    if have is None:
+        return UNKNOWN, str(unknown) % {"needed": _n(needed)}
+    sign = "≥" if have >= needed else "<"
+    return (PASS if have >= needed else FAIL), str(known) % {
+        "have": _n(have), "sign": sign, "needed": _n(needed)}
+
+
+def _contiguous(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
+    return _at_least(
+        _l("Largest contiguous area %(have)s m² %(sign)s %(needed)s m²"),
+        _l("Largest contiguous area unknown (needed %(needed)s m²)"),
+        needs.contiguous_m2, site.contiguous_area_m2)
+
+
+def _building(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
+    return _at_least(
+        _l("Building area %(have)s m² %(sign)s %(needed)s m²"),
+        _l("Building area unknown (needed %(needed)s m²)"),
+        needs.building_m2, site.building_area_m2)
+
+
+def _rail(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
+    if not needs.rail_siding:
+        return None
+    if site.rail_siding is None:
+        return UNKNOWN, _("Whether a rail siding exists is unknown")
+    if site.rail_siding == "existing":
+        return PASS, _("Rail siding exists")
+    if site.rail_siding == "possible":
+        if needs.rail_accept_possible:
+            return PASS, _("Rail siding possible (accepted)")
+        return FAIL, _("Rail siding only possible, an existing one is needed")
+    return FAIL, _("No rail siding")
+
+
+def _distance(known: LazyString, unknown: LazyString, limit: float | None,
+              distance: float | None) -> Outcome | None:
+    """`known`/`unknown`: messages with %(distance)s %(sign)s %(limit)s / %(limit)s."""
+    if limit is None:
+        return None
+    if distance is None:
+        return UNKNOWN, str(unknown) % {"limit": _km(limit)}
+    sign = "≤" if distance <= limit else ">"
+    return (PASS if distance <= limit else FAIL), str(known) % {
+        "distance": _km(distance), "sign": sign, "limit": _km(limit)}
+
+
+def _motorway(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
+    return _distance(
+        _l("Trafikplats %(distance)s km as the crow flies %(sign)s %(limit)s km"),
+        _l("Distance to a trafikplats unknown (at most %(limit)s km)"),
+        needs.motorway_km_max, site.dist_motorway_km)
+
+
+def _terminal(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
+    return _distance(
+        _l("Intermodal terminal %(distance)s km as the crow flies %(sign)s %(limit)s km"),
+        _l("Distance to an intermodal terminal unknown (at most %(limit)s km)"),
+        needs.terminal_km_max, site.dist_terminal_km)
+
+
+def _airport(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
+    return _distance(
+        _l("Cargo airport %(distance)s km as the crow flies %(sign)s %(limit)s km"),
+        _l("Distance to a cargo airport unknown (at most %(limit)s km)"),
+        needs.airport_km_max, site.dist_airport_km)
+
+
+def _power(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
+    needed = needs.power_mw
+    if needed is None:
+        return None
+    now = site.power_mw
+    if now is not None and now >= needed:
+        return PASS, _("Power %(have)s MW ≥ %(needed)s MW", have=_n(now), needed=_n(needed))
+    wait = needs.power_lead_time_months
+    if wait is None and needs.desired_start is not None:
+        wait = max(0, _months_between(today, needs.desired_start))
+    extra, lead_time = site.power_expandable_mw, site.power_lead_time_months
+    if extra is not None and lead_time is not None:
+        total = (now or 0) + extra
+        if total >= needed and wait is not None and lead_time <= wait:
+            return PASS, _("Power %(total)s MW within %(months)s months ≥ %(needed)s MW",
+                                total=_n(total), months=lead_time, needed=_n(needed))
+        if total >= needed:
+            return FAIL, _("Power %(total)s MW only in %(months)s months (%(needed)s MW needed "
+                                "sooner)", total=_n(total), months=lead_time, needed=_n(needed))
+    if now is None:
+        return UNKNOWN, _("Power unknown (needed %(needed)s MW)", needed=_n(needed))
+    return FAIL, _("Power %(have)s MW < %(needed)s MW", have=_n(now), needed=_n(needed))
+
+
+def _water(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
+    if not needs.water_sewage:
+        return None
+    if site.water_sewage is None:
+        return UNKNOWN, _("Whether VA is connected is unknown")
+    if site.water_sewage:
+        return PASS, _("VA connected")
+    return FAIL, _("VA not connected")
+
+
+def _detaljplan(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
+    """Always evaluated: a plan in force (or adopted) is what lets a company build."""
+    stage = site.detaljplan
+    if stage is None:
+        return UNKNOWN, _("Detaljplan unknown")
+    if stage in ("laga_kraft", "antagen"):
+        return PASS, _("Detaljplan %(stage)s", stage=plan_stage_label(stage))
+    if stage in ("samrad", "granskning"):
+        months = (_months_between(today, needs.desired_start)
+                  if needs.desired_start is not None else None)
+        if months is not None and months >= PLAN_WAIT_MONTHS:
+            return PASS, _("Detaljplan in %(stage)s; the start is %(months)s months away",
+                                stage=plan_stage_label(stage), months=months)
+        return FAIL, _("Detaljplan only in %(stage)s; needs a start at least %(months)s months "
+                            "away", stage=plan_stage_label(stage), months=PLAN_WAIT_MONTHS)
+    return FAIL, _("Detaljplan: %(stage)s", stage=plan_stage_label(stage))
+
+
+def _municipality(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
+    if not needs.preferred_municipalities:
+        return None
+    if site.municipality in needs.preferred_municipalities:
+        return PASS, _("In a preferred municipality")
+    return FAIL, _("Not in a preferred municipality")
+
+
+def _available(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
+    start = needs.desired_start
+    if start is None:
+        return None
+    if site.status == "reserved":
+        return FAIL, _("Reserved for another company")
+    if site.available_from is None or site.available_from <= start:
+        return PASS, _("Available by the desired start")
+    return FAIL, _("Available only from %(date)s", date=format_date(site.available_from))
+
+
+def _price(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
+    ceiling = needs.price_max_sek_m2
+    if ceiling is None:
+        return None
+    if site.price_sek_m2 is None:
+        return UNKNOWN, _("Price unknown (at most %(limit)s SEK/m²)", limit=_n(ceiling))
+    sign = "≤" if site.price_sek_m2 <= ceiling else ">"
+    return (PASS if site.price_sek_m2 <= ceiling else FAIL), _(
+        "Price %(price)s SEK/m² %(sign)s %(limit)s SEK/m²", price=_n(site.price_sek_m2),
+        sign=sign, limit=_n(ceiling))
+
+
+# key -> (rule, whether it is a must for this lead)
+CRITERIA: dict[str, tuple[Callable[[Needs, SiteFacts, date], Outcome | None],
+                          Callable[[Needs], bool]]] = {
+    "land_area": (_land_area, lambda n: n.land_must),
+    "contiguous_area": (_contiguous, lambda n: n.contiguous_must),
+    "building_area": (_building, lambda n: n.building_must),
+    "rail_siding": (_rail, lambda n: n.rail_must),
+    "motorway_km": (_motorway, lambda n: n.motorway_must),
+    "terminal_km": (_terminal, lambda n: n.terminal_must),
+    "airport_km": (_airport, lambda n: n.airport_must),
+    "power": (_power, lambda n: n.power_must),
+    "water_sewage": (_water, lambda n: n.water_must),
+    # Building needs a plan in force by the start: a must when the start is.
+    "detaljplan": (_detaljplan, lambda n: n.start_must and n.desired_start is not None),
+    "municipality": (_municipality, lambda n: n.preferred_must),
+    "available": (_available, lambda n: n.start_must),
+    "price": (_price, lambda n: n.price_must),
+}
+
+
+def plan_stage_label(stage: str) -> str:
+    return str({
+        "none": _l("not planned"), "planbesked": _l("planbesked"), "samrad": _l("samråd"),
+        "granskning": _l("granskning"), "antagen": _l("adopted"), "laga_kraft": _l("in force"),
+    }.get(stage, stage))
+
+
+def evaluate(needs: Needs, site: SiteFacts, today: date,
+             weights: Mapping[str, int] = DEFAULT_WEIGHTS) -> Match:
+    criteria = []
+    for key, (rule, is_must) in CRITERIA.items():
+        outcome = rule(needs, site, today)
+        if outcome is not None:
+            criteria.append(Criterion(key, outcome[0], is_must(needs), outcome[1]))
+    return Match(site, tuple(criteria), score(criteria, weights))
+
+
+def score(criteria: Iterable[Criterion], weights: Mapping[str, int] = DEFAULT_WEIGHTS) -> int:
+    nice = [c for c in criteria if not c.must]
+    total = sum(weights.get(c.key, 1) for c in nice)
+    if total == 0:
+        return 100
+    passed = sum(weights.get(c.key, 1) for c in nice if c.verdict == PASS)
+    return round(100 * passed / total)
+
+
+def rank_key(match: Match) -> tuple:
+    terminal = match.site.dist_terminal_km
+    return (not match.fits, match.unknown_musts, -match.score,
+            math.inf if terminal is None else terminal, match.site.name, match.site.id)
+
+
+def match_sites(needs: Needs, sites: Iterable[SiteFacts], today: date,
+                weights: Mapping[str, int] = DEFAULT_WEIGHTS) -> list[Match]:
+    """Every site that is for sale or let, evaluated and ranked (fitting ones first)."""
+    matches = [evaluate(needs, site, today, weights) for site in sites
+               if site.status not in ("sold", "withdrawn")]
+    return sorted(matches, key=rank_key)
