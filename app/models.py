@@ -6,6 +6,8 @@ Each feature adds its own models module here.
 
 from app.auth.models import ApiToken, LoginFailure, Role, User
 from app.calendar_feed.models import CalendarFeed
+from app.candidates import access as _candidates_access  # noqa: F401 - registers the rule
+from app.candidates.models import CandidateSite
 from app.core.models import AuditEvent, Municipality
 from app.digest.models import DigestDelivery
 from app.exports import access as _exports_access  # noqa: F401 - registers the export rule
@@ -31,6 +33,7 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "CalendarFeed",
+    "CandidateSite",
     "Company",
     "Contact",
     "DigestDelivery",

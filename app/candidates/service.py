@@ -1,0 +1,125 @@
+"""Proposing candidate sites for a lead and deciding on them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from app import audit, scope
+from app.candidates.access import can_decide, can_edit_note, can_propose, sees_all_candidates
+from app.candidates.models import CandidateSite, CandidateStatus
+from app.clock import utcnow
+from app.extensions import db
+from app.input_rules import FieldErrors
+from app.leads import sharing
+from app.leads.errors import PermissionDenied
+from app.leads.models import Lead, ShareLevel
+from app.locking import update_versioned
+from app.sites.models import Site, SiteStatus
+from app.viewer import Viewer
+
+# Where a candidate may go from each status; rejecting needs a reason.
+NEXT_STATUSES = {
+    CandidateStatus.PROPOSED: (CandidateStatus.VISITED, CandidateStatus.SELECTED,
+                               CandidateStatus.REJECTED),
+    CandidateStatus.VISITED: (CandidateStatus.SELECTED, CandidateStatus.REJECTED,
+                              CandidateStatus.PROPOSED),
+    CandidateStatus.SELECTED: (CandidateStatus.VISITED, CandidateStatus.REJECTED,
+                               CandidateStatus.PROPOSED),
+    CandidateStatus.REJECTED: (CandidateStatus.PROPOSED,),
+}
+
+
+def candidates_of(user: Viewer, lead: Lead) -> list[CandidateSite]:
+    """The lead's candidates the user may see: all for the owner, a partner's own sites'."""
+    return list(db.session.scalars(
+        scope.select_visible(user, CandidateSite)
+        .where(CandidateSite.lead_id == lead.id)
+        .options(selectinload(CandidateSite.proposed_by))
+        .order_by(CandidateSite.proposed_at, CandidateSite.id)))
+
+
+def get_candidate_or_404(user: Viewer, candidate_id: int) -> CandidateSite:
+    return scope.get_visible_or_404(user, CandidateSite, candidate_id)
+
+
+def propose(user: Viewer, lead: Lead, site: Site, note: str | None = None) -> CandidateSite:
+    """Add `site` as a candidate of `lead`. A site of a municipality the lead is not shared
+    with shares the lead with it (anonymised) and e-mails its advisors; a confidential
+    lead is never shared that way: the owner decides on sharing first."""
+    if not can_propose(user, lead, site):
+        raise PermissionDenied()
+    errors: dict[str, list[str]] = {}
+    if site.status in (SiteStatus.SOLD, SiteStatus.WITHDRAWN):
+        errors["site_id"] = [str(_l("This site is no longer offered."))]
+    elif db.session.scalar(sa.select(CandidateSite.id).where(
+            CandidateSite.lead_id == lead.id, CandidateSite.site_id == site.id)) is not None:
+        errors["site_id"] = [str(_l("This site is already a candidate of the lead."))]
+    shared_with = {share.municipality_id for share in lead.shares}
+    needs_share = (site.municipality_id != lead.municipality_id
+                   and site.municipality_id not in shared_with)
+    if needs_share and lead.confidential and not errors:
+        errors["site_id"] = [str(_l(
+            "The lead is confidential: share it with %(municipality)s first, then propose "
+            "the site.", municipality=site.municipality.name))]
+    if errors:
+        raise FieldErrors(errors)
+    if needs_share:
+        sharing.add_share(user, lead, site.municipality, ShareLevel.ANONYMISED,
+                          because="candidate")
+    candidate = CandidateSite(lead=lead, site=site, municipality_id=site.municipality_id,
+                              proposed_by_id=user.id, note=note or None)
+    db.session.add(candidate)
+    db.session.flush()
+    audit.record(user, "candidate.proposed", "lead", lead.id,
+                 after={"candidate": candidate.id, "site": site.id, "note": candidate.note},
+                 municipality_id=lead.municipality_id)
+    db.session.commit()
+    if needs_share:
+        sharing.notify_partner(lead, site.municipality, ShareLevel.ANONYMISED)
+    return candidate
+
+
+def change(user: Viewer, candidate: CandidateSite, submitted_version: int | None,
+           values: dict[str, Any]) -> CandidateSite:
+    """Change status (with a reason when rejected) and note, under optimistic locking."""
+    status = values.get("status", candidate.status)
+    if status != candidate.status and not can_decide(user, candidate.lead):
+        raise PermissionDenied()
+    if not can_edit_note(user, candidate):
+        raise PermissionDenied()
+    errors: dict[str, list[str]] = {}
+    if status not in CandidateStatus._value2member_map_:
+        errors["status"] = [str(_l("Not a valid choice."))]
+    elif status != candidate.status and status not in NEXT_STATUSES[candidate.status]:
+        errors["status"] = [str(_l("A candidate cannot go from this status to that one."))]
+    reason = values.get("reason", candidate.reason)
+    if status == CandidateStatus.REJECTED and not (reason or "").strip():
+        errors["reason"] = [str(_l("Say why the site is rejected."))]
+    if errors:
+        raise FieldErrors(errors)
+    changes = {"status": CandidateStatus(status), "reason": reason or None,
+               "note": values.get("note", candidate.note) or None, "updated_at": utcnow()}
+    before = {name: getattr(candidate, name) for name in ("status", "reason", "note")}
+    update_versioned(candidate, submitted_version, changes)
+    audit.record(user, "candidate.changed", "lead", candidate.lead_id, before=before,
+                 after={name: changes[name] for name in ("status", "reason", "note")}
+                 | {"candidate": candidate.id}, municipality_id=candidate.lead.municipality_id)
+    db.session.commit()
+    return candidate
+
+
+def mark_visited(user: Viewer, candidates: list[CandidateSite]) -> None:
+    """After a site visit was held: proposed candidates become visited (not committed)."""
+    for candidate in candidates:
+        if candidate.status == CandidateStatus.PROPOSED and can_decide(user, candidate.lead):
+            candidate.status = CandidateStatus.VISITED
+            candidate.version += 1
+            candidate.updated_at = utcnow()
+
+
+__all__ = ["candidates_of", "change", "get_candidate_or_404", "mark_visited", "propose",
+           "sees_all_candidates"]
