@@ -170,14 +170,16 @@ def _land_area(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
         return None
     if low is not None and high is not None:
         wanted = f"{_n(low)}–{_n(high)} m²"
+    elif low is not None:
+        wanted = f"≥ {_n(low)} m²"
     else:
-        wanted = f"≥ {_n(low)} m²" if low is not None else f"≤ {_n(high)} m²"
+        wanted = f"≤ {_n(high or 0)} m²"
     if site.land_area_m2 is None:
         return UNKNOWN, _("Land area unknown (wanted %(wanted)s)", wanted=wanted)
     area = site.land_area_m2
     ok = (low is None or area >= low) and (high is None or area <= high)
     return (PASS if ok else FAIL), _("Land area %(area)s m², wanted %(wanted)s",
-                                          area=_n(area), wanted=wanted)
+                                     area=_n(area), wanted=wanted)
 
 
 def _at_least(known: LazyString, unknown: LazyString, needed: float | None,

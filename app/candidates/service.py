@@ -68,8 +68,7 @@ def propose(user: Viewer, lead: Lead, site: Site, note: str | None = None) -> Ca
     if errors:
         raise FieldErrors(errors)
     if needs_share:
-        sharing.add_share(user, lead, site.municipality, ShareLevel.ANONYMISED,
-                          because="candidate")
+        sharing.add_anonymised_share(user, lead, site.municipality, because="candidate")
     candidate = CandidateSite(lead=lead, site=site, municipality_id=site.municipality_id,
                               proposed_by_id=user.id, note=note or None)
     db.session.add(candidate)

@@ -83,6 +83,22 @@ def share_lead(user: Viewer, lead: Lead, municipality_slugs: list[str], level: s
     return changed
 
 
+def add_anonymised_share(user: Viewer, lead: Lead, municipality: Municipality,
+                         because: str) -> LeadShare:
+    """Share the lead with a municipality it is not shared with yet, at the anonymised
+    level, as part of another change (`because` goes into the audit trail, e.g.
+    "candidate"). Not committed: the caller commits its change with it, then calls
+    notify_partner."""
+    share = LeadShare(lead=lead, municipality=municipality, level=ShareLevel.ANONYMISED,
+                      shared_by_id=user.id)
+    db.session.add(share)
+    db.session.flush()
+    audit.record(user, "lead.shared", "lead", lead.id, after={
+        "municipality": municipality.slug, "level": ShareLevel.ANONYMISED.value,
+        "because": because}, municipality_id=lead.municipality_id)
+    return share
+
+
 def notify_partner(lead: Lead, municipality: Municipality, level: ShareLevel) -> None:
     """E-mail the partner's active advisors: the codename and a link, nothing else."""
     advisors = db.session.scalars(sa.select(User).where(

@@ -46,7 +46,7 @@ def upgrade():
                             name=op.f('fk_candidate_sites_proposed_by_id_users'),
                             ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_candidate_sites')),
-    sa.UniqueConstraint('lead_id', 'site_id', name=op.f('uq_candidate_sites_lead_id'))
+    sa.UniqueConstraint('lead_id', 'site_id', name=op.f('uq_candidate_sites_lead_id_site_id'))
     )
     with op.batch_alter_table('candidate_sites') as batch_op:
         batch_op.create_index(batch_op.f('ix_candidate_sites_lead_id'), ['lead_id'])
