@@ -67,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
         api,
         auth,
         calendar_feed,
+        candidates,
         digest,
         exports,
         health,
@@ -81,7 +82,7 @@ def register_blueprints(app: Flask) -> None:
     )
 
     for feature in (security, navigation, auth, main, admin, health, api, sites, leads, mail,
-                    digest, reminders, scheduler, calendar_feed, exports):
+                    digest, reminders, scheduler, calendar_feed, exports, candidates):
         feature.init_app(app)
     if app.config.get("BENCH_ROUTES"):
         from app import bench

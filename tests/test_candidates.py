@@ -59,7 +59,7 @@ def test_a_confidential_lead_is_not_shared_by_a_proposal(users, sites, outbox):
     secret = make_lead(users["kumla"], "hemlig", confidential=True)
     with pytest.raises(FieldErrors) as refused:
         service.propose(users["kumla"], secret, sites["hallsberg"])
-    assert "share it with Hallsberg first" in refused.value.fields["site_id"][0]
+    assert "dela det med Hallsberg först" in refused.value.fields["site_id"][0]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CandidateSite)) == 0
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LeadShare)) == 0
     assert outbox.messages() == []
@@ -100,7 +100,7 @@ def test_a_site_is_proposed_once_and_never_when_sold(users, lead, sites):
     service.propose(users["kumla"], lead, sites["kumla"])
     with pytest.raises(FieldErrors) as twice:
         service.propose(users["kumla"], lead, sites["kumla"])
-    assert "already a candidate" in twice.value.fields["site_id"][0]
+    assert "redan kandidat" in twice.value.fields["site_id"][0]
     sold = make_site("kumla", name="Såld", status=SiteStatus.SOLD)
     with pytest.raises(FieldErrors):
         service.propose(users["kumla"], lead, sold)

@@ -19,7 +19,6 @@ from app.candidates.models import CandidateSite
 from app.leads.access import can_contribute, can_edit
 from app.leads.models import Lead
 from app.scope import scope_rule, visible_filter
-from app.sites.models import Site
 from app.viewer import Viewer
 
 
@@ -40,10 +39,11 @@ def sees_all_candidates(user: Viewer, lead: Lead) -> bool:
         user.is_admin and not lead.confidential)
 
 
-def can_propose(user: Viewer, lead: Lead, site: Site) -> bool:
+def can_propose(user: Viewer, lead: Lead, site_municipality_id: int) -> bool:
+    """Whether the user may propose a site of that municipality for the lead."""
     if can_edit(user, lead):
         return True
-    return can_contribute(user, lead) and site.municipality_id == user.municipality_id
+    return can_contribute(user, lead) and site_municipality_id == user.municipality_id
 
 
 def can_decide(user: Viewer, lead: Lead) -> bool:

@@ -10,8 +10,10 @@ from sqlalchemy.orm import selectinload
 
 from app import audit, scope
 from app.candidates.access import can_decide, can_edit_note, can_propose, sees_all_candidates
+from app.candidates.matching import Match, Needs, SiteFacts, match_sites
 from app.candidates.models import CandidateSite, CandidateStatus
-from app.clock import utcnow
+from app.clock import local_today, utcnow
+from app.core.models import Municipality
 from app.extensions import db
 from app.input_rules import FieldErrors
 from app.leads import sharing
@@ -33,6 +35,62 @@ NEXT_STATUSES = {
 }
 
 
+def needs_of(lead: Lead) -> Needs:
+    """What the lead states, for matching (the columns of its requirements)."""
+    return Needs(
+        land_min_m2=lead.land_min_m2, land_max_m2=lead.land_max_m2, land_must=lead.land_must,
+        building_m2=lead.building_m2, building_must=lead.building_must,
+        rail_siding=lead.rail_siding, rail_must=lead.rail_must,
+        motorway_km_max=lead.motorway_km_max, motorway_must=lead.motorway_must,
+        terminal_km_max=lead.terminal_km_max, terminal_must=lead.terminal_must,
+        power_mw=lead.power_mw, power_must=lead.power_must,
+        water_sewage=lead.water_sewage, water_must=lead.water_must,
+        preferred_municipalities=tuple(lead.preferred_slugs),
+        preferred_must=lead.preferred_must,
+        desired_start=lead.desired_start, start_must=lead.start_must)
+
+
+FACT_COLUMNS = (Site.id, Site.name, Municipality.slug.label("municipality"), Site.status,
+                Site.land_area_m2, Site.building_area_m2, Site.rail_siding,
+                Site.dist_motorway_km, Site.dist_terminal_km, Site.dist_airport_km, Site.power_mw,
+                Site.water_sewage, Site.detaljplan_status, Site.available_from, Site.price_sek_m2,
+                Site.lat, Site.lon)
+PLAN_STAGE_OF = {"in_force": "laga_kraft", "in_progress": "samrad", "none": "none"}
+
+
+def site_facts(user: Viewer, municipality: str | None = None,
+               include_reserved: bool = True) -> tuple[list[SiteFacts], dict[int, tuple]]:
+    """The facts of every site the user may see that is offered (not sold or withdrawn),
+    and each site's position (lat, lon) for the map."""
+    statuses = [SiteStatus.AVAILABLE] + ([SiteStatus.RESERVED] if include_reserved else [])
+    statement = (sa.select(*FACT_COLUMNS).join(Municipality, Municipality.id == Site.municipality_id)
+                 .where(scope.visible_filter(user, Site), Site.status.in_(statuses)))
+    if municipality:
+        statement = statement.where(Municipality.slug == municipality)
+    facts, positions = [], {}
+    for row in db.session.execute(statement):
+        facts.append(SiteFacts(
+            id=row.id, name=row.name, municipality=row.municipality, status=row.status.value,
+            land_area_m2=row.land_area_m2, building_area_m2=row.building_area_m2,
+            rail_siding=row.rail_siding.value if row.rail_siding else None,
+            dist_motorway_km=row.dist_motorway_km, dist_terminal_km=row.dist_terminal_km,
+            dist_airport_km=row.dist_airport_km, power_mw=row.power_mw,
+            water_sewage=row.water_sewage,
+            detaljplan=(PLAN_STAGE_OF[row.detaljplan_status.value]
+                        if row.detaljplan_status else None),
+            available_from=row.available_from, price_sek_m2=row.price_sek_m2))
+        positions[row.id] = (row.lat, row.lon)
+    return facts, positions
+
+
+def matches_for(user: Viewer, lead: Lead, municipality: str | None = None,
+                include_reserved: bool = False) -> tuple[list[Match], dict[int, tuple]]:
+    """Every offered site the user may see, evaluated against the lead and ranked. Reads
+    only sites and this lead's requirements: nothing of other leads."""
+    facts, positions = site_facts(user, municipality, include_reserved)
+    return match_sites(needs_of(lead), facts, local_today()), positions
+
+
 def candidates_of(user: Viewer, lead: Lead) -> list[CandidateSite]:
     """The lead's candidates the user may see: all for the owner, a partner's own sites'."""
     return list(db.session.scalars(
@@ -50,7 +108,7 @@ def propose(user: Viewer, lead: Lead, site: Site, note: str | None = None) -> Ca
     """Add `site` as a candidate of `lead`. A site of a municipality the lead is not shared
     with shares the lead with it (anonymised) and e-mails its advisors; a confidential
     lead is never shared that way: the owner decides on sharing first."""
-    if not can_propose(user, lead, site):
+    if not can_propose(user, lead, site.municipality_id):
         raise PermissionDenied()
     errors: dict[str, list[str]] = {}
     if site.status in (SiteStatus.SOLD, SiteStatus.WITHDRAWN):

@@ -204,3 +204,34 @@ def _outer_points(geometry: dict) -> list[list[float]]:
     if geometry["type"] == "Polygon":
         return geometry["coordinates"][0]
     return [point for polygon in geometry["coordinates"] for point in polygon[0]]
+
+
+# Score bands of the match map, best first: (lowest score, colour).
+SCORE_BANDS = ((80, "#1b5e20"), (50, "#f9a825"), (0, "#e65100"))
+
+
+def score_colour(score: int) -> str:
+    return next(colour for lowest, colour in SCORE_BANDS if score >= lowest)
+
+
+def matches_map(matches: Sequence[tuple[Any, tuple[float, float]]], nodes: Iterable[NodePoint],
+                preferred: Iterable[str], height: str = "60vh") -> MapParts:
+    """The fitting sites of a lead coloured by score band (`matches`: (Match, (lat, lon))
+    pairs), the logistics nodes and the preferred municipalities outlined."""
+    nodes = list(nodes)
+    points = [list(position) for _match, position in matches] or [[n.lat, n.lon] for n in nodes]
+    m = _base_map(height, bounds_of(points))
+    _boundaries(m, [slug for slug in preferred if slug], _("Preferred municipalities"), 3,
+                colour="#c62828")
+    _nodes(m, nodes)
+    for match, (lat, lon) in matches:
+        label = _("%(site)s: score %(score)s", site=match.site.name, score=match.score)
+        folium.CircleMarker([lat, lon], radius=9, color="#333", weight=1, fill=True,
+                            fill_color=score_colour(match.score), fill_opacity=0.9,
+                            tooltip=folium.Tooltip(map_text(label))).add_to(m)
+    items = [(_("Score %(low)s–%(high)s", low=low, high=high), colour, "circle")
+             for (low, colour), high in zip(SCORE_BANDS, (100, 79, 49), strict=True)]
+    items.append((_("Logistics node"), NODE_COLOUR, "circle"))
+    Legend(_("Legend"), items).add_to(m)
+    LayerControl(collapsed=False).add_to(m)
+    return MapParts.of(m)

@@ -1,0 +1,46 @@
+"""Forms of candidate sites: propose one, change one."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField as PlainIntegerField
+from wtforms.validators import DataRequired, NumberRange, Optional
+
+from app.candidates.models import CandidateSite, CandidateStatus
+from app.forms import HiddenInput, OneTimeForm, SelectField, TextAreaField, TextField, max_length
+from app.input_rules import MAX_ID
+
+
+def status_choices() -> list[tuple[str, str]]:
+    return [(status.value, str(STATUS_LABELS[status])) for status in CandidateStatus]
+
+
+STATUS_LABELS = {
+    CandidateStatus.PROPOSED: _l("Proposed"),
+    CandidateStatus.VISITED: _l("Visited"),
+    CandidateStatus.REJECTED: _l("Rejected"),
+    CandidateStatus.SELECTED: _l("Selected"),
+}
+
+
+CRITERION_LABELS = {
+    "land_area": _l("land area"), "contiguous_area": _l("contiguous area"),
+    "building_area": _l("building area"), "rail_siding": _l("rail siding"),
+    "motorway_km": _l("distance to a trafikplats"), "terminal_km": _l("distance to a terminal"),
+    "airport_km": _l("distance to the airport"), "power": _l("power"),
+    "water_sewage": _l("VA"), "detaljplan": _l("detaljplan"), "municipality": _l("municipality"),
+    "available": _l("availability"), "price": _l("price"),
+}
+
+
+class ProposeForm(OneTimeForm, FlaskForm):
+    site_id = PlainIntegerField(validators=[DataRequired(), NumberRange(1, MAX_ID)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), max_length(CandidateSite.note)])
+
+
+class CandidateForm(FlaskForm):
+    version = HiddenInput(validators=[DataRequired()])
+    status = SelectField(_l("Status"), choices=status_choices, validators=[DataRequired()])
+    reason = TextField(_l("Reason"), validators=[Optional(), max_length(CandidateSite.reason)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), max_length(CandidateSite.note)])
