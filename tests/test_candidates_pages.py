@@ -129,3 +129,23 @@ def test_a_partner_sees_only_its_own_candidates_and_proposes_only_its_own_sites(
 def test_someone_who_does_not_see_the_lead_gets_404(client, users, lead, sites):
     login(client, "arboga")
     assert client.get(f"/leads/{lead.id}/matches").status_code == 404
+
+
+def test_the_lead_map_shows_the_candidates_the_user_may_see(app, client, users, lead, sites):
+    for site in (sites["fits"], sites["hostile"]):
+        db.session.add(CandidateSite(lead_id=lead.id, site_id=site.id,
+                                     municipality_id=site.municipality_id))
+    db.session.commit()
+    login(client, "kumla")
+    page = client.get(f"/leads/{lead.id}/map").get_data(as_text=True)
+    listed = page[page.index('data-testid="map-candidates"'):]
+    assert "Via 3 · Föreslaget" in listed
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; · Föreslaget" in listed
+    assert '<script>alert("x")</script>' not in page
+    assert page.count("Föreslaget") >= 3  # the list, and the markers' tooltips on the map
+    share(lead, "hallsberg", ShareLevel.ANONYMISED)
+    other = app.test_client()
+    login(other, "hallsberg")
+    partner = other.get(f"/leads/{lead.id}/map").get_data(as_text=True)
+    assert partner.count("data-testid=\"map\"") == 1
+    assert "Via 3" not in partner

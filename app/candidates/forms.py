@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField as PlainIntegerField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
-from app.candidates.models import CandidateSite, CandidateStatus
+from app.candidates.models import STATUS_LABELS, CandidateSite, CandidateStatus
 from app.forms import HiddenInput, OneTimeForm, SelectField, TextAreaField, TextField, max_length
 from app.input_rules import MAX_ID
 
@@ -16,12 +16,6 @@ def status_choices() -> list[tuple[str, str]]:
     return [(status.value, str(STATUS_LABELS[status])) for status in CandidateStatus]
 
 
-STATUS_LABELS = {
-    CandidateStatus.PROPOSED: _l("Proposed"),
-    CandidateStatus.VISITED: _l("Visited"),
-    CandidateStatus.REJECTED: _l("Rejected"),
-    CandidateStatus.SELECTED: _l("Selected"),
-}
 
 
 CRITERION_LABELS = {

@@ -6,6 +6,7 @@ import enum
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -21,6 +22,14 @@ class CandidateStatus(enum.StrEnum):
     VISITED = "visited"
     REJECTED = "rejected"  # with a reason
     SELECTED = "selected"
+
+
+STATUS_LABELS = {
+    CandidateStatus.PROPOSED: _l("Proposed"),
+    CandidateStatus.VISITED: _l("Visited"),
+    CandidateStatus.REJECTED: _l("Rejected"),
+    CandidateStatus.SELECTED: _l("Selected"),
+}
 
 
 class CandidateSite(Model):

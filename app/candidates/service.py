@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from app import audit, scope
 from app.candidates.access import can_decide, can_edit_note, can_propose, sees_all_candidates
 from app.candidates.matching import Match, Needs, SiteFacts, match_sites
-from app.candidates.models import CandidateSite, CandidateStatus
+from app.candidates.models import STATUS_LABELS, CandidateSite, CandidateStatus
 from app.clock import local_today, utcnow
 from app.core.models import Municipality
 from app.extensions import db
@@ -20,6 +20,7 @@ from app.leads import sharing
 from app.leads.errors import PermissionDenied
 from app.leads.models import Lead, ShareLevel
 from app.locking import update_versioned
+from app.maps.service import CandidatePoint
 from app.sites.models import Site, SiteStatus
 from app.viewer import Viewer
 
@@ -98,6 +99,13 @@ def candidates_of(user: Viewer, lead: Lead) -> list[CandidateSite]:
         .where(CandidateSite.lead_id == lead.id)
         .options(selectinload(CandidateSite.proposed_by))
         .order_by(CandidateSite.proposed_at, CandidateSite.id)))
+
+
+def candidate_points(user: Viewer, lead: Lead) -> list[CandidatePoint]:
+    """The lead's candidates the user may see, for the lead map."""
+    labels = {status: str(label) for status, label in STATUS_LABELS.items()}
+    return [CandidatePoint(c.site.name, c.status.value, labels[c.status], c.site.lat, c.site.lon)
+            for c in candidates_of(user, lead)]
 
 
 def get_candidate_or_404(user: Viewer, candidate_id: int) -> CandidateSite:

@@ -259,14 +259,18 @@ def new():
 @bp.get("/leads/<int:lead_id>/map")
 @login_required
 def lead_map(lead_id: int):
-    """The lead's preferred municipalities outlined beside the logistics nodes."""
+    """The lead's preferred municipalities outlined, its candidate sites the user may see,
+    and the logistics nodes."""
+    from app.candidates.service import candidate_points
     from app.maps.service import lead_map as render_lead_map
     from app.sites.service import all_node_points
 
     lead = queries.get_lead_or_404(current_user, lead_id)
     queries.record_view(current_user, lead)
-    return render_template("leads/map.html", lead=lead,
-                           the_map=render_lead_map(lead.preferred_slugs, all_node_points()))
+    candidates = candidate_points(current_user, lead)
+    return render_template("leads/map.html", lead=lead, candidates=candidates,
+                           the_map=render_lead_map(lead.preferred_slugs, all_node_points(),
+                                                   candidates))
 
 
 @bp.get("/leads/<int:lead_id>")

@@ -179,9 +179,25 @@ def form_map(lat_field: str, lon_field: str, position: list[float] | None,
     return MapParts.of(m)
 
 
+@dataclass(frozen=True)
+class CandidatePoint:
+    """A candidate site of a lead as the lead map shows it."""
+
+    name: str
+    status: str  # proposed | visited | rejected | selected
+    status_label: str
+    lat: float
+    lon: float
+
+
+CANDIDATE_COLOURS = {"proposed": "#1565c0", "visited": "#6d4c41", "selected": "#2e7d32",
+                     "rejected": "#9e9e9e"}
+
+
 def lead_map(municipality_slugs: Iterable[str], nodes: Iterable[NodePoint],
-             height: str = "60vh") -> MapParts:
-    """The map of a lead: its preferred municipalities outlined and the logistics nodes.
+             candidates: Sequence[CandidatePoint] = (), height: str = "60vh") -> MapParts:
+    """The map of a lead: its preferred municipalities outlined, its candidate sites (by
+    status) and the logistics nodes.
 
     `municipality_slugs`: e.g. ["kumla", "hallsberg"] (unknown slugs are ignored).
     `nodes`: the nodes to show (the lead page shows every one: app.sites.service.all_node_points).
@@ -192,10 +208,24 @@ def lead_map(municipality_slugs: Iterable[str], nodes: Iterable[NodePoint],
     nodes = list(nodes)
     outlines = [f for f in municipality_geojson()["features"] if f["properties"]["slug"] in slugs]
     points = [[lat, lon] for f in outlines for lon, lat in _outer_points(f["geometry"])]
+    points += [[c.lat, c.lon] for c in candidates]
     m = _base_map(height, bounds_of(points) if points else bounds_of([[n.lat, n.lon] for n in nodes]))
     _boundaries(m, slugs, _("Preferred municipalities"), 3, colour="#c62828")
     _nodes(m, nodes)
-    _legend(m, with_sites=False)
+    for candidate in candidates:
+        label = f"{candidate.name} ({candidate.status_label})"
+        folium.CircleMarker([candidate.lat, candidate.lon], radius=10, color="#333", weight=2,
+                            fill=True, fill_color=CANDIDATE_COLOURS.get(candidate.status, "#1565c0"),
+                            fill_opacity=0.9,
+                            tooltip=folium.Tooltip(map_text(label), permanent=True)).add_to(m)
+    if candidates:
+        labels = {c.status: c.status_label for c in candidates}
+        items = [(labels[status], colour, "circle") for status, colour in CANDIDATE_COLOURS.items()
+                 if status in labels]
+        items.append((_("Logistics node"), NODE_COLOUR, "circle"))
+        Legend(_("Legend"), items).add_to(m)
+    else:
+        _legend(m, with_sites=False)
     LayerControl(collapsed=False).add_to(m)
     return MapParts.of(m)
 
