@@ -16,7 +16,10 @@ from tests.leads_helpers import login, make_lead, share
 
 
 def _token(page: str, name: str) -> str:
-    return re.search(rf'name="{name}"[^>]*value="([^"]+)"', page).group(1)
+    """A hidden field's value from the page ("" for the CSRF token, off in the tests)."""
+    found = re.search(rf'name="{name}"[^>]*value="([^"]+)"', page)
+    assert found or name == "csrf_token", name
+    return found.group(1) if found else ""
 
 
 @pytest.fixture
@@ -149,3 +152,71 @@ def test_the_lead_map_shows_the_candidates_the_user_may_see(app, client, users, 
     partner = other.get(f"/leads/{lead.id}/map").get_data(as_text=True)
     assert partner.count("data-testid=\"map\"") == 1
     assert "Via 3" not in partner
+
+
+def _visit_form_page(client, lead):
+    page = client.get(f"/leads/{lead.id}").get_data(as_text=True)
+    form = page[page.index('data-testid="plan-visit"'):]
+    return page, form
+
+
+def test_a_planned_visit_is_a_follow_up_and_holding_it_moves_candidates_and_offers_the_stage(
+        client, users, lead, sites):
+    first, second = (CandidateSite(lead_id=lead.id, site_id=sites[k].id,
+                                   municipality_id=sites[k].municipality_id)
+                     for k in ("fits", "partner"))
+    db.session.add_all([first, second])
+    share(lead, "hallsberg", ShareLevel.FULL)
+    login(client, "kumla")
+    page, form = _visit_form_page(client, lead)
+    response = client.post(f"/leads/{lead.id}/visits", data={
+        "csrf_token": _token(form, "csrf_token"), "submission_token": _token(form, "submission_token"),
+        "candidates": [first.id, second.id], "due_on": "2027-01-12", "due_time": "10:30",
+        "assignee": users["kumla"].id, "participants": [users["hallsberg"].id],
+        "external": "Företagets vd"})
+    assert response.status_code == 302
+    from app.candidates.models import SiteVisit
+    from app.leads.models import Activity, ActivityKind, FollowUp
+    visit = db.session.scalars(sa.select(SiteVisit)).one()
+    followup = db.session.get(FollowUp, visit.followup_id)
+    assert (followup.due_on.isoformat(), followup.due_time.isoformat(), followup.assignee_id) == (
+        "2027-01-12", "10:30:00", users["kumla"].id)
+    assert followup.title == "Platsbesök: Via 3, Rala tomt 2"
+    listed = client.get("/followups").get_data(as_text=True)
+    assert "10:30 · Platsbesök: Via 3, Rala tomt 2" in listed
+    show = client.get(f"/leads/{lead.id}").get_data(as_text=True)
+    assert 'data-testid="offer-visit-stage"' not in show
+    held = client.post(f"/visits/{visit.id}/held", data={"csrf_token": _token(show, "csrf_token")})
+    assert held.status_code == 302
+    db.session.expire_all()
+    assert {c.status for c in db.session.scalars(sa.select(CandidateSite))} == {
+        CandidateStatus.VISITED}
+    assert db.session.get(FollowUp, visit.followup_id).done_at is not None
+    entry = db.session.scalars(sa.select(Activity).where(Activity.kind == ActivityKind.SITE_VISIT)).one()
+    assert "Via 3, Rala tomt 2" in entry.body and "Företagets vd" in entry.body
+    after = client.get(f"/leads/{lead.id}").get_data(as_text=True)
+    offer = after[after.index('data-testid="offer-visit-stage"'):]
+    stage = client.post(f"/leads/{lead.id}/stage", data={
+        "csrf_token": _token(offer, "csrf_token"), "version": _token(offer, "version"),
+        "stage": "site_visit"})
+    assert stage.status_code == 302
+    db.session.expire_all()
+    from app.leads.models import Lead
+    assert db.session.get(Lead, lead.id).stage.value == "site_visit"
+
+
+def test_a_visit_needs_a_time_and_participants_who_see_the_lead(client, users, lead, sites):
+    candidate = CandidateSite(lead_id=lead.id, site_id=sites["fits"].id,
+                              municipality_id=sites["fits"].municipality_id)
+    db.session.add(candidate)
+    db.session.commit()
+    login(client, "kumla")
+    _page, form = _visit_form_page(client, lead)
+    response = client.post(f"/leads/{lead.id}/visits", data={
+        "csrf_token": _token(form, "csrf_token"), "submission_token": _token(form, "submission_token"),
+        "candidates": [candidate.id], "due_on": "2027-01-12", "due_time": "",
+        "assignee": users["kumla"].id, "participants": [users["arboga"].id]},
+        follow_redirects=True)
+    assert response.status_code == 200
+    from app.candidates.models import SiteVisit
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(SiteVisit)) == 0

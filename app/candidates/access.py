@@ -15,7 +15,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.candidates.models import CandidateSite
+from app.candidates.models import CandidateSite, SiteVisit
 from app.leads.access import can_contribute, can_edit
 from app.leads.models import Lead
 from app.scope import scope_rule, visible_filter
@@ -32,6 +32,17 @@ def candidate_rule(user: Viewer) -> ColumnElement[bool]:
         CandidateSite.municipality_id == user.municipality_id,
         CandidateSite.lead_id.in_(sa.select(Lead.id).where(visible_filter(user, Lead))))
     return sa.or_(of_owned_lead, on_own_site_of_visible_lead)
+
+
+@scope_rule(SiteVisit)
+def site_visit_rule(user: Viewer) -> ColumnElement[bool]:
+    """The owning municipality's visits (and the admin's, of non-confidential leads). A
+    partner's participant learns of a visit from its follow-up list when assigned, not here:
+    a rule reads only the scope key, never who the user is (app.scope)."""
+    owned = [Lead.municipality_id == user.municipality_id]
+    if user.is_admin:
+        owned.append(Lead.confidential.is_(False))
+    return SiteVisit.lead_id.in_(sa.select(Lead.id).where(sa.or_(*owned)))
 
 
 def sees_all_candidates(user: Viewer, lead: Lead) -> bool:

@@ -5,10 +5,20 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField as PlainIntegerField
+from wtforms import TimeField
 from wtforms.validators import DataRequired, NumberRange, Optional
 
-from app.candidates.models import STATUS_LABELS, CandidateSite, CandidateStatus
-from app.forms import HiddenInput, OneTimeForm, SelectField, TextAreaField, TextField, max_length
+from app.candidates.models import STATUS_LABELS, CandidateSite, CandidateStatus, SiteVisit
+from app.forms import (
+    DateField,
+    HiddenInput,
+    OneTimeForm,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+    TextField,
+    max_length,
+)
 from app.input_rules import MAX_ID
 
 
@@ -38,3 +48,19 @@ class CandidateForm(FlaskForm):
     status = SelectField(_l("Status"), choices=status_choices, validators=[DataRequired()])
     reason = TextField(_l("Reason"), validators=[Optional(), max_length(CandidateSite.reason)])
     note = TextAreaField(_l("Note"), validators=[Optional(), max_length(CandidateSite.note)])
+
+
+class VisitForm(OneTimeForm, FlaskForm):
+    """Plan a site visit; the choices are set by the view (the lead's candidates, the users
+    who may see the lead)."""
+
+    candidates = SelectMultipleField(_l("Candidate sites"), coerce=int, choices=[],
+                                     validators=[DataRequired()])
+    due_on = DateField(_l("Date"), kind="follow_up", validators=[DataRequired()])
+    due_time = TimeField(_l("Time"), validators=[DataRequired()])
+    assignee = SelectField(_l("Responsible advisor"), coerce=int, choices=[],
+                           validators=[DataRequired()])
+    participants = SelectMultipleField(_l("Participants"), coerce=int, choices=[],
+                                       validators=[Optional()])
+    external = TextField(_l("External participants"),
+                         validators=[Optional(), max_length(SiteVisit.external_participants)])

@@ -13,7 +13,7 @@ from app.auth.models import User
 from app.clock import utcnow
 from app.db_types import enum_column
 from app.extensions import Model
-from app.leads.models import Lead
+from app.leads.models import FollowUp, Lead
 from app.sites.models import Site
 
 
@@ -61,3 +61,40 @@ class CandidateSite(Model):
 
     def __repr__(self) -> str:
         return f"<CandidateSite lead={self.lead_id} site={self.site_id} {self.status}>"
+
+
+site_visit_candidates = sa.Table(
+    "site_visit_candidates", Model.metadata,
+    sa.Column("site_visit_id", sa.ForeignKey("site_visits.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("candidate_id", sa.ForeignKey("candidate_sites.id", ondelete="CASCADE"),
+              primary_key=True),
+)
+
+site_visit_participants = sa.Table(
+    "site_visit_participants", Model.metadata,
+    sa.Column("site_visit_id", sa.ForeignKey("site_visits.id", ondelete="CASCADE"),
+              primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class SiteVisit(Model):
+    """A planned visit to one or more candidate sites: a follow-up (date, time of day, the
+    advisor responsible) with the participants; held when `held_at` is set."""
+
+    __tablename__ = "site_visits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(sa.ForeignKey("leads.id", ondelete="CASCADE"), index=True)
+    followup_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("follow_ups.id", ondelete="CASCADE"), unique=True)
+    external_participants: Mapped[str | None] = mapped_column(sa.String(500))
+    held_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    followup: Mapped[FollowUp] = relationship(lazy="joined")
+    candidates: Mapped[list[CandidateSite]] = relationship(secondary=site_visit_candidates,
+                                                           order_by="CandidateSite.id")
+    participants: Mapped[list[User]] = relationship(secondary=site_visit_participants,
+                                                    order_by="User.name")

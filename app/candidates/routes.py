@@ -8,21 +8,23 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from app import scope
-from app.candidates import access, service
+from app.candidates import access, service, visits
 from app.candidates.forms import (
     CRITERION_LABELS,
     STATUS_LABELS,
     CandidateForm,
     ProposeForm,
+    VisitForm,
     status_choices,
 )
-from app.candidates.models import CandidateSite
+from app.candidates.models import CandidateSite, CandidateStatus, SiteVisit
 from app.core.service import all_municipalities
 from app.extensions import db
 from app.flashing import flash_field_errors, flash_form_errors
 from app.input_rules import FieldErrors, whole_number
 from app.leads import queries
 from app.leads.errors import PermissionDenied
+from app.leads.followups import assignee_choices
 from app.locking import StaleVersion, submitted_version
 from app.maps import service as maps
 from app.redirects import safe_next
@@ -137,6 +139,64 @@ def change(candidate_id: int):
     return redirect(back)
 
 
+@bp.post("/leads/<int:lead_id>/visits")
+@login_required
+def plan_visit(lead_id: int):
+    lead = queries.get_lead_or_404(current_user, lead_id)
+    if not access.can_decide(current_user, lead):
+        abort(403)
+    form = visit_form(lead)
+    back = url_for("leads.show", lead_id=lead.id) + "#candidates"
+    if earlier(current_user, form) is not None:
+        return already_saved(back)
+    if not form.validate():
+        flash_form_errors(form)
+        return redirect(back)
+    try:
+        with recording(current_user, form, SiteVisit):
+            visits.plan_visit(current_user, lead, form.candidates.data, form.due_on.data,
+                              form.due_time.data, form.assignee.data, form.participants.data,
+                              form.external.data)
+    except FieldErrors as error:
+        db.session.rollback()
+        flash_field_errors(error)
+    except AlreadySaved:
+        return already_saved(back)
+    else:
+        flash(_("The site visit is planned and on the follow-up list."), "success")
+    return redirect(back)
+
+
+@bp.post("/visits/<int:visit_id>/held")
+@login_required
+def visit_held(visit_id: int):
+    visit = visits.get_visit_or_404(current_user, visit_id)
+    back = url_for("leads.show", lead_id=visit.lead_id) + "#candidates"
+    try:
+        visits.mark_held(current_user, visit)
+    except PermissionDenied:
+        abort(403)
+    except FieldErrors as error:
+        db.session.rollback()
+        flash_field_errors(error)
+    else:
+        flash(_("The site visit is marked as held."), "success")
+    return redirect(back)
+
+
+def visit_form(lead) -> VisitForm:
+    """The form to plan a visit, with this lead's choices."""
+    form = VisitForm()
+    form.candidates.choices = [(c.id, c.site.name) for c in service.candidates_of(current_user, lead)
+                               if c.status != CandidateStatus.REJECTED]
+    people = visits.participant_choices(lead)
+    form.participants.choices = people
+    form.assignee.choices = [(user_id, name) for user_id, name in assignee_choices(lead)]
+    if not form.is_submitted():
+        form.assignee.data = current_user.id
+    return form
+
+
 def template_helpers() -> dict:
     return {
         "candidate_status_labels": STATUS_LABELS,
@@ -145,6 +205,9 @@ def template_helpers() -> dict:
         "candidate_may_change": lambda lead, candidate: access.can_edit_note(current_user,
                                                                              candidate),
         "candidate_may_decide": lambda lead: access.can_decide(current_user, lead),
+        "lead_visits": lambda lead: visits.visits_of(current_user, lead),
+        "visit_form": visit_form,
+        "offers_visit_stage": lambda lead: visits.offers_visit_stage(current_user, lead),
     }
 
 

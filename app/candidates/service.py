@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from app import audit, scope
-from app.candidates.access import can_decide, can_edit_note, can_propose, sees_all_candidates
+from app.candidates.access import can_decide, can_edit_note, can_propose
 from app.candidates.matching import Match, Needs, SiteFacts, match_sites
 from app.candidates.models import STATUS_LABELS, CandidateSite, CandidateStatus
 from app.clock import local_today, utcnow
@@ -175,16 +175,3 @@ def change(user: Viewer, candidate: CandidateSite, submitted_version: int | None
                  | {"candidate": candidate.id}, municipality_id=candidate.lead.municipality_id)
     db.session.commit()
     return candidate
-
-
-def mark_visited(user: Viewer, candidates: list[CandidateSite]) -> None:
-    """After a site visit was held: proposed candidates become visited (not committed)."""
-    for candidate in candidates:
-        if candidate.status == CandidateStatus.PROPOSED and can_decide(user, candidate.lead):
-            candidate.status = CandidateStatus.VISITED
-            candidate.version += 1
-            candidate.updated_at = utcnow()
-
-
-__all__ = ["candidates_of", "change", "get_candidate_or_404", "mark_visited", "propose",
-           "sees_all_candidates"]

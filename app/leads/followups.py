@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -43,6 +43,15 @@ def assignee_choices(lead: Lead) -> tuple[tuple[int, str], ...]:
 
 def add_followup(user: Viewer, lead: Lead, title: str, due_on: date | None,
                  assignee_id: int | None = None, remind_at: datetime | None = None) -> FollowUp:
+    followup = new_followup(user, lead, title, due_on, assignee_id, remind_at)
+    db.session.commit()
+    return followup
+
+
+def new_followup(user: Viewer, lead: Lead, title: str, due_on: date | None,
+                 assignee_id: int | None = None, remind_at: datetime | None = None,
+                 due_time: time | None = None) -> FollowUp:
+    """add_followup without the commit, for a change that makes a follow-up with it."""
     if not can_contribute(user, lead):
         raise PermissionDenied()
     errors: dict[str, list[str]] = {}
@@ -56,8 +65,8 @@ def add_followup(user: Viewer, lead: Lead, title: str, due_on: date | None,
         errors["assignee_id"] = [str(_l("The assignee must be able to see the lead."))]
     if errors or assignee is None:
         raise FieldErrors(errors)
-    followup = FollowUp(lead_id=lead.id, title=title.strip(), due_on=due_on, remind_at=remind_at,
-                        assignee_id=assignee.id, created_by_id=user.id,
+    followup = FollowUp(lead_id=lead.id, title=title.strip(), due_on=due_on, due_time=due_time,
+                        remind_at=remind_at, assignee_id=assignee.id, created_by_id=user.id,
                         municipality_id=user.municipality_id)
     db.session.add(followup)
     db.session.flush()
@@ -65,7 +74,6 @@ def add_followup(user: Viewer, lead: Lead, title: str, due_on: date | None,
                  after={"followup_id": followup.id, "title": followup.title, "due_on": due_on,
                         "assignee_id": assignee.id},
                  municipality_id=lead.municipality_id)
-    db.session.commit()
     return followup
 
 
@@ -134,6 +142,7 @@ class MyFollowUp:
     codename: str
     title: str
     due_on: date
+    due_time: time | None
     remind_at: datetime | None
 
 
@@ -142,7 +151,7 @@ def _on_visible_leads(user: Viewer, rows: list[sa.Row]) -> list[MyFollowUp]:
     primary key afterwards: joining first made PostgreSQL scan every lead)."""
     codenames = visible_codenames(user, {row.lead_id for row in rows})
     return [MyFollowUp(row.id, row.lead_id, codenames[row.lead_id], row.title, row.due_on,
-                       row.remind_at) for row in rows if row.lead_id in codenames]
+                       row.due_time, row.remind_at) for row in rows if row.lead_id in codenames]
 
 
 MY_FOLLOWUPS_LIMIT = 500
@@ -155,7 +164,7 @@ def my_followups(user: Viewer) -> dict[str, list[MyFollowUp]]:
     today = local_today()
     end_of_week = today + timedelta(days=6 - today.weekday())
     mine = sa.select(FollowUp.id, FollowUp.lead_id, FollowUp.title, FollowUp.due_on,
-                     FollowUp.remind_at).where(FollowUp.assignee_id == user.id)
+                     FollowUp.due_time, FollowUp.remind_at).where(FollowUp.assignee_id == user.id)
     open_rows = _on_visible_leads(user, list(db.session.execute(
         mine.where(FollowUp.done_at.is_(None)).order_by(FollowUp.due_on, FollowUp.id)
         .limit(MY_FOLLOWUPS_LIMIT))))

@@ -4,7 +4,7 @@ shares with partner municipalities, the activity timeline and follow-ups."""
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -306,6 +306,7 @@ class FollowUp(Model):
     lead_id: Mapped[int] = mapped_column(sa.ForeignKey("leads.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(sa.String(200))
     due_on: Mapped[date] = mapped_column(sa.Date)
+    due_time: Mapped[time | None] = mapped_column(sa.Time)  # a time of day, when it has one
     remind_at: Mapped[datetime | None]
     assignee_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
