@@ -45,5 +45,8 @@ SCENARIOS: list[Scenario] = [
     Scenario("sites GeoJSON (10,000 sites)", "/api/v1/sites.geojson", bearer=True, items=10_000,
              requests=10),
     Scenario("sites list", "/sites"),
+    # Candidate sites (issue 15): a lead's requirements against every one of the 10,000
+    # sites, ranked by the database, the first 50 explained and mapped.
+    Scenario("lead matches (10,000 sites)", "/leads/1/matches", target_ratio=10, requests=30),
     Scenario("sites API page", "/api/v1/sites?per_page=50", bearer=True),
 ]

@@ -6,7 +6,8 @@ the site record says); nothing here reads the database, so matching reveals noth
 sites. Each criterion the lead states answers `pass`, `fail` or `unknown` (the site
 lacks the data; unknown never counts as a pass). A site failing a must does not fit.
 The rest rank by the number of musts left unknown (fewer first), then by score, then by
-the distance to the intermodal terminal.
+the distance to the intermodal terminal, then by id (so the order of the input never
+matters). app/candidates/ranking.py computes the same verdicts in SQL for the match page.
 
 Score (0–100): the weighted share of nice-to-have criteria passed; fail and unknown
 count 0; no nice-to-haves gives 100. `DEFAULT_WEIGHTS` are documented in the README.
@@ -155,7 +156,7 @@ def _km(value: float) -> str:
     return _n(round(value, 1))
 
 
-def _months_between(start: date, end: date) -> int:
+def months_between(start: date, end: date) -> int:
     return (end.year - start.year) * 12 + (end.month - start.month)
 
 
@@ -264,7 +265,7 @@ def _power(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
         return PASS, _("Power %(have)s MW ≥ %(needed)s MW", have=_n(now), needed=_n(needed))
     wait = needs.power_lead_time_months
     if wait is None and needs.desired_start is not None:
-        wait = max(0, _months_between(today, needs.desired_start))
+        wait = max(0, months_between(today, needs.desired_start))
     extra, lead_time = site.power_expandable_mw, site.power_lead_time_months
     if extra is not None and lead_time is not None:
         total = (now or 0) + extra
@@ -297,7 +298,7 @@ def _detaljplan(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
     if stage in ("laga_kraft", "antagen"):
         return PASS, _("Detaljplan %(stage)s", stage=plan_stage_label(stage))
     if stage in ("samrad", "granskning"):
-        months = (_months_between(today, needs.desired_start)
+        months = (months_between(today, needs.desired_start)
                   if needs.desired_start is not None else None)
         if months is not None and months >= PLAN_WAIT_MONTHS:
             return PASS, _("Detaljplan in %(stage)s; the start is %(months)s months away",
@@ -387,7 +388,7 @@ def score(criteria: Iterable[Criterion], weights: Mapping[str, int] = DEFAULT_WE
 def rank_key(match: Match) -> tuple:
     terminal = match.site.dist_terminal_km
     return (not match.fits, match.unknown_musts, -match.score,
-            math.inf if terminal is None else terminal, match.site.name, match.site.id)
+            math.inf if terminal is None else terminal, match.site.id)
 
 
 def match_sites(needs: Needs, sites: Iterable[SiteFacts], today: date,

@@ -47,20 +47,19 @@ def matches(lead_id: int):
         municipality = None
     include_reserved = request.args.get("reserved") == "1"
     shown = _shown(request.args.get("shown"))
-    found, positions = service.matches_for(current_user, lead, municipality, include_reserved)
-    fitting = [m for m in found if m.fits]
-    unfit = [m for m in found if not m.fits]
+    found = service.match_page(current_user, service.needs_of(lead), shown, municipality,
+                               include_reserved)
     proposed = {c.site_id for c in service.candidates_of(current_user, lead)}
-    proposable = {m.site.id for m in fitting[:shown]
+    proposable = {m.site.id for m in found.fitting
                   if access.can_propose(current_user, lead, known[m.site.municipality].id)}
-    the_map = maps.matches_map([(m, positions[m.site.id]) for m in fitting[:shown]],
+    the_map = maps.matches_map([(m, found.positions[m.site.id]) for m in found.fitting],
                                all_node_points(), lead.preferred_slugs)
     return render_template(
-        "candidates/matches.html", lead=lead, fitting=fitting[:shown], more=len(fitting) > shown,
-        shown=shown, page=PAGE, unfit=unfit, total=len(fitting), proposed=proposed,
-        proposable=proposable, municipalities=known.values(), municipality=municipality,
+        "candidates/matches.html", lead=lead, found=found, more=found.total > shown,
+        shown=shown, page=PAGE, proposed=proposed, proposable=proposable,
+        municipalities=known.values(), municipality=municipality,
         include_reserved=include_reserved, the_map=the_map, form=ProposeForm(),
-        blocked=_blocked_by_unknowns(fitting),
+        blocked=_blocked_by_unknowns(found.blocked),
         municipality_names={slug: m.name for slug, m in known.items()})
 
 
@@ -68,10 +67,10 @@ def _shown(value: str | None) -> int:
     return max(PAGE, whole_number(value, digits=5) or PAGE)
 
 
-def _blocked_by_unknowns(fitting) -> dict[str, list[tuple[str, list[str]]]]:
+def _blocked_by_unknowns(matches) -> dict[str, list[tuple[str, list[str]]]]:
     """Per municipality, the sites whose missing data left a must unknown: ask for it."""
     blocked: dict[str, list[tuple[str, list[str]]]] = {}
-    for match in fitting:
+    for match in matches:
         missing = [c.key for c in match.criteria if c.must and c.verdict == "unknown"]
         if missing:
             blocked.setdefault(match.site.municipality, []).append((match.site.name, missing))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -9,8 +11,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from app import audit, scope
+from app.candidates import ranking
 from app.candidates.access import can_decide, can_edit_note, can_propose
-from app.candidates.matching import Match, Needs, SiteFacts, match_sites
+from app.candidates.matching import Match, Needs, SiteFacts, evaluate
 from app.candidates.models import STATUS_LABELS, CandidateSite, CandidateStatus
 from app.clock import local_today, utcnow
 from app.core.models import Municipality
@@ -51,45 +54,91 @@ def needs_of(lead: Lead) -> Needs:
         desired_start=lead.desired_start, start_must=lead.start_must)
 
 
-FACT_COLUMNS = (Site.id, Site.name, Municipality.slug.label("municipality"), Site.status,
-                Site.land_area_m2, Site.building_area_m2, Site.rail_siding,
-                Site.dist_motorway_km, Site.dist_terminal_km, Site.dist_airport_km, Site.power_mw,
-                Site.water_sewage, Site.detaljplan_status, Site.available_from, Site.price_sek_m2,
-                Site.lat, Site.lon)
-PLAN_STAGE_OF = {"in_force": "laga_kraft", "in_progress": "samrad", "none": "none"}
+# Columns the sites do not have yet read as unknown (the site-facts migration adds them).
+NOT_RECORDED = ("contiguous_area_m2", "power_expandable_mw", "power_lead_time_months")
+# Today's three detaljplan values on the stages of the matching rules.
+PLAN_STAGE = sa.case({"in_force": "laga_kraft", "in_progress": "samrad", "none": "none"},
+                     value=Site.detaljplan_status)
+UNFIT_SHOWN = 50
+BLOCKED_SHOWN = 100
 
 
-def site_facts(user: Viewer, municipality: str | None = None,
-               include_reserved: bool = True) -> tuple[list[SiteFacts], dict[int, tuple]]:
-    """The facts of every site the user may see that is offered (not sold or withdrawn),
-    and each site's position (lat, lon) for the map."""
+def _fact_columns() -> dict[str, Any]:
+    """SiteFacts' fields as SQL columns."""
+    columns: dict[str, Any] = {
+        "id": Site.id, "name": Site.name, "municipality": Municipality.slug,
+        "status": Site.status, "land_area_m2": Site.land_area_m2,
+        "building_area_m2": Site.building_area_m2, "rail_siding": Site.rail_siding,
+        "dist_motorway_km": Site.dist_motorway_km, "dist_terminal_km": Site.dist_terminal_km,
+        "dist_airport_km": Site.dist_airport_km, "power_mw": Site.power_mw,
+        "water_sewage": Site.water_sewage, "detaljplan": PLAN_STAGE,
+        "available_from": Site.available_from, "price_sek_m2": Site.price_sek_m2}
+    columns |= {name: sa.null() for name in NOT_RECORDED}
+    return columns
+
+
+@dataclass(frozen=True)
+class MatchPage:
+    fitting: list[Match]  # the first `shown`, ranked
+    total: int  # fitting sites in all
+    unfit: list[Match]  # the first UNFIT_SHOWN failing a must, with their reasons
+    unfit_total: int
+    blocked: list[Match]  # fitting sites with a must unknown: whom to ask
+    positions: dict[int, tuple[float, float]]
+
+
+def match_page(user: Viewer, needs: Needs, shown: int, municipality: str | None = None,
+               include_reserved: bool = False) -> MatchPage:
+    """Every offered site the user may see, ranked against the lead by the database
+    (app/candidates/ranking.py); the rows shown are evaluated and explained by
+    app/candidates/matching.py. Reads only sites (and `needs`, a lead's requirements)."""
+    today = local_today()
+    facts = _fact_columns()
+    found = ranking.verdicts(needs, facts, today)
+    order = ranking.ranking(found)
     statuses = [SiteStatus.AVAILABLE] + ([SiteStatus.RESERVED] if include_reserved else [])
-    statement = (sa.select(*FACT_COLUMNS).join(Municipality, Municipality.id == Site.municipality_id)
-                 .where(scope.visible_filter(user, Site), Site.status.in_(statuses)))
+    inner = (sa.select(*(column.label(name) for name, column in facts.items()),
+                       Site.lat, Site.lon, order.failed_musts.label("failed"),
+                       order.unknown_musts.label("unknown"), order.passed_weight.label("passed"))
+             .join(Municipality, Municipality.id == Site.municipality_id)
+             .where(scope.visible_filter(user, Site), Site.status.in_(statuses)))
     if municipality:
-        statement = statement.where(Municipality.slug == municipality)
-    facts, positions = [], {}
-    for row in db.session.execute(statement):
-        facts.append(SiteFacts(
-            id=row.id, name=row.name, municipality=row.municipality, status=row.status.value,
-            land_area_m2=row.land_area_m2, building_area_m2=row.building_area_m2,
-            rail_siding=row.rail_siding.value if row.rail_siding else None,
-            dist_motorway_km=row.dist_motorway_km, dist_terminal_km=row.dist_terminal_km,
-            dist_airport_km=row.dist_airport_km, power_mw=row.power_mw,
-            water_sewage=row.water_sewage,
-            detaljplan=(PLAN_STAGE_OF[row.detaljplan_status.value]
-                        if row.detaljplan_status else None),
-            available_from=row.available_from, price_sek_m2=row.price_sek_m2))
-        positions[row.id] = (row.lat, row.lon)
-    return facts, positions
+        inner = inner.where(Municipality.slug == municipality)
+    sites = inner.subquery()
+    total = sa.func.count().over().label("total")
+    fitting = db.session.execute(
+        sa.select(sites, total).where(sites.c.failed == 0)
+        .order_by(sites.c.unknown, sites.c.passed.desc(),
+                  sites.c.dist_terminal_km.asc().nulls_last(), sites.c.id).limit(shown)).all()
+    unfit = db.session.execute(sa.select(sites, total).where(sites.c.failed > 0)
+                               .order_by(sites.c.id).limit(UNFIT_SHOWN)).all()
+    blocked = db.session.execute(sa.select(sites).where(sites.c.failed == 0, sites.c.unknown > 0)
+                                 .order_by(sites.c.id).limit(BLOCKED_SHOWN)).all()
+
+    def explained(rows: Sequence[Any]) -> list[Match]:
+        return [evaluate(needs, _facts_of(row), today) for row in rows]
+
+    return MatchPage(explained(fitting), fitting[0].total if fitting else 0, explained(unfit),
+                     unfit[0].total if unfit else 0, explained(blocked),
+                     {row.id: (row.lat, row.lon) for row in fitting})
 
 
-def matches_for(user: Viewer, lead: Lead, municipality: str | None = None,
-                include_reserved: bool = False) -> tuple[list[Match], dict[int, tuple]]:
-    """Every offered site the user may see, evaluated against the lead and ranked. Reads
-    only sites and this lead's requirements: nothing of other leads."""
-    facts, positions = site_facts(user, municipality, include_reserved)
-    return match_sites(needs_of(lead), facts, local_today()), positions
+def site_facts(user: Viewer, include_reserved: bool = False) -> list[SiteFacts]:
+    """The facts of every offered site the user may see, for matching in Python."""
+    statuses = [SiteStatus.AVAILABLE] + ([SiteStatus.RESERVED] if include_reserved else [])
+    rows = db.session.execute(
+        sa.select(*(column.label(name) for name, column in _fact_columns().items()))
+        .join(Municipality, Municipality.id == Site.municipality_id)
+        .where(scope.visible_filter(user, Site), Site.status.in_(statuses)))
+    return [_facts_of(row) for row in rows]
+
+
+def _facts_of(row: Any) -> SiteFacts:
+    values = {name: getattr(row, name) for name in SiteFacts.__dataclass_fields__}
+    values["status"] = str(values["status"])
+    if values["rail_siding"] is not None:
+        values["rail_siding"] = str(values["rail_siding"])
+    return SiteFacts(**values)
 
 
 def candidates_of(user: Viewer, lead: Lead) -> list[CandidateSite]:
