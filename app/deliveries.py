@@ -261,7 +261,7 @@ def run_delivery(model: type, key: dict[str, Any], send: Callable[[Claim], Any],
     if earlier == MailStatus.SENT:
         finish(held, Outcome.SENT)
         return Outcome.NOT_CLAIMED
-    held.outcome_unknown = earlier == MailStatus.SENDING
+    held.outcome_unknown = earlier in (MailStatus.SENDING, MailStatus.UNKNOWN)
     held.possible_duplicate = held.outcome_unknown or was_possible_duplicate
     try:
         message = send(held)
@@ -270,6 +270,8 @@ def run_delivery(model: type, key: dict[str, Any], send: Callable[[Claim], Any],
         finish(held, Outcome.FAILED, f"{type(error).__name__}: {error}")
         raise
     if message is None:
+        if held.outcome_unknown and held.mail_message_id is not None:
+            _close_unknown(held.mail_message_id, "nothing left to send on the retry")
         finish(held, Outcome.SKIPPED)
         return Outcome.SKIPPED
     if getattr(message, "sent", False):
@@ -277,6 +279,34 @@ def run_delivery(model: type, key: dict[str, Any], send: Callable[[Claim], Any],
         return Outcome.SENT
     finish(held, Outcome.FAILED, getattr(message, "error", None))
     return Outcome.FAILED
+
+
+def _close_unknown(mail_message_id: int, why: str) -> None:
+    """A mail-log row left `sending` by a sender that stopped, which nothing will send
+    again: its outcome is unknown (final), with the reason (committed by the caller)."""
+    db.session.execute(
+        sa.update(MailMessage)
+        .where(MailMessage.id == mail_message_id, MailMessage.status == MailStatus.SENDING)
+        .values(status=MailStatus.UNKNOWN,
+                error=f"The sender stopped while the mail server was answering; not sent "
+                      f"again: {why}.")
+        .execution_options(synchronize_session=False))
+
+
+def close_abandoned_mail(now: datetime | None = None) -> int:
+    """Mail-log rows still `sending` twice the lease after they were written: their sender
+    stopped (a delivery still being retried sends them again and marks them sent; a
+    delivery that will not be retried, e.g. of a follow-up since done or deleted, or a
+    mail outside the deliveries, never will). Each becomes `unknown`. Run by the
+    scheduler every ten minutes; returns how many."""
+    now = now or utcnow()
+    lease, _attempts, _base = _settings()
+    stale = list(db.session.scalars(sa.select(MailMessage.id).where(
+        MailMessage.status == MailStatus.SENDING, MailMessage.created_at < now - 2 * lease)))
+    for mail_message_id in stale:
+        _close_unknown(mail_message_id, "no retry was due")
+    db.session.commit()
+    return len(stale)
 
 
 def given_up(model: type, now: datetime | None = None, limit: int = 100) -> list[Any]:

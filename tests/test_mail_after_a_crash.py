@@ -217,3 +217,40 @@ def test_a_last_attempt_whose_mail_log_says_sent_is_not_shown_as_given_up(app, u
                                          users["kumla"], MailStatus.SENDING)
     with at(REMIND_AT + AFTER_THE_LEASE):
         assert [row.id for row in given_up(ReminderDelivery)] == [unknown.id]
+
+
+def test_digest_with_unknown_outcome_and_nothing_left_to_send_closes_its_log_row(
+        app, mail, users):
+    user = users["kumla"]
+    with at(MONDAY):
+        held, entry_id = crashed_sender(DigestDelivery, {"user_id": user.id, "iso_week": WEEK},
+                                        user, MailStatus.SENDING)
+    with at(MONDAY + AFTER_THE_LEASE):
+        send_weekly_digests()  # no section has anything: the digest is empty now
+    assert mail.messages() == []
+    entry = _row(MailMessage, entry_id)
+    assert entry.status == MailStatus.UNKNOWN
+    assert "nothing left to send" in entry.error
+    assert _row(DigestDelivery, held.id).status == DeliveryStatus.SKIPPED
+
+
+def test_a_log_row_left_sending_that_nothing_retries_becomes_unknown(app, mail, client, auth,
+                                                                     users, follow_up):
+    from app.deliveries import close_abandoned_mail
+
+    key = {"follow_up_id": follow_up.id, "remind_at": REMIND_AT}
+    with at(REMIND_AT):
+        _held, entry_id = crashed_sender(ReminderDelivery, key, users["kumla"], MailStatus.SENDING)
+    follow_up.done_at = REMIND_AT + timedelta(minutes=5)  # done meanwhile: never reminded again
+    db.session.commit()
+    with at(REMIND_AT + AFTER_THE_LEASE):
+        assert send_follow_up_reminders(REMIND_AT + AFTER_THE_LEASE) == 0
+        assert close_abandoned_mail() == 0  # within twice the lease a retry may still come
+    with at(REMIND_AT + 2 * AFTER_THE_LEASE):
+        assert close_abandoned_mail() == 1
+        assert close_abandoned_mail() == 0
+    entry = _row(MailMessage, entry_id)
+    assert (entry.status, mail.messages()) == (MailStatus.UNKNOWN, [])
+    auth.login(users["admin"].email, TEST_PASSWORD)
+    log = client.get("/admin/mail/").get_data(as_text=True)
+    assert 'data-testid="outcome-unknown"' in log and "okänt utfall" in log

@@ -149,11 +149,12 @@ def test_jobs_run_often_catch_up_and_need_no_job_store_tables(app):
     scheduler.start(paused=True)  # applies the job defaults, runs nothing
     by_id = {job.id: job for job in scheduler.get_jobs()}
     scheduler.shutdown(wait=False)
-    assert set(by_id) == {"heartbeat", "reminders", "digests"}
+    assert set(by_id) == {"heartbeat", "reminders", "digests", "abandoned_mail"}
     for job in by_id.values():
         assert job.coalesce is True and job.misfire_grace_time == 3600 and job.max_instances == 1
     assert by_id["reminders"].trigger.interval == timedelta(minutes=1)
     assert by_id["heartbeat"].trigger.interval == timedelta(minutes=1)
+    assert by_id["abandoned_mail"].trigger.interval == timedelta(minutes=10)
     digests = by_id["digests"].trigger
     assert str(digests.timezone) == "Europe/Stockholm"
     assert {f.name: str(f) for f in digests.fields}["minute"] == "0"  # hourly, at DIGEST_TIME's minute

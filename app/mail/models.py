@@ -18,6 +18,9 @@ class MailStatus(enum.StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"
+    # The sender stopped while the mail server was answering and nothing sent it again
+    # (app.deliveries): it may or may not have arrived. Final, unless a retry sends it.
+    UNKNOWN = "unknown"
 
 
 def new_message_id() -> str:

@@ -44,6 +44,7 @@ def in_app_context(app: Flask, function: Callable[[], object], name: str) -> Cal
 
 
 def add_jobs(app: Flask, scheduler: BaseScheduler) -> None:
+    from app.deliveries import close_abandoned_mail
     from app.digest.service import send_due_digests
     from app.digest.weeks import digest_time
     from app.reminders.service import send_due_reminders
@@ -57,6 +58,8 @@ def add_jobs(app: Flask, scheduler: BaseScheduler) -> None:
                       id="heartbeat", next_run_time=now)
     scheduler.add_job(in_app_context(app, send_due_reminders, "reminders"),
                       IntervalTrigger(minutes=1), id="reminders", next_run_time=now)
+    scheduler.add_job(in_app_context(app, close_abandoned_mail, "abandoned mail"),
+                      IntervalTrigger(minutes=10), id="abandoned_mail", next_run_time=now)
     # Hourly at the digest's minute; the job sends only once the week's digest is due,
     # and the first run at start catches up on the current week after downtime.
     scheduler.add_job(in_app_context(app, send_due_digests, "digests"),
