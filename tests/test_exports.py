@@ -175,7 +175,7 @@ def test_big_leads_xlsx_export_redirects_to_exports_and_the_job_writes_the_file(
     secret = world["arboga_unshared_confidential"]
     share(secret, "kumla", ShareLevel.ANONYMISED)
     login(client, "kumla")
-    response = client.get("/leads/export.xlsx?sort=codename")
+    response = client.post("/leads/export.xlsx?sort=codename")
     assert response.status_code == 302 and response.location.endswith("/exports")
 
     export = _only_export()
@@ -210,7 +210,7 @@ def test_small_xlsx_export_is_still_made_in_the_request(client, users, world, sm
 def test_only_the_requester_downloads_an_export(client, users, world, small_threshold, other):  # noqa: F811
     make_user("kumla-admin@test.example", "kumla", "admin")
     login(client, "kumla")
-    client.get("/leads/export.xlsx")
+    client.post("/leads/export.xlsx")
     export = _only_export()
     client.post("/logout")
     login(client, other)
@@ -220,7 +220,7 @@ def test_only_the_requester_downloads_an_export(client, users, world, small_thre
 
 def test_export_download_needs_a_login(client, users, world, small_threshold):  # noqa: F811
     login(client, "kumla")
-    client.get("/leads/export.xlsx")
+    client.post("/leads/export.xlsx")
     export = _only_export()
     client.post("/logout")
     assert client.get(f"/exports/{export.id}/download").status_code == 302
@@ -229,7 +229,7 @@ def test_export_download_needs_a_login(client, users, world, small_threshold):  
 def test_export_expires_after_24_hours_and_its_file_is_deleted(
         app, client, users, world, small_threshold, clock):  # noqa: F811
     login(client, "kumla")
-    client.get("/leads/export.xlsx")
+    client.post("/leads/export.xlsx")
     export = _only_export()
     path = Path(app.config["EXPORTS_DIR"]) / export.file_name
     assert path.is_file()
@@ -280,7 +280,7 @@ def test_big_sites_xlsx_export_is_a_job_too(client, users, small_threshold):
     for n in range(4):
         make_site(name=f"Tomt {n}")
     login(client, "kumla")
-    response = client.get("/sites/export.xlsx")
+    response = client.post("/sites/export.xlsx")
     assert response.status_code == 302 and response.location.endswith("/exports")
     export = _only_export()
     assert (export.kind, export.status, export.row_count) == (ExportKind.SITES,
@@ -291,7 +291,7 @@ def test_big_sites_xlsx_export_is_a_job_too(client, users, small_threshold):
 
 def test_exports_page_lists_only_ones_own_exports(client, users, world, small_threshold):  # noqa: F811
     login(client, "kumla")
-    client.get("/leads/export.xlsx")
+    client.post("/leads/export.xlsx")
     client.post("/logout")
     login(client, "viewer")
     assert "Du har inga exporter." in client.get("/exports").get_data(as_text=True)
@@ -358,3 +358,38 @@ def test_an_export_whose_job_was_lost_is_marked_failed_after_24_hours(app, users
     clock.shift(timedelta(hours=1))
     service.delete_expired_exports()
     assert db.session.get(Export, export.id).status == ExportStatus.FAILED
+
+
+@pytest.mark.parametrize("path", ["/leads/export.xlsx?sort=codename", "/sites/export.xlsx"])
+def test_a_get_never_starts_an_export_job(client, users, world, small_threshold, path):  # noqa: F811
+    for n in range(4):
+        make_site(name=f"Tomt {n}")
+    login(client, "kumla")
+    page = client.get(path)
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert 'data-testid="start-export"' in body and 'method="post"' in body
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Export)) == 0
+    started = client.post(path)
+    assert started.status_code == 302 and started.location.endswith("/exports")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Export)) == 1
+
+
+@pytest.mark.sqlite_only
+def test_leads_csv_export_is_not_capped_at_20000_rows(client, users):
+    """Issue 13: the CSV streams, so it holds every lead the user sees (it stopped at
+    20,000)."""
+    from app.leads.models import Lead, Source, Stage
+
+    kumla = users["kumla"]
+    rows = [{"codename": f"Projekt {n:05d}", "source": Source.DIRECT, "received_on": START.date(),
+             "stage": Stage.NEW, "owner_id": kumla.id, "municipality_id": kumla.municipality_id}
+            for n in range(20_001)]
+    db.session.execute(sa.insert(Lead), rows)
+    db.session.commit()
+    login(client, "kumla")
+    response = client.get("/leads/export.csv?sort=codename")
+    assert response.is_streamed
+    lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert len(lines) == 1 + 20_001
+    assert lines[-1].split(",")[1] == "Projekt 20000"

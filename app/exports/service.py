@@ -1,7 +1,7 @@
 """Exports off the request path: request one, run it as a job, list, download, expire.
 
 An XLSX of more than EXPORT_JOB_THRESHOLD rows is not written in the request: the
-request records an `Export` (queued) and enqueues `tasks.run_export`. The job re-loads
+request starts it (`tasks.start_export`: an `Export` recorded as queued, its job enqueued; only a POST starts one). The job re-loads
 the requester and chooses the rows with the requester's scope at that moment (the lead
 rules and their audit of confidential leads of another municipality apply as in the
 request), writes the workbook (openpyxl write-only) into EXPORTS_DIR and marks the
@@ -44,16 +44,13 @@ def exports_dir() -> Path:
     return path
 
 
-def request_export(user: Any, kind: ExportKind, filters: Any) -> Export:
-    """Record an export of `kind` with `filters` (a LeadFilters or SiteFilter) for `user`
-    and enqueue its job (run at once in immediate mode)."""
-    from app.exports import tasks
-
+def record_export(user: Any, kind: ExportKind, filters: Any) -> Export:
+    """Record a queued export of `kind` with `filters` (a LeadFilters or SiteFilter) for
+    `user` (app.exports.tasks.start_export enqueues its job)."""
     export = Export(user_id=user.id, municipality_id=user.municipality_id, kind=kind,
                     filters=dataclasses.asdict(filters), status=ExportStatus.QUEUED)
     db.session.add(export)
     db.session.commit()
-    tasks.run_export(export.id)
     return export
 
 
@@ -103,7 +100,7 @@ def _write_leads(user: Any, filters: dict[str, Any], target: str) -> int:
     from app.leads import export
     from app.leads.queries import LeadFilters
 
-    ids = export.export_lead_ids(user, LeadFilters(**filters), "xlsx", limit=None)
+    ids = export.export_lead_ids(user, LeadFilters(**filters), "xlsx")
     return export.write_xlsx(export.iter_export_rows(user, ids), target)
 
 

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from huey import crontab
 
 from app.exports import service
+from app.exports.models import Export, ExportKind
 from app.exports.queue import huey, job_context
+
+
+def start_export(user: Any, kind: ExportKind, filters: Any) -> Export:
+    """Record an export and enqueue its job (run at once in immediate mode)."""
+    export = service.record_export(user, kind, filters)
+    run_export(export.id)
+    return export
 
 
 @huey.task()

@@ -27,6 +27,7 @@ from app.errors import handle_http_error
 from app.exports import service as exports_service
 from app.exports.models import ExportKind
 from app.exports.streaming import stream_for
+from app.exports.tasks import start_export
 from app.extensions import db
 from app.i18n import from_local, local_dates
 from app.input_rules import FieldErrors, whole_number
@@ -160,13 +161,18 @@ def export_csv():
                     headers={"Content-Disposition": "attachment; filename=leads.csv"})
 
 
-@bp.get("/leads/export.xlsx")
+@bp.route("/leads/export.xlsx", methods=["GET", "POST"])
 @login_required
 def export_xlsx():
+    """The list as a workbook: written at once up to EXPORT_JOB_THRESHOLD rows, else by a
+    job, which only a POST starts (a GET shows what would be started)."""
     user, filters = current_user._get_current_object(), filters_from_request()
     count = export.count_rows(user, filters)
     if count > exports_service.job_threshold():
-        exports_service.request_export(user, ExportKind.LEADS, filters)
+        if request.method == "GET":
+            return render_template("exports/confirm.html", what=_("%(count)d leads", count=count),
+                                   back=url_for("leads.index", **request.args.to_dict(flat=False)))
+        start_export(user, ExportKind.LEADS, filters)
         flash(_("The export of %(count)d leads is being prepared; download it here when it is "
                 "ready.", count=count), "info")
         return redirect(url_for("exports.index"))

@@ -19,6 +19,7 @@ from app.core.service import all_municipalities
 from app.exports import service as exports_service
 from app.exports.models import ExportKind
 from app.exports.streaming import stream_for
+from app.exports.tasks import start_export
 from app.extensions import db
 from app.forms import municipality_choices
 from app.input_rules import FieldErrors
@@ -52,7 +53,7 @@ def index():
                            can_create=service.can_create_sites(current_user)), (400 if errors else 200)
 
 
-@bp.route("/export.<any(csv, xlsx):fmt>")
+@bp.route("/export.<any(csv, xlsx):fmt>", methods=["GET", "POST"])
 @login_required
 def export_sites(fmt: str):
     filt, errors = _filter_or_400()
@@ -67,7 +68,10 @@ def export_sites(fmt: str):
                             "Content-Disposition": f'attachment; filename="sites-{stamp}.csv"'})
     count = export.count_sites(statement)
     if count > exports_service.job_threshold():
-        exports_service.request_export(user, ExportKind.SITES, filt)
+        if request.method == "GET":  # only a POST starts a job
+            return render_template("exports/confirm.html", what=_("%(count)d sites", count=count),
+                                   back=url_for("sites.index", **filt.as_args()))
+        start_export(user, ExportKind.SITES, filt)
         flash(_("The export of %(count)d sites is being prepared; download it here when it is "
                 "ready.", count=count), "info")
         return redirect(url_for("exports.index"))
