@@ -1,8 +1,8 @@
 """Exports off the request path: request one, run it as a job, list, download, expire.
 
-An XLSX of more than EXPORT_JOB_THRESHOLD rows is not written in the request: the
-request starts it (`tasks.start_export`: an `Export` recorded as queued, its job enqueued; only a POST starts one). The job re-loads
-the requester and chooses the rows with the requester's scope at that moment (the lead
+An XLSX of more than EXPORT_JOB_THRESHOLD rows is not written in the request: a POST
+starts it (`tasks.start_export`: an `Export` recorded as queued, its job enqueued). The
+job re-loads the requester and chooses the rows with the requester's scope at that moment (the lead
 rules and their audit of confidential leads of another municipality apply as in the
 request), writes the workbook (openpyxl write-only) into EXPORTS_DIR and marks the
 export done; its file can be downloaded by the requester alone until `expires_at`
