@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from flask import request
 from flask_babel import gettext as _
@@ -145,16 +145,23 @@ def _message(item: dict[str, Any]) -> str:
 REF_TEMPLATE = "#/components/schemas/{model}"
 
 
-def model_schemas(*models: type[BaseModel]) -> dict[str, dict[str, Any]]:
+def model_schemas(*models: type[BaseModel],
+                  mode: Literal["validation", "serialization"] = "validation",
+                  ) -> dict[str, dict[str, Any]]:
     """Component schemas of the models (and the models and enums they use), in the
     OpenAPI 3.0 dialect of our document (`nullable` instead of a null type)."""
     schemas: dict[str, dict[str, Any]] = {}
     for model in models:
-        schema = model.model_json_schema(ref_template=REF_TEMPLATE)
+        schema = model.model_json_schema(ref_template=REF_TEMPLATE, mode=mode)
         for name, definition in schema.pop("$defs", {}).items():
             schemas[name] = to_openapi30(definition)
         schemas[model.__name__] = to_openapi30(schema)
     return schemas
+
+
+def output_schemas(*models: type[BaseModel]) -> dict[str, dict[str, Any]]:
+    """Component schemas of answers (app.api.outputs): what the models write."""
+    return model_schemas(*models, mode="serialization")
 
 
 def to_openapi30(schema: Any) -> Any:

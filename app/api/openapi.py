@@ -5,22 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from app.api.common import API_PREFIX, OPENAPI_PATHS, OPENAPI_SCHEMAS, register_openapi
-
-ERROR_SCHEMA = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {
-        "error": {
-            "type": "object",
-            "required": ["code", "message"],
-            "properties": {
-                "code": {"type": "string"},
-                "message": {"type": "string"},
-                "fields": {"type": "object", "additionalProperties": True},
-            },
-        }
-    },
-}
+from app.api.inputs import output_schemas
+from app.api.outputs import Error, Me
 
 
 def error_response(description: str) -> dict[str, Any]:
@@ -48,21 +34,7 @@ register_openapi(
             }
         }
     },
-    {
-        "Error": ERROR_SCHEMA,
-        "Me": {
-            "type": "object",
-            "required": ["id", "email", "name", "role", "municipality", "locale"],
-            "properties": {
-                "id": {"type": "integer"},
-                "email": {"type": "string"},
-                "name": {"type": "string"},
-                "role": {"type": "string", "enum": ["admin", "advisor", "viewer"]},
-                "municipality": {"type": "string", "enum": ["orebro", "hallsberg", "kumla", "arboga"]},
-                "locale": {"type": "string", "enum": ["sv", "en"]},
-            },
-        },
-    },
+    output_schemas(Error, Me),
 )
 
 

@@ -5,6 +5,7 @@ from flask import Blueprint, jsonify
 from app.api.auth import api_user
 from app.api.common import API_PREFIX, make_api_blueprint
 from app.api.openapi import openapi_document
+from app.api.outputs import Me, dump
 from app.extensions import csrf
 
 bp = make_api_blueprint("api", __name__)
@@ -22,13 +23,5 @@ def openapi():
 @bp.get("/me")
 def me():
     user = api_user()
-    return jsonify(
-        {
-            "id": user.id,
-            "email": user.email,
-            "name": user.name,
-            "role": user.role.value,
-            "municipality": user.municipality.slug,
-            "locale": user.locale,
-        }
-    )
+    return jsonify(dump(Me(id=user.id, email=user.email, name=user.name, role=user.role.value,
+                           municipality=user.municipality.slug, locale=user.locale)))

@@ -4,7 +4,6 @@ apply scope, share levels, stage rules, locking and audit."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from flask import jsonify, request
@@ -15,6 +14,7 @@ from app.api.auth import api_user
 from app.api.common import ApiError, page_args, paginated
 from app.api.common import make_api_blueprint as _make
 from app.api.inputs import MUNICIPALITY_SLUGS, invalid, parse_body, query_text
+from app.api.outputs import dump
 from app.extensions import db
 from app.input_rules import FieldErrors
 from app.leads import (
@@ -27,6 +27,7 @@ from app.leads import (
     sharing,
     stages,
 )
+from app.leads import api_outputs as out
 from app.leads.api_inputs import ActivityInput, FollowUpInput, LeadInput, LeadPatch, ShareInput
 from app.leads.api_schema import register
 from app.leads.models import Activity, Company, FollowUp, Lead, LeadShare, Stage
@@ -40,76 +41,72 @@ register()
 # --- JSON out --------------------------------------------------------------------------
 
 
-def _iso(value: date | datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
+def company_out(company: Company) -> out.Company:
+    return out.Company(id=company.id, name=company.name, municipality=company.municipality.slug,
+                       orgnr=company.orgnr, country=company.country, sector=company.sector,
+                       website=company.website)
 
 
-def company_json(company: Company) -> dict[str, Any]:
-    return {"id": company.id, "name": company.name, "municipality": company.municipality.slug,
-            "orgnr": company.orgnr,
-            "country": company.country, "sector": company.sector, "website": company.website}
+def requirements_out(lead: Lead) -> out.LeadRequirements:
+    return out.LeadRequirements(
+        land_area=out.StatedLandArea(min=lead.land_min_m2, max=lead.land_max_m2,
+                                     must=lead.land_must),
+        building_area=out.StatedInteger(value=lead.building_m2, must=lead.building_must),
+        rail_siding=out.StatedBoolean(value=lead.rail_siding, must=lead.rail_must),
+        motorway_km=out.StatedNumber(value=lead.motorway_km_max, must=lead.motorway_must),
+        terminal_km=out.StatedNumber(value=lead.terminal_km_max, must=lead.terminal_must),
+        power_mw=out.StatedNumber(value=lead.power_mw, must=lead.power_must),
+        water_sewage=out.StatedBoolean(value=lead.water_sewage, must=lead.water_must),
+        preferred_municipalities=out.StatedMunicipalities(value=lead.preferred_slugs,
+                                                          must=lead.preferred_must),
+        desired_start=out.StatedDate(value=lead.desired_start, must=lead.start_must))
 
 
-def requirements_json(lead: Lead) -> dict[str, Any]:
-    return {
-        "land_area": {"min": lead.land_min_m2, "max": lead.land_max_m2, "must": lead.land_must},
-        "building_area": {"value": lead.building_m2, "must": lead.building_must},
-        "rail_siding": {"value": lead.rail_siding, "must": lead.rail_must},
-        "motorway_km": {"value": lead.motorway_km_max, "must": lead.motorway_must},
-        "terminal_km": {"value": lead.terminal_km_max, "must": lead.terminal_must},
-        "power_mw": {"value": lead.power_mw, "must": lead.power_must},
-        "water_sewage": {"value": lead.water_sewage, "must": lead.water_must},
-        "preferred_municipalities": {"value": lead.preferred_slugs, "must": lead.preferred_must},
-        "desired_start": {"value": _iso(lead.desired_start), "must": lead.start_must},
-    }
-
-
-def share_json(share: LeadShare) -> dict[str, Any]:
+def share_out(share: LeadShare) -> out.LeadShare:
     """A share as its owners see it, with the recorded basis of a full share of a
     confidential lead (null otherwise)."""
-    basis = None if share.basis is None else {
-        "kind": share.basis.value, "by": share.basis_by, "on": _iso(share.basis_on),
-        "reason": share.basis_reason}
-    return {"municipality": share.municipality.slug, "level": share.level.value,
-            "response": share.response.value if share.response else None,
-            "response_comment": share.response_comment, "responded_at": _iso(share.responded_at),
-            "basis": basis}
+    basis = None if share.basis is None else out.RecordedShareBasis(
+        kind=share.basis, by=share.basis_by or "", on=share.basis_on, reason=share.basis_reason)
+    return out.LeadShare(municipality=share.municipality.slug, level=share.level,
+                         response=share.response, response_comment=share.response_comment,
+                         responded_at=share.responded_at, basis=basis)
+
+
+def lead_out(lead: Lead, level: str | None) -> out.Lead:
+    """A lead; company, description and registration number only when the share level
+    allows them (omitted otherwise, not null)."""
+    shown = {}
+    if access.shows_company(level):
+        shown = {"company": company_out(lead.company) if lead.company else None,
+                 "description": lead.description,
+                 "registration_number": lead.registration_number}
+    return out.Lead(
+        id=lead.id, codename=lead.codename, stage=lead.stage,
+        municipality=lead.municipality.slug,
+        owner=out.Owner(id=lead.owner.id, name=lead.owner.name), source=lead.source,
+        received_on=lead.received_on, sector=lead.sector, confidential=lead.confidential,
+        confidential_basis=lead.confidential_basis,
+        confidential_marked_at=lead.confidential_marked_at, share_level=level,
+        requirements=requirements_out(lead), expected_jobs=lead.expected_jobs,
+        investment_msek=lead.investment_msek, version=lead.version,
+        stage_changed_at=lead.stage_changed_at, lost_reason=lead.lost_reason,
+        decided_on=lead.decided_on, **shown)
 
 
 def lead_json(lead: Lead, level: str | None) -> dict[str, Any]:
-    """A lead as JSON; company, description and registration number only when the
-    share level allows them (omitted otherwise, not null)."""
-    body: dict[str, Any] = {
-        "id": lead.id, "codename": lead.codename, "stage": lead.stage.value,
-        "municipality": lead.municipality.slug,
-        "owner": {"id": lead.owner.id, "name": lead.owner.name},
-        "source": lead.source.value, "received_on": _iso(lead.received_on),
-        "sector": lead.sector, "confidential": lead.confidential,
-        "confidential_basis": lead.confidential_basis,
-        "confidential_marked_at": _iso(lead.confidential_marked_at), "share_level": level,
-        "requirements": requirements_json(lead), "expected_jobs": lead.expected_jobs,
-        "investment_msek": lead.investment_msek, "version": lead.version,
-        "stage_changed_at": _iso(lead.stage_changed_at),
-        "lost_reason": lead.lost_reason.value if lead.lost_reason else None,
-        "decided_on": _iso(lead.decided_on),
-    }
-    if access.shows_company(level):
-        body["company"] = company_json(lead.company) if lead.company else None
-        body["description"] = lead.description
-        body["registration_number"] = lead.registration_number
-    return body
+    return dump(lead_out(lead, level))
 
 
 def activity_json(activity: Activity) -> dict[str, Any]:
-    return {"id": activity.id, "lead_id": activity.lead_id, "kind": activity.kind.value,
-            "body": activity.body, "internal": activity.internal, "at": _iso(activity.at),
-            "author_id": activity.author_id}
+    return dump(out.Activity(id=activity.id, lead_id=activity.lead_id, kind=activity.kind,
+                             body=activity.body, internal=activity.internal, at=activity.at,
+                             author_id=activity.author_id))
 
 
 def followup_json(followup: FollowUp) -> dict[str, Any]:
-    return {"id": followup.id, "lead_id": followup.lead_id, "title": followup.title,
-            "due_on": _iso(followup.due_on), "remind_at": _iso(followup.remind_at),
-            "assignee_id": followup.assignee_id, "done_at": _iso(followup.done_at)}
+    return dump(out.FollowUp(id=followup.id, lead_id=followup.lead_id, title=followup.title,
+                             due_on=followup.due_on, remind_at=followup.remind_at,
+                             assignee_id=followup.assignee_id, done_at=followup.done_at))
 
 
 # --- JSON in: the models of app/leads/api_inputs.py -------------------------------------------
@@ -161,9 +158,10 @@ def list_leads():
     result = paginated(statement, lambda lead: lead, page, per_page)
     leads = result["items"]
     levels = access.share_levels(user, leads)
-    result["items"] = [lead_json(lead, levels.get(lead.id)) for lead in leads]
     queries.record_views(user, leads, "lead.listed_confidential")
-    return jsonify(result)
+    return jsonify(dump(out.LeadPage(
+        items=[lead_out(lead, levels.get(lead.id)) for lead in leads], page=result["page"],
+        per_page=result["per_page"], total=result["total"])))
 
 
 @bp.post("/leads")
@@ -177,11 +175,11 @@ def create_lead():
         lead = commands.create_lead(user, api_inputs.lead_values(data), company)
     except FieldErrors as error:
         raise _validation_error(error) from None
-    body = lead_json(lead, access.share_level_for(user, lead))
+    body = lead_out(lead, access.share_level_for(user, lead))
     # other municipalities' open, non-confidential matters with the same organisation number
-    body["regional_hints"] = companies.regional_hints(user, lead.company.orgnr if lead.company
-                                                      else None)
-    return jsonify(body), 201
+    body.regional_hints = companies.regional_hints(user, lead.company.orgnr if lead.company
+                                                   else None)
+    return jsonify(dump(body)), 201
 
 
 @bp.get("/leads/<int:lead_id>")
@@ -190,10 +188,10 @@ def get_lead(lead_id: int):
     lead = _visible_lead(lead_id)
     queries.record_view(user, lead)
     level = access.share_level_for(user, lead)
-    body = lead_json(lead, level)
+    body = lead_out(lead, level)
     if level == access.OWNER:
-        body["shares"] = [share_json(share) for share in lead.shares]
-    return jsonify(body)
+        body.shares = [share_out(share) for share in lead.shares]
+    return jsonify(dump(body))
 
 
 @bp.patch("/leads/<int:lead_id>")
@@ -273,7 +271,7 @@ def share_lead(lead_id: int):
                            api_inputs.share_basis(data.basis))
     except FieldErrors as error:
         raise _validation_error(error) from None
-    return jsonify({"items": [share_json(share) for share in lead.shares]}), 201
+    return jsonify(dump(out.LeadShares(items=[share_out(share) for share in lead.shares]))), 201
 
 
 @bp.get("/companies")
@@ -288,5 +286,5 @@ def list_companies():
         raise invalid({"orgnr": [str(error.message)]}) from None
     if orgnr is None:
         raise invalid({"orgnr": [_("This field is required.")]})
-    return jsonify(paginated(companies.companies_by_orgnr(user, orgnr), company_json,
-                             page, per_page))
+    result = paginated(companies.companies_by_orgnr(user, orgnr), company_out, page, per_page)
+    return jsonify(dump(out.CompanyPage(**result)))

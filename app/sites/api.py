@@ -18,20 +18,21 @@ from app.api.common import (
     paginated,
     register_openapi,
 )
-from app.api.inputs import invalid, model_schemas, parse_body
+from app.api.inputs import invalid, model_schemas, output_schemas, parse_body
 from app.api.openapi import STANDARD_ERRORS, error_response
+from app.api.outputs import dump
 from app.core.models import Municipality
 from app.extensions import db
 from app.input_rules import MAX_ID, FieldErrors
 from app.locking import StaleVersion
+from app.sites import api_outputs as out
 from app.sites import service
 from app.sites.api_inputs import SiteCreate, SitePatch, site_values
+from app.sites.api_outputs import OUTPUT_MODELS
 from app.sites.models import (
-    DetaljplanStatus,
     RailSiding,
     Site,
     SiteKind,
-    SiteOwner,
     SiteStatus,
 )
 
@@ -39,21 +40,20 @@ bp = make_api_blueprint("sites_api", __name__)
 SEARCH_MAX = 100  # characters of `q`
 
 
-def site_json(site: Site) -> dict[str, Any]:
+def site_out(site: Site, warnings: list | None = None) -> out.Site:
     score = service.completeness(site)
-    return {
-        "id": site.id,
-        **service.site_values(site),
-        "land_area_ha": site.land_area_ha,
-        "dist_motorway_km": site.dist_motorway_km,
-        "dist_terminal_km": site.dist_terminal_km,
-        "dist_airport_km": site.dist_airport_km,
-        "completeness": {"present": score.present, "total": score.total,
-                         "missing": list(score.missing)},
-        "version": site.version,
-        "created_at": site.created_at.isoformat(),
-        "updated_at": site.updated_at.isoformat(),
-    }
+    shown = {} if warnings is None else {"warnings": [str(w) for w in warnings]}
+    return out.Site(
+        id=site.id, **service.site_values(site), land_area_ha=site.land_area_ha,
+        dist_motorway_km=site.dist_motorway_km, dist_terminal_km=site.dist_terminal_km,
+        dist_airport_km=site.dist_airport_km,
+        completeness=out.Completeness(present=score.present, total=score.total,
+                                      missing=list(score.missing)),
+        version=site.version, created_at=site.created_at, updated_at=site.updated_at, **shown)
+
+
+def site_json(site: Site) -> dict[str, Any]:
+    return dump(site_out(site))
 
 
 def _invalid(invalid: FieldErrors) -> ApiError:
@@ -83,7 +83,7 @@ def _visible_site(site_id: int) -> Site:
 
 
 def _with_warnings(site: Site, warnings: list) -> dict[str, Any]:
-    return {**site_json(site), "warnings": [str(w) for w in warnings]}
+    return dump(site_out(site, warnings))
 
 
 # ------------------------------------------------------------------ endpoints
@@ -92,7 +92,8 @@ def _with_warnings(site: Site, warnings: list) -> dict[str, Any]:
 def list_sites():
     filt = _filter()
     page, per_page = page_args()
-    return jsonify(paginated(service.filtered_sites(api_user(), filt), site_json, page, per_page))
+    result = paginated(service.filtered_sites(api_user(), filt), site_out, page, per_page)
+    return jsonify(dump(out.SitePage(**result)))
 
 
 @bp.post("/sites")
@@ -126,9 +127,9 @@ def patch_site(site_id: int):
     except FieldErrors as invalid:
         raise _invalid(invalid) from None
     except StaleVersion as stale:
-        return jsonify({"error": {"code": "conflict",
-                                  "message": _("Someone else changed this in the meantime."),
-                                  "current": site_json(stale.current)}}), 409
+        return jsonify(dump(out.SiteConflict(error=out.ConflictError(
+            code="conflict", message=_("Someone else changed this in the meantime."),
+            current=site_out(stale.current))))), 409
     return jsonify(_with_warnings(site, warnings))
 
 
@@ -170,69 +171,7 @@ def _json(schema: dict, description: str, mime: str = "application/json") -> dic
     return {"description": description, "content": {mime: {"schema": schema}}}
 
 
-_nullable_str = {"type": "string", "nullable": True}
-_nullable_num = {"type": "number", "nullable": True}
-_nullable_int = {"type": "integer", "nullable": True}
 MUNICIPALITY_SLUGS = ["orebro", "hallsberg", "kumla", "arboga"]
-
-
-def _writable_properties() -> dict[str, Any]:
-    def text(column, nullable=True):
-        limit = column.property.columns[0].type.length
-        return {"type": "string", "maxLength": limit, **({"nullable": True} if nullable else {})}
-
-    def enum(values, nullable=False):
-        return {"type": "string", "enum": [*values, *([None] if nullable else [])],
-                **({"nullable": True} if nullable else {})}
-
-    return {
-        "name": {**text(Site.name, nullable=False), "pattern": r"\S"},
-        "municipality": enum(MUNICIPALITY_SLUGS),
-        "kind": enum([k.value for k in SiteKind]),
-        "property_designation": text(Site.property_designation),
-        "lat": {"type": "number", "minimum": -90, "maximum": 90},
-        "lon": {"type": "number", "minimum": -180, "maximum": 180},
-        "address": text(Site.address),
-        "land_area_m2": {**_nullable_int, "minimum": 0, "maximum": service.MAX_INT},
-        "building_area_m2": {**_nullable_int, "minimum": 0, "maximum": service.MAX_INT},
-        "detaljplan_status": enum([d.value for d in DetaljplanStatus], nullable=True),
-        "permitted_use": text(Site.permitted_use),
-        "price_sek_m2": {**_nullable_int, "minimum": 0, "maximum": service.MAX_INT},
-        "price_public": {"type": "boolean"},
-        "rail_siding": enum([r.value for r in RailSiding], nullable=True),
-        "power_mw": {**_nullable_num, "minimum": 0, "maximum": 100_000},
-        "water_sewage": {"type": "boolean", "nullable": True},
-        "status": enum([s.value for s in SiteStatus]),
-        "available_from": {"type": "string", "format": "date", "nullable": True},
-        "owner": enum([o.value for o in SiteOwner]),
-        "contact_person": text(Site.contact_person),
-        "public": {"type": "boolean"},
-        "description": {"type": "string", "maxLength": service.DESCRIPTION_MAX, "nullable": True},
-    }
-
-
-def _site_schema() -> dict[str, Any]:
-    properties = {
-        "id": {"type": "integer"},
-        **_writable_properties(),
-        "land_area_ha": _nullable_num,
-        "dist_motorway_km": _nullable_num,
-        "dist_terminal_km": _nullable_num,
-        "dist_airport_km": _nullable_num,
-        "completeness": {
-            "type": "object", "required": ["present", "total", "missing"],
-            "properties": {"present": {"type": "integer"}, "total": {"type": "integer"},
-                           "missing": {"type": "array", "items": {
-                               "type": "string", "enum": list(service.KEY_FIELDS)}}}},
-        "version": {"type": "integer"},
-        "created_at": {"type": "string", "format": "date-time"},
-        "updated_at": {"type": "string", "format": "date-time"},
-        "warnings": {"type": "array", "items": {"type": "string"},
-                     "description": "Only in answers to POST and PATCH: accepted, but check."},
-    }
-    required = [name for name in properties if name != "warnings"]
-    return {"type": "object", "required": required, "properties": properties,
-            "additionalProperties": False}
 
 
 FILTER_PARAMETERS = [
@@ -309,31 +248,7 @@ register_openapi(
         },
     },
     {
-        "Site": _site_schema(),
-        "SitePage": {"type": "object", "required": ["items", "page", "per_page", "total"],
-                     "properties": {"items": {"type": "array", "items": _ref("Site")},
-                                    "page": {"type": "integer"}, "per_page": {"type": "integer"},
-                                    "total": {"type": "integer"}}},
         **model_schemas(SiteCreate, SitePatch),
-        "SiteConflict": {"type": "object", "required": ["error"], "properties": {"error": {
-            "type": "object", "required": ["code", "message", "current"],
-            "properties": {"code": {"type": "string", "enum": ["conflict"]},
-                           "message": {"type": "string"}, "current": _ref("Site")}}}},
-        "SiteFeatureCollection": {
-            "type": "object", "required": ["type", "features"],
-            "properties": {
-                "type": {"type": "string", "enum": ["FeatureCollection"]},
-                "features": {"type": "array", "items": {
-                    "type": "object", "required": ["type", "id", "geometry", "properties"],
-                    "properties": {
-                        "type": {"type": "string", "enum": ["Feature"]},
-                        "id": {"type": "integer"},
-                        "geometry": {"type": "object", "required": ["type", "coordinates"],
-                                     "properties": {
-                                         "type": {"type": "string", "enum": ["Point"]},
-                                         "coordinates": {"type": "array", "minItems": 2,
-                                                         "maxItems": 2,
-                                                         "items": {"type": "number"}}}},
-                        "properties": {"type": "object"}}}}}},
+        **output_schemas(*OUTPUT_MODELS),
     },
 )
