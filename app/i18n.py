@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 from flask import current_app, g, has_request_context, request
@@ -13,6 +12,7 @@ from flask_babel import format_date, format_datetime, get_locale, get_translatio
 from flask_login import current_user
 from jinja2 import pass_context
 
+from app.clock import local_zone
 from app.extensions import babel
 
 
@@ -46,7 +46,7 @@ def from_local(value: datetime | None) -> datetime | None:
     offset) made aware in the configured zone (Europe/Stockholm)."""
     if value is None:
         return None
-    return value.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
+    return value.replace(tzinfo=local_zone())
 
 
 def local_date(value: date | None, style: str = "medium") -> str:

@@ -13,11 +13,9 @@ import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from stdnum import luhn
 
@@ -240,9 +238,8 @@ def local_date(value: datetime) -> date | None:
     already); None when the conversion overflows (year 1 or 9999)."""
     if value.tzinfo is None:
         return value.date()
-    zone = current_app.config["TIMEZONE"] if has_app_context() else "Europe/Stockholm"
     try:
-        return value.astimezone(ZoneInfo(zone)).date()
+        return value.astimezone(clock.local_zone()).date()
     except (OverflowError, ValueError):
         return None
 

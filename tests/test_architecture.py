@@ -131,3 +131,44 @@ def test_the_scope_module_imports_no_feature():
     (app/leads/access.py, app/sites/access.py); app.scope itself knows no feature."""
     graph = import_graph(ROOT, ("app",))
     assert graph["app.scope"] <= {"app.extensions", "app.viewer"}, graph["app.scope"]
+
+
+# --- one clock ---------------------------------------------------------------------------
+
+CLOCK_CALLS = {("date", "today"), ("datetime", "now"), ("datetime", "utcnow"),
+               ("datetime", "today")}
+
+
+def clock_reads(source: str) -> list[str]:
+    """Calls that read the clock or build a time zone: date.today(), datetime.now(),
+    datetime.utcnow(), datetime.today(), ZoneInfo(…), time.time()."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        function = node.func
+        if isinstance(function, ast.Attribute) and isinstance(function.value, ast.Name):
+            if (function.value.id, function.attr) in CLOCK_CALLS | {("time", "time")}:
+                found.append(f"{function.value.id}.{function.attr}() on line {node.lineno}")
+        elif isinstance(function, ast.Name) and function.id == "ZoneInfo":
+            found.append(f"ZoneInfo() on line {node.lineno}")
+    return found
+
+
+def test_only_the_clock_module_reads_the_clock_or_builds_a_time_zone():
+    """'Today' and the time zone come from app/clock.py (utcnow, local_today, local_now,
+    local_zone): a second way of computing them drifts (UTC 'today' after 23:00)."""
+    offenders = {}
+    for module, path in module_files(ROOT, ("app",)).items():
+        if module == "app.clock":
+            continue
+        reads = clock_reads(path.read_text(encoding="utf-8"))
+        if reads:
+            offenders[module] = reads
+    assert offenders == {}
+
+
+def test_the_clock_check_finds_each_way_of_reading_the_clock():
+    source = ("date.today()\ndatetime.now(UTC)\ndatetime.utcnow()\nZoneInfo('Europe/Stockholm')\n"
+              "time.time()\nclock.utcnow()\n")
+    assert len(clock_reads(source)) == 5

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from app.clock import local_zone
 from app.input_rules import whole_number
 
 WEEK_PATTERN = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -60,7 +61,7 @@ class IsoWeek:
 
 
 def timezone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["TIMEZONE"])
+    return local_zone()
 
 
 def local_instant(day: date, at: time, zone: ZoneInfo | None = None) -> datetime:

@@ -28,7 +28,9 @@ from app.maps.elements import (
     TileLayer,
 )
 from app.maps.escaping import map_text
+from app.sites import labels as site_labels
 from app.sites.geography import municipality_geojson
+from app.sites.labels import STATUS_ORDER
 
 # The region, for maps without anything to fit: Arboga in the north-east to Hallsberg.
 REGION_BOUNDS = [[58.85, 14.65], [59.55, 16.05]]
@@ -60,11 +62,8 @@ class SiteLayer:
 
 
 def status_labels() -> dict[str, str]:
-    return {"available": _("Available"), "reserved": _("Reserved"), "sold": _("Sold"),
-            "withdrawn": _("Withdrawn")}
-
-
-STATUS_ORDER = ["available", "reserved", "sold", "withdrawn"]
+    """The sites' status words (app/sites/labels.py) as text for the maps' JSON."""
+    return {status: str(label) for status, label in site_labels.status_labels().items()}
 
 
 def _base_map(height: str, bounds: Sequence[Sequence[float]] | None) -> SiteMap:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
+
+from app.clock import local_zone, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +50,10 @@ def add_jobs(app: Flask, scheduler: BaseScheduler) -> None:
     from app.reminders.service import send_due_reminders
     from app.scheduler.service import beat
 
-    zone = ZoneInfo(app.config["TIMEZONE"])
+    zone = local_zone(app.config["TIMEZONE"])
     with app.app_context():
         minute = digest_time().minute
-    now = datetime.now(zone)
+    now = utcnow().astimezone(zone)
     scheduler.add_job(in_app_context(app, beat, "heartbeat"), IntervalTrigger(minutes=1),
                       id="heartbeat", next_run_time=now)
     scheduler.add_job(in_app_context(app, send_due_reminders, "reminders"),
@@ -67,6 +67,7 @@ def add_jobs(app: Flask, scheduler: BaseScheduler) -> None:
 
 
 def build(app: Flask, scheduler_class: type[BaseScheduler]) -> BaseScheduler:
-    scheduler = scheduler_class(timezone=ZoneInfo(app.config["TIMEZONE"]), job_defaults=JOB_DEFAULTS)
+    scheduler = scheduler_class(timezone=local_zone(app.config["TIMEZONE"]),
+                                job_defaults=JOB_DEFAULTS)
     add_jobs(app, scheduler)
     return scheduler

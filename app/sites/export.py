@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from app.exports.cells import safe_cell
 from app.extensions import db
-from app.sites import service
+from app.sites import labels, service
 from app.sites.models import Site
 
 CHUNK = 500
@@ -43,14 +43,14 @@ def _yes_no(value: bool | None) -> str:
 
 def row(site: Site) -> list[Any]:
     score = service.completeness(site)
-    return [site.id, site.name, site.municipality.name, _label(service.kind_labels(), site.kind),
+    return [site.id, site.name, site.municipality.name, _label(labels.kind_labels(), site.kind),
             site.property_designation, site.lat, site.lon, site.address, site.land_area_m2,
             None if site.land_area_ha is None else round(site.land_area_ha, 2),
-            site.building_area_m2, _label(service.detaljplan_labels(), site.detaljplan_status),
+            site.building_area_m2, _label(labels.detaljplan_labels(), site.detaljplan_status),
             site.permitted_use, site.price_sek_m2, _yes_no(site.price_public),
-            _label(service.rail_labels(), site.rail_siding), site.power_mw,
-            _yes_no(site.water_sewage), _label(service.status_labels(), site.status),
-            site.available_from, _label(service.owner_labels(), site.owner), site.contact_person,
+            _label(labels.rail_labels(), site.rail_siding), site.power_mw,
+            _yes_no(site.water_sewage), _label(labels.status_labels(), site.status),
+            site.available_from, _label(labels.owner_labels(), site.owner), site.contact_person,
             _yes_no(site.public), site.dist_motorway_km, site.dist_terminal_km,
             site.dist_airport_km, f"{score.present}/{score.total}", ", ".join(score.missing_labels)]
 

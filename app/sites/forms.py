@@ -16,7 +16,7 @@ from app.forms import (
     max_length,
 )
 from app.forms import TextField as StringField
-from app.sites import service
+from app.sites import labels, service
 from app.sites.geography import from_sweref, sweref_in_range
 from app.sites.models import LogisticsNode, Site
 
@@ -79,26 +79,26 @@ class SiteForm(OneTimeForm, CoordinateForm):
     version = HiddenInput()
     name = StringField(_l("Name"), validators=[DataRequired(), max_length(Site.name)])
     municipality = SelectField(_l("Municipality"), validators=[DataRequired()])
-    kind = SelectField(_l("Kind"), choices=lambda: _choices(service.kind_labels()))
+    kind = SelectField(_l("Kind"), choices=lambda: _choices(labels.kind_labels()))
     property_designation = StringField(
         _l("Property designation"), validators=[Optional(), max_length(Site.property_designation)])
     address = StringField(_l("Address"), validators=[Optional(), max_length(Site.address)])
     land_area_m2 = IntegerField(_l("Land area (m²)"), validators=[Optional()], kind="area_m2")
     building_area_m2 = IntegerField(_l("Building area (m²)"), validators=[Optional()], kind="area_m2")
     detaljplan_status = SelectField(
-        _l("Detaljplan"), choices=lambda: _choices(service.detaljplan_labels(), _l("Unknown")))
+        _l("Detaljplan"), choices=lambda: _choices(labels.detaljplan_labels(), _l("Unknown")))
     permitted_use = StringField(_l("Permitted use"), validators=[
         Optional(), max_length(Site.permitted_use)])
     price_sek_m2 = IntegerField(_l("Price (SEK/m²)"), validators=[Optional()], kind="price_sek_m2")
     price_public = BooleanField(_l("The price may be shown publicly"))
     rail_siding = SelectField(_l("Rail siding"),
-                              choices=lambda: _choices(service.rail_labels(), _l("Unknown")))
+                              choices=lambda: _choices(labels.rail_labels(), _l("Unknown")))
     power_mw = MeasureField(_l("Available power (MW)"), validators=[Optional()], kind="power_mw")
     water_sewage = SelectField(_l("Water and sewage"), choices=[
         ("", _l("Unknown")), ("yes", _l("Yes")), ("no", _l("No"))])
-    status = SelectField(_l("Status"), choices=lambda: _choices(service.status_labels()))
+    status = SelectField(_l("Status"), choices=lambda: _choices(labels.status_labels()))
     available_from = DateField(_l("Available from"), validators=[Optional()], kind="available_from")
-    owner = SelectField(_l("Owner"), choices=lambda: _choices(service.owner_labels()))
+    owner = SelectField(_l("Owner"), choices=lambda: _choices(labels.owner_labels()))
     contact_person = StringField(_l("Contact person"), validators=[
         Optional(), max_length(Site.contact_person)])
     public = BooleanField(_l("Public (may appear in the public site catalogue)"))
@@ -151,9 +151,9 @@ class SiteForm(OneTimeForm, CoordinateForm):
 
 class NodeForm(OneTimeForm, CoordinateForm):
     version = HiddenInput()
-    kind = SelectField(_l("Kind"), choices=lambda: _choices(service.node_kind_labels()))
+    kind = SelectField(_l("Kind"), choices=lambda: _choices(labels.node_kind_labels()))
     name = StringField(_l("Name"), validators=[DataRequired(), max_length(LogisticsNode.name)])
     municipality = SelectField(_l("Municipality"), validators=[DataRequired()])
-    accuracy = SelectField(_l("Accuracy"), choices=lambda: _choices(service.accuracy_labels()))
+    accuracy = SelectField(_l("Accuracy"), choices=lambda: _choices(labels.accuracy_labels()))
     note = StringField(_l("Note"), validators=[Optional(), max_length(LogisticsNode.note)])
 

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import scope
+from app.clock import local_today
 from app.core.service import all_municipalities
 from app.exports import service as exports_service
 from app.exports.models import ExportKind
@@ -61,7 +62,7 @@ def export_sites(fmt: str):
         abort(400)
     user = current_user._get_current_object()
     statement = service.filtered_sites(user, filt)
-    stamp = service.today().isoformat()
+    stamp = local_today().isoformat()
     if fmt == "csv":
         body = stream_for(user, lambda _user: export.iter_csv(export.iter_sites(statement)))
         return Response(body, mimetype="text/csv", headers={

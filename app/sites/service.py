@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -21,6 +20,7 @@ from app.extensions import db
 from app.input_rules import FieldErrors
 from app.locking import update_versioned
 from app.sites.geography import check_position, nearest_km
+from app.sites.labels import key_field_labels, node_kind_labels
 from app.sites.models import (
     LogisticsNode,
     NodeAccuracy,
@@ -43,38 +43,6 @@ MAX_INT = 2_000_000_000
 FILTER_MAX = 1_000_000_000_000
 AREA_FILTER_MAX = 2_147_483_647  # areas are 32-bit integer columns (PostgreSQL refuses more)
 NEARBY_NODE_KM = 30.0
-
-
-def kind_labels() -> dict[str, Any]:
-    return {"land": _l("Land"), "building": _l("Building"),
-            "land_with_building": _l("Land with building")}
-
-
-def status_labels() -> dict[str, Any]:
-    return {"available": _l("Available"), "reserved": _l("Reserved"), "sold": _l("Sold"),
-            "withdrawn": _l("Withdrawn")}
-
-
-def detaljplan_labels() -> dict[str, Any]:
-    return {"in_force": _l("In force"), "in_progress": _l("In progress"), "none": _l("None")}
-
-
-def rail_labels() -> dict[str, Any]:
-    return {"existing": _l("Existing"), "possible": _l("Possible"), "none": _l("None")}
-
-
-def owner_labels() -> dict[str, Any]:
-    return {"municipal": _l("Municipal"), "private": _l("Private")}
-
-
-def node_kind_labels() -> dict[str, Any]:
-    return {"intermodal_terminal": _l("Intermodal terminal"),
-            "marshalling_yard": _l("Marshalling yard"), "cargo_airport": _l("Cargo airport"),
-            "motorway_junction": _l("Motorway junction"), "rail_station": _l("Rail station")}
-
-
-def accuracy_labels() -> dict[str, Any]:
-    return {"published": _l("Published"), "approximate": _l("Approximate")}
 
 
 # ---------------------------------------------------------------- permissions
@@ -173,11 +141,6 @@ def recompute_all_distances() -> int:
 # ---------------------------------------------------------------- completeness
 
 KEY_FIELDS = ("price", "power", "detaljplan", "rail", "areas")
-
-
-def key_field_labels() -> dict[str, Any]:
-    return {"price": _l("price"), "power": _l("power"), "detaljplan": _l("detaljplan"),
-            "rail": _l("rail siding"), "areas": _l("areas")}
 
 
 def _areas_missing(kind: SiteKind | str | None, land: int | None, building: int | None) -> bool:
@@ -552,5 +515,3 @@ def site_map_page(user: Any, filt: SiteFilter, locale: str) -> tuple[Any, int]:
     return _MAP_CACHE.get(key, render)
 
 
-def today() -> date:
-    return utcnow().date()
