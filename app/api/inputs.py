@@ -11,8 +11,7 @@ default (a PATCH model tells given fields from missing ones by `model_fields_set
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from flask import request
 from flask_babel import gettext as _
@@ -21,12 +20,25 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from app import input_rules
 from app.api.common import ApiError, json_body
+from app.core.service import municipality_slugs
 from app.i18n import from_local
 from app.input_rules import InputRejected
 
 Model = TypeVar("Model", bound=BaseModel)
-MUNICIPALITY_SLUGS = ("orebro", "hallsberg", "kumla", "arboga")
-Slug = StrEnum("MunicipalitySlug", {slug.upper(): slug for slug in MUNICIPALITY_SLUGS})
+# Marks a schema whose values are the municipalities' slugs: the document lists them from
+# the Municipality table when it is served (app.api.openapi.openapi_document).
+MUNICIPALITY_ENUM = "x-municipality-slugs"
+
+
+def _known_municipality(value: str) -> str:
+    if value not in municipality_slugs():
+        raise InputRejected(_l("Unknown municipality."))
+    return value
+
+
+Slug = Annotated[str, AfterValidator(_known_municipality),
+                 Field(description="A municipality's slug.",
+                       json_schema_extra={MUNICIPALITY_ENUM: True})]
 
 
 class ApiInput(BaseModel):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from app.api.common import API_PREFIX, OPENAPI_PATHS, OPENAPI_SCHEMAS, register_openapi
-from app.api.inputs import output_schemas
+from app.api.inputs import MUNICIPALITY_ENUM, output_schemas
 from app.api.outputs import Error, Me
+from app.core.service import municipality_slugs
 
 
 def error_response(description: str) -> dict[str, Any]:
@@ -38,7 +39,25 @@ register_openapi(
 )
 
 
+def with_municipalities(node: Any, slugs: list[str]) -> Any:
+    """`node` with each schema marked MUNICIPALITY_ENUM listing `slugs` as its enum."""
+    if isinstance(node, list):
+        return [with_municipalities(item, slugs) for item in node]
+    if not isinstance(node, dict):
+        return node
+    filled = {key: with_municipalities(value, slugs) for key, value in node.items()
+              if key != MUNICIPALITY_ENUM}
+    if node.get(MUNICIPALITY_ENUM):
+        filled["enum"] = slugs
+    return filled
+
+
 def openapi_document() -> dict[str, Any]:
+    """The document, with the municipalities' slugs read from the Municipality table."""
+    return with_municipalities(_document(), list(municipality_slugs()))
+
+
+def _document() -> dict[str, Any]:
     return {
         "openapi": "3.0.3",
         "info": {"title": "Etablera API", "version": "1"},

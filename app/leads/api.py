@@ -13,8 +13,9 @@ from app import input_rules
 from app.api.auth import api_user
 from app.api.common import ApiError, page_args, paginated
 from app.api.common import make_api_blueprint as _make
-from app.api.inputs import MUNICIPALITY_SLUGS, invalid, parse_body, query_text
+from app.api.inputs import invalid, parse_body, query_text
 from app.api.outputs import dump
+from app.core.service import municipality_slugs
 from app.extensions import db
 from app.input_rules import FieldErrors
 from app.leads import (
@@ -145,7 +146,7 @@ def list_leads():
     user = api_user()
     page, per_page = page_args()
     stage = request.args.getlist("stage")
-    choices = {"stage": [s.value for s in Stage], "municipality": MUNICIPALITY_SLUGS,
+    choices = {"stage": [s.value for s in Stage], "municipality": municipality_slugs(),
                "sort": queries.SORTS}
     unknown = {name: [_("Not a valid choice.")] for name, allowed in choices.items()
                if any(value not in allowed for value in request.args.getlist(name))}
@@ -265,7 +266,7 @@ def share_lead(lead_id: int):
     if not access.can_edit(user, lead):
         raise ApiError(403, "Only the owning municipality's advisors share a lead.")
     data = parse_body(ShareInput)
-    slugs = list(dict.fromkeys(slug.value for slug in data.municipalities))
+    slugs = list(dict.fromkeys(data.municipalities))
     try:
         sharing.share_lead(user, lead, slugs, data.level.value,
                            api_inputs.share_basis(data.basis))

@@ -14,7 +14,6 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from app.api.inputs import (
-    MUNICIPALITY_SLUGS,
     ApiInput,
     Slug,
     a_date,
@@ -23,6 +22,7 @@ from app.api.inputs import (
     orgnr_text,
     text,
 )
+from app.core.service import municipality_slugs
 from app.input_rules import MAX_ID
 from app.leads.models import (
     Activity,
@@ -229,9 +229,9 @@ def lead_values(data: LeadInput | LeadPatch) -> dict[str, Any]:
             if "must" in item.model_fields_set:
                 values[must] = item.must
     if "preferred_municipalities" in values:
-        chosen = {slug.value for slug in values["preferred_municipalities"] or []}
+        chosen = set(values["preferred_municipalities"] or [])
         values["preferred_municipalities"] = ",".join(
-            slug for slug in MUNICIPALITY_SLUGS if slug in chosen) or None
+            slug for slug in municipality_slugs() if slug in chosen) or None
     return values
 
 

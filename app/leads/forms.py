@@ -8,6 +8,7 @@ from wtforms import BooleanField
 from wtforms import IntegerField as PlainIntegerField
 from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
+from app.core.service import municipality_names, municipality_slugs
 from app.forms import (
     DateField,
     DateTimeLocalField,
@@ -26,8 +27,6 @@ from app.forms import (
 from app.forms import TextField as StringField
 from app.leads import labels
 from app.leads.models import Activity, Company, Contact, FollowUp, Lead, LeadShare
-
-MUNICIPALITY_SLUGS = ("orebro", "hallsberg", "kumla", "arboga")
 
 
 def clean_text(text: str | None) -> str | None:
@@ -59,7 +58,7 @@ class LeadsForm(FlaskForm):
 
 
 def municipality_options() -> list[tuple[str, str]]:
-    return [(slug, labels.MUNICIPALITY_NAMES[slug]) for slug in MUNICIPALITY_SLUGS]
+    return list(municipality_names().items())
 
 
 class LeadForm(OneTimeForm, LeadsForm):
@@ -136,7 +135,8 @@ class LeadForm(OneTimeForm, LeadsForm):
         values["rail_siding"] = labels.yes_no_value(self.rail_siding.data)
         values["water_sewage"] = labels.yes_no_value(self.water_sewage.data)
         values["preferred_municipalities"] = ",".join(
-            slug for slug in MUNICIPALITY_SLUGS if slug in (self.preferred_municipalities.data or [])
+            slug for slug in municipality_slugs()
+            if slug in (self.preferred_municipalities.data or [])
         ) or None
         return values
 

@@ -62,8 +62,6 @@ ACTIVITY_LABELS = {
     ActivityKind.STAGE_CHANGE: _l("Stage change"),
 }
 LEVEL_LABELS = {"owner": _l("Owner"), "full": _l("Full"), "anonymised": _l("Anonymised")}
-MUNICIPALITY_NAMES = {"orebro": "Örebro", "hallsberg": "Hallsberg", "kumla": "Kumla",
-                      "arboga": "Arboga"}
 
 
 def label(mapping: dict, value) -> str:

@@ -23,6 +23,7 @@ from werkzeug.exceptions import Forbidden
 
 from app.auth.service import advisor_options
 from app.clock import local_today
+from app.core.service import municipality_names
 from app.errors import handle_http_error
 from app.exports import service as exports_service
 from app.exports.models import ExportKind
@@ -89,8 +90,8 @@ def template_helpers() -> dict[str, Any]:
         "response_label": lambda value: labels.label(labels.RESPONSE_LABELS, value),
         "activity_label": lambda value: labels.label(labels.ACTIVITY_LABELS, value),
         "yes_no_label": lambda value: "" if value is None else (_("Yes") if value else _("No")),
-        "municipality_name": lambda slug: labels.MUNICIPALITY_NAMES.get(slug, slug),
-        "municipality_names": lambda slugs: ", ".join(labels.MUNICIPALITY_NAMES.get(s, s)
+        "municipality_options": municipality_names,
+        "municipality_names": lambda slugs: ", ".join(municipality_names().get(s, s)
                                                        for s in slugs),
     }
 

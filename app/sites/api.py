@@ -18,7 +18,7 @@ from app.api.common import (
     paginated,
     register_openapi,
 )
-from app.api.inputs import invalid, model_schemas, output_schemas, parse_body
+from app.api.inputs import MUNICIPALITY_ENUM, invalid, model_schemas, output_schemas, parse_body
 from app.api.openapi import STANDARD_ERRORS, error_response
 from app.api.outputs import dump
 from app.core.models import Municipality
@@ -171,12 +171,11 @@ def _json(schema: dict, description: str, mime: str = "application/json") -> dic
     return {"description": description, "content": {mime: {"schema": schema}}}
 
 
-MUNICIPALITY_SLUGS = ["orebro", "hallsberg", "kumla", "arboga"]
 
 
 FILTER_PARAMETERS = [
     {"name": "municipality", "in": "query", "schema": {"type": "array", "items": {
-        "type": "string", "enum": MUNICIPALITY_SLUGS}}, "style": "form", "explode": True},
+        "type": "string", MUNICIPALITY_ENUM: True}}, "style": "form", "explode": True},
     {"name": "status", "in": "query", "schema": {"type": "array", "items": {
         "type": "string", "enum": [s.value for s in SiteStatus]}}, "style": "form", "explode": True},
     {"name": "kind", "in": "query", "schema": {"type": "array", "items": {
