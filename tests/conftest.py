@@ -7,10 +7,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
+from app.auth.service import issue_api_token
 from app.caching import clear_process_caches
 from app.extensions import db
 from tests import databases
 from tests.factories import make_user
+from tests.leads_helpers import LEADS, make_lead, share
 
 
 class IsolatedClient(FlaskClient):
@@ -138,3 +140,20 @@ def smtp_server():
     server = SmtpServer().start()
     yield server
     server.stop()
+
+
+# --- shared fixtures of the lead tests (their helpers: tests/leads_helpers.py) ---------
+
+@pytest.fixture
+def world(app, users) -> dict:
+    leads = {}
+    for key, (owner, confidential, level) in LEADS.items():
+        leads[key] = make_lead(users[owner], key, confidential)
+        if level is not None:
+            share(leads[key], "kumla", level)
+    return leads
+
+
+@pytest.fixture
+def tokens(users) -> dict[str, str]:
+    return {who: issue_api_token(user) for who, user in users.items()}

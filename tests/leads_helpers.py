@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
-from app.auth.service import issue_api_token
 from app.extensions import db
 from app.leads.companies import build_company
 from app.leads.models import Activity, ActivityKind, Lead, LeadShare, ShareLevel, Source, Stage
@@ -67,21 +64,6 @@ def add_followups(lead: Lead, assignee, *days_from_today: int) -> None:
 def share(lead: Lead, slug: str, level: ShareLevel) -> None:
     db.session.add(LeadShare(lead_id=lead.id, municipality_id=municipality(slug).id, level=level))
     db.session.commit()
-
-
-@pytest.fixture
-def world(app, users) -> dict[str, Lead]:
-    leads = {}
-    for key, (owner, confidential, level) in LEADS.items():
-        leads[key] = make_lead(users[owner], key, confidential)
-        if level is not None:
-            share(leads[key], "kumla", level)
-    return leads
-
-
-@pytest.fixture
-def tokens(users) -> dict[str, str]:
-    return {who: issue_api_token(user) for who, user in users.items()}
 
 
 def bearer(token: str) -> dict[str, str]:

@@ -8,17 +8,16 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.leads.models import Company, Contact, Lead, ShareLevel, Stage
-from tests.leads_helpers import (  # noqa: F401 - fixtures
+from tests.leads_helpers import (
     bearer,
     company_name,
     login,
     make_lead,
     share,
-    tokens,
 )
 
 
-def test_partner_cannot_link_or_edit_the_owners_company_through_the_api(client, users, tokens):  # noqa: F811
+def test_partner_cannot_link_or_edit_the_owners_company_through_the_api(client, users, tokens):
     secret = make_lead(users["hallsberg"], "secret", confidential=True)
     share(secret, "kumla", ShareLevel.FULL)
     linked = client.post("/api/v1/leads", headers=bearer(tokens["kumla"]), json={
@@ -47,7 +46,7 @@ def test_partner_cannot_link_the_owners_company_through_the_lead_form(client, us
     assert db.session.scalar(sa.select(Lead).where(Lead.codename == "Kapat")) is None
 
 
-def test_contacts_added_after_a_revoked_share_never_show_to_the_partner(client, users, tokens):  # noqa: F811
+def test_contacts_added_after_a_revoked_share_never_show_to_the_partner(client, users, tokens):
     owned = make_lead(users["hallsberg"], "owned", confidential=True)
     share(owned, "kumla", ShareLevel.FULL)
     created = client.post("/api/v1/leads", headers=bearer(tokens["kumla"]), json={
@@ -108,7 +107,7 @@ def test_admin_edits_own_municipalitys_company(client, users):
     assert db.session.get(Company, lead.company_id).name == "Vårt namn AB"
 
 
-def test_a_new_company_joins_the_register_of_the_leads_municipality(client, users, tokens):  # noqa: F811
+def test_a_new_company_joins_the_register_of_the_leads_municipality(client, users, tokens):
     created = client.post("/api/v1/leads", headers=bearer(tokens["kumla"]), json={
         "codename": "Nytt", "source": "web_form", "company": {"name": "Nybolaget AB"}})
     assert created.status_code == 201
@@ -132,7 +131,7 @@ def test_the_same_organisation_number_may_exist_once_per_municipality(client, us
 # --- codenames (item 7) -------------------------------------------------------------------
 
 
-def test_codename_of_other_municipalitys_confidential_lead_is_no_oracle(client, users, tokens):  # noqa: F811
+def test_codename_of_other_municipalitys_confidential_lead_is_no_oracle(client, users, tokens):
     make_lead(users["arboga"], "hemlig", confidential=True)  # codename "Projekt hemlig"
     login(client, "kumla")
     response = client.post("/leads/new", data={"source": "direct", "codename": "Projekt hemlig"})
@@ -178,7 +177,7 @@ def _with_orgnr(lead: Lead) -> Lead:
 
 
 def test_registering_an_orgnr_of_another_municipalitys_open_matter_shows_a_hint(
-        client, users, tokens):  # noqa: F811
+        client, users, tokens):
     _with_orgnr(make_lead(users["hallsberg"], "x"))
     login(client, "kumla")
     response = client.post("/leads/new", follow_redirects=True, data={
@@ -194,7 +193,7 @@ def test_registering_an_orgnr_of_another_municipalitys_open_matter_shows_a_hint(
     assert api.status_code == 201 and len(api.json["regional_hints"]) == 1
 
 
-def test_a_confidential_matter_never_produces_a_regional_hint(client, users, tokens):  # noqa: F811
+def test_a_confidential_matter_never_produces_a_regional_hint(client, users, tokens):
     _with_orgnr(make_lead(users["hallsberg"], "hemlig", confidential=True))
     _with_orgnr(make_lead(users["arboga"], "vunnen", stage=Stage.WON))  # closed: no hint
     login(client, "kumla")

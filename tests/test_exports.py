@@ -21,13 +21,12 @@ from app.exports.models import Export, ExportKind, ExportStatus
 from app.extensions import db
 from app.leads.models import ShareLevel
 from tests.factories import make_site, make_user
-from tests.leads_helpers import (  # noqa: F401 - world is a fixture
+from tests.leads_helpers import (
     company_name,
     description,
     login,
     make_lead,
     share,
-    world,
 )
 
 START = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
@@ -107,7 +106,7 @@ def test_xlsx_export_defuses_formulas(client, users):
 # --- CSV streams -----------------------------------------------------------------------
 
 
-def test_leads_csv_export_streams_with_share_levels_and_audit(client, users, world):  # noqa: F811
+def test_leads_csv_export_streams_with_share_levels_and_audit(client, users, world):
     secret = world["arboga_unshared_confidential"]
     share(secret, "kumla", ShareLevel.ANONYMISED)
     login(client, "kumla")
@@ -171,7 +170,7 @@ def _only_export() -> Export:
 
 
 def test_big_leads_xlsx_export_redirects_to_exports_and_the_job_writes_the_file(
-        client, users, world, small_threshold, clock):  # noqa: F811
+        client, users, world, small_threshold, clock):
     secret = world["arboga_unshared_confidential"]
     share(secret, "kumla", ShareLevel.ANONYMISED)
     login(client, "kumla")
@@ -199,7 +198,7 @@ def test_big_leads_xlsx_export_redirects_to_exports_and_the_job_writes_the_file(
     assert company_name("arboga_unshared_confidential") not in flat
 
 
-def test_small_xlsx_export_is_still_made_in_the_request(client, users, world, small_threshold):  # noqa: F811
+def test_small_xlsx_export_is_still_made_in_the_request(client, users, world, small_threshold):
     login(client, "kumla")
     response = client.get("/leads/export.xlsx?municipality=arboga")
     assert response.status_code == 200 and len(_sheet(response.data)) == 3
@@ -207,7 +206,7 @@ def test_small_xlsx_export_is_still_made_in_the_request(client, users, world, sm
 
 
 @pytest.mark.parametrize("other", ["viewer", "kumla-admin", "admin", "arboga"])
-def test_only_the_requester_downloads_an_export(client, users, world, small_threshold, other):  # noqa: F811
+def test_only_the_requester_downloads_an_export(client, users, world, small_threshold, other):
     make_user("kumla-admin@test.example", "kumla", "admin")
     login(client, "kumla")
     client.post("/leads/export.xlsx")
@@ -218,7 +217,7 @@ def test_only_the_requester_downloads_an_export(client, users, world, small_thre
     assert f"/exports/{export.id}/download" not in client.get("/exports").get_data(as_text=True)
 
 
-def test_export_download_needs_a_login(client, users, world, small_threshold):  # noqa: F811
+def test_export_download_needs_a_login(client, users, world, small_threshold):
     login(client, "kumla")
     client.post("/leads/export.xlsx")
     export = _only_export()
@@ -227,7 +226,7 @@ def test_export_download_needs_a_login(client, users, world, small_threshold):  
 
 
 def test_export_expires_after_24_hours_and_its_file_is_deleted(
-        app, client, users, world, small_threshold, clock):  # noqa: F811
+        app, client, users, world, small_threshold, clock):
     login(client, "kumla")
     client.post("/leads/export.xlsx")
     export = _only_export()
@@ -246,7 +245,7 @@ def test_export_expires_after_24_hours_and_its_file_is_deleted(
     assert "Utgången" in client.get("/exports").get_data(as_text=True)
 
 
-def test_the_job_uses_the_requesters_scope_when_it_runs(app, client, users, world):  # noqa: F811
+def test_the_job_uses_the_requesters_scope_when_it_runs(app, client, users, world):
     """A share withdrawn between the request and the job: the lead is not in the file."""
     from app.leads.models import LeadShare
     from app.leads.queries import LeadFilters
@@ -262,7 +261,7 @@ def test_the_job_uses_the_requesters_scope_when_it_runs(app, client, users, worl
     assert (export.status, export.row_count) == (ExportStatus.DONE, 1)
 
 
-def test_the_job_of_a_deactivated_requester_fails_without_a_file(app, users, world):  # noqa: F811
+def test_the_job_of_a_deactivated_requester_fails_without_a_file(app, users, world):
     from app.leads.queries import LeadFilters
 
     export = Export(user_id=users["kumla"].id, municipality_id=users["kumla"].municipality_id,
@@ -289,7 +288,7 @@ def test_big_sites_xlsx_export_is_a_job_too(client, users, small_threshold):
     assert [row[1] for row in rows[1:]] == [f"Tomt {n}" for n in range(4)]
 
 
-def test_exports_page_lists_only_ones_own_exports(client, users, world, small_threshold):  # noqa: F811
+def test_exports_page_lists_only_ones_own_exports(client, users, world, small_threshold):
     login(client, "kumla")
     client.post("/leads/export.xlsx")
     client.post("/logout")
@@ -330,7 +329,7 @@ def served(app):
     thread.join(timeout=10)
 
 
-def test_streamed_csv_exports_work_behind_a_real_server(served, users, world):  # noqa: F811
+def test_streamed_csv_exports_work_behind_a_real_server(served, users, world):
     import requests
 
     from tests.factories import TEST_PASSWORD
@@ -361,7 +360,7 @@ def test_an_export_whose_job_was_lost_is_marked_failed_after_24_hours(app, users
 
 
 @pytest.mark.parametrize("path", ["/leads/export.xlsx?sort=codename", "/sites/export.xlsx"])
-def test_a_get_never_starts_an_export_job(client, users, world, small_threshold, path):  # noqa: F811
+def test_a_get_never_starts_an_export_job(client, users, world, small_threshold, path):
     for n in range(4):
         make_site(name=f"Tomt {n}")
     login(client, "kumla")

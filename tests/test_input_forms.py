@@ -11,7 +11,7 @@ from app.clock import local_today
 from app.extensions import db
 from app.leads.models import Activity, Company, Contact, FollowUp, Lead
 from app.sites.models import Site
-from tests.leads_helpers import bearer, login, make_lead, tokens  # noqa: F401 - fixtures
+from tests.leads_helpers import bearer, login, make_lead
 from tests.test_sites_pages import form_data as site_form_data
 
 
@@ -214,14 +214,14 @@ def test_item_11_company_edit_form_normalises_the_organisation_number(client, le
 
 @pytest.mark.parametrize("raw", ["16556012-5790", "165560125790", " 556012-5790 ", "556012.5790"])
 def test_item_11_api_accepts_organisation_numbers_normalised_before_the_length_check(
-        client, users, tokens, raw):  # noqa: F811
+        client, users, tokens, raw):
     response = client.post("/api/v1/leads", headers=bearer(tokens["kumla"]), json={
         "source": "direct", "codename": "Projekt Api", "company": {"name": "X AB", "orgnr": raw}})
     assert response.status_code == 201, response.json
     assert response.json["company"]["orgnr"] == "556012-5790"
 
 
-def test_item_1_api_refuses_a_codename_with_a_control_character(client, users, tokens):  # noqa: F811
+def test_item_1_api_refuses_a_codename_with_a_control_character(client, users, tokens):
     response = client.post("/api/v1/leads", headers=bearer(tokens["kumla"]),
                            json={"source": "direct", "codename": "Projekt\x0bVT"})
     assert response.status_code == 422

@@ -9,7 +9,7 @@ from app.core.models import AuditEvent
 from app.extensions import db
 from app.leads.companies import normalise_company_name
 from app.leads.models import Company, Contact, Lead
-from tests.leads_helpers import bearer, company_name, login, make_lead, tokens  # noqa: F401
+from tests.leads_helpers import bearer, company_name, login, make_lead
 
 
 @pytest.mark.parametrize(("a", "b"), [
@@ -63,7 +63,7 @@ def test_no_warning_about_a_company_the_user_may_not_see(client, users):
     assert company_name("hidden") in [c.name for c in db.session.scalars(sa.select(Company))]
 
 
-def test_company_lookup_by_orgnr_in_the_api_respects_visibility(client, users, tokens):  # noqa: F811
+def test_company_lookup_by_orgnr_in_the_api_respects_visibility(client, users, tokens):
     lead = make_lead(users["arboga"], "orgnr")
     lead.company.orgnr = "556036-0793"
     db.session.commit()

@@ -8,7 +8,7 @@ import io
 from openpyxl import load_workbook
 
 from app.extensions import db
-from tests.leads_helpers import company_name, description, login, make_lead, world  # noqa: F401
+from tests.leads_helpers import company_name, description, login, make_lead
 
 
 def _csv(client, query=""):
@@ -16,7 +16,7 @@ def _csv(client, query=""):
     return list(csv.DictReader(io.StringIO(text)))
 
 
-def test_csv_export_holds_only_visible_leads_at_their_level(client, world):  # noqa: F811
+def test_csv_export_holds_only_visible_leads_at_their_level(client, world):
     login(client, "kumla")
     rows = {row["codename"]: row for row in _csv(client)}
     assert set(rows) == {"Projekt kumla_own", "Projekt arboga_shared_anonymised",
@@ -27,13 +27,13 @@ def test_csv_export_holds_only_visible_leads_at_their_level(client, world):  # n
     assert rows["Projekt arboga_shared_full"]["company"] == company_name("arboga_shared_full")
 
 
-def test_export_follows_the_filters(client, world):  # noqa: F811
+def test_export_follows_the_filters(client, world):
     login(client, "kumla")
     rows = _csv(client, "?municipality=kumla")
     assert [row["codename"] for row in rows] == ["Projekt kumla_own"]
 
 
-def test_xlsx_export_matches_the_csv(client, world):  # noqa: F811
+def test_xlsx_export_matches_the_csv(client, world):
     login(client, "kumla")
     response = client.get("/leads/export.xlsx")
     assert response.mimetype.endswith("spreadsheetml.sheet")

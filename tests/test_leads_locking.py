@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from app.extensions import db
 from app.leads.models import Lead
 from app.locking import StaleVersion, update_versioned
-from tests.leads_helpers import bearer, login, make_lead, tokens  # noqa: F401 - fixtures
+from tests.leads_helpers import bearer, login, make_lead
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def test_stale_stage_change_answers_409(client, lead):
     assert db.session.get(Lead, lead.id).stage.value == "qualified"
 
 
-def test_stale_api_patch_answers_409_json(client, lead, tokens):  # noqa: F811
+def test_stale_api_patch_answers_409_json(client, lead, tokens):
     headers = bearer(tokens["kumla"])
     first = client.patch(f"/api/v1/leads/{lead.id}", json={"version": 1, "sector": "A"},
                          headers=headers)
@@ -56,7 +56,7 @@ def test_stale_api_patch_answers_409_json(client, lead, tokens):  # noqa: F811
     assert db.session.get(Lead, lead.id).sector == "A"
 
 
-def test_api_patch_without_a_version_is_refused(client, lead, tokens):  # noqa: F811
+def test_api_patch_without_a_version_is_refused(client, lead, tokens):
     response = client.patch(f"/api/v1/leads/{lead.id}", json={"sector": "B"},
                             headers=bearer(tokens["kumla"]))
     assert response.status_code == 422 and "version" in response.json["error"]["fields"]

@@ -12,7 +12,7 @@ from app.clock import local_today
 from app.extensions import db
 from app.leads.models import Activity, ActivityKind, FollowUp, LeadShare, ShareLevel
 from tests.factories import municipality
-from tests.leads_helpers import bearer, login, make_lead, tokens  # noqa: F401 - fixtures
+from tests.leads_helpers import bearer, login, make_lead
 
 
 @contextmanager
@@ -59,7 +59,7 @@ URLS = ["/leads", "/leads?q=Projekt&sort=company", "/pipeline", "/followups", "/
         "/leads/export.csv", "/", "/api/v1/leads", "/api/v1/leads/{id}"]
 
 
-def statements_per_url(client, users, tokens, n) -> dict[str, int]:  # noqa: F811
+def statements_per_url(client, users, tokens, n) -> dict[str, int]:
     lead_id = populate(users, n)
     counts = {}
     for url in URLS:
@@ -79,7 +79,7 @@ def logged_in(client, users):
     return client
 
 
-def test_statement_counts_do_not_grow_with_rows(app, logged_in, users, tokens, test_databases):  # noqa: F811
+def test_statement_counts_do_not_grow_with_rows(app, logged_in, users, tokens, test_databases):
     few = statements_per_url(logged_in, users, tokens, 3)
     db.session.execute(db.text("DELETE FROM follow_ups"))
     db.session.execute(db.text("DELETE FROM activities"))

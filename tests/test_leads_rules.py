@@ -10,7 +10,7 @@ from app.extensions import db
 from app.leads.companies import OrgnrError, normalise_orgnr
 from app.leads.models import Activity, ActivityKind, Company, FollowUp, Lead, Stage
 from tests.factories import make_user
-from tests.leads_helpers import bearer, login, make_lead, tokens  # noqa: F401 - fixtures
+from tests.leads_helpers import bearer, login, make_lead
 
 VALID_ORGNRS = ["556016-0680", "202100-5489", "212000-0142", "212000-1355", "556036-0793"]
 
@@ -77,7 +77,7 @@ def test_bad_lead_input_is_a_field_error_in_swedish_and_nothing_is_stored(
     ({"source": "direct", "expected_jobs": "many"}, "expected_jobs"),
     ({"source": "nope"}, "source"),
 ])
-def test_bad_api_input_is_422_with_fields_and_nothing_stored(client, users, tokens, payload, field):  # noqa: F811
+def test_bad_api_input_is_422_with_fields_and_nothing_stored(client, users, tokens, payload, field):
     before = _count(Lead)
     response = client.post("/api/v1/leads", json=payload, headers=bearer(tokens["kumla"]))
     assert response.status_code == 422, response.json
@@ -92,7 +92,7 @@ def test_a_blank_codename_gets_a_suggestion(client, users):
     assert db.session.scalar(sa.select(Lead.codename)) == "Projekt Trana"
 
 
-def test_html_is_stored_as_typed_and_escaped_on_output(client, users, tokens):  # noqa: F811
+def test_html_is_stored_as_typed_and_escaped_on_output(client, users, tokens):
     script = "<script>alert(1)</script><img src=x onerror=alert(2)>"
     login(client, "kumla")
     client.post("/leads/new", data={"source": "direct", "codename": "Projekt Html",
@@ -165,7 +165,7 @@ def test_lost_with_reason_and_comment_and_won_with_decision(client, lead):
     assert lead.stage == Stage.WON and lead.expected_jobs == 120 and lead.investment_msek == 450
 
 
-def test_api_stage_change_needs_its_data(client, lead, tokens):  # noqa: F811
+def test_api_stage_change_needs_its_data(client, lead, tokens):
     response = client.patch(f"/api/v1/leads/{lead.id}", json={"version": 1, "stage": "lost"},
                             headers=bearer(tokens["kumla"]))
     assert response.status_code == 422
@@ -266,7 +266,7 @@ def test_advisor_hands_over_within_own_municipality_only(client, users):
     assert db.session.get(Lead, theirs.id).owner_id == users["arboga"].id
 
 
-def test_text_the_database_cannot_store_is_a_field_error(client, users, tokens):  # noqa: F811
+def test_text_the_database_cannot_store_is_a_field_error(client, users, tokens):
     login(client, "kumla")
     page = client.post("/leads/new", data={"source": "direct", "codename": "Projekt \x00 Nul"})
     assert page.status_code == 422
@@ -279,7 +279,7 @@ def test_text_the_database_cannot_store_is_a_field_error(client, users, tokens):
         assert client.get(url).status_code == 200, url
 
 
-def test_an_activity_records_when_it_happened(client, users, tokens):  # noqa: F811
+def test_an_activity_records_when_it_happened(client, users, tokens):
     lead = make_lead(users["kumla"], "when")
     login(client, "kumla")
     client.post(f"/leads/{lead.id}/activities", data={"kind": "meeting", "body": "Möte",

@@ -9,14 +9,12 @@ import pytest
 from openpyxl import load_workbook
 
 from app.extensions import db
-from tests.leads_helpers import (  # noqa: F401 - fixtures
+from tests.leads_helpers import (
     LEADS,
     bearer,
     company_name,
     description,
     login,
-    tokens,
-    world,
 )
 
 ROLES = ("kumla", "viewer", "admin", "hallsberg", "arboga", "orebro")
@@ -91,7 +89,7 @@ def assert_hidden_fields(body: str, key: str, level: str | None) -> None:
 
 @pytest.mark.parametrize("key", list(LEADS))
 @pytest.mark.parametrize("who", ROLES)
-def test_scope_matrix(client, world, tokens, who, key):  # noqa: F811
+def test_scope_matrix(client, world, tokens, who, key):
     lead = world[key]
     level = LEVELS[who].get(key)
     login(client, who)
@@ -115,7 +113,7 @@ def test_scope_matrix(client, world, tokens, who, key):  # noqa: F811
                 assert ("description" in response.json) == (level in ("owner", "full"))
 
 
-def _list_bodies(client, who, tokens, anonymised_company):  # noqa: F811
+def _list_bodies(client, who, tokens, anonymised_company):
     headers = bearer(tokens[who])
     for url in ["/leads", "/leads?sort=company", f"/leads?q={anonymised_company}",
                 "/leads?q=Projekt", "/pipeline", "/leads/export.csv", "/followups", "/companies",
@@ -131,7 +129,7 @@ def _list_bodies(client, who, tokens, anonymised_company):  # noqa: F811
 
 
 @pytest.mark.parametrize("who", ROLES)
-def test_lists_search_pipeline_and_exports_hide_what_the_level_hides(client, world, tokens, who):  # noqa: F811
+def test_lists_search_pipeline_and_exports_hide_what_the_level_hides(client, world, tokens, who):
     login(client, who)
     for url, body in _list_bodies(client, who, tokens, company_name("arboga_shared_anonymised")):
         for key in LEADS:
@@ -146,14 +144,14 @@ def test_lists_search_pipeline_and_exports_hide_what_the_level_hides(client, wor
             assert "Projekt arboga_shared_anonymised" not in body, url
 
 
-def test_search_finds_the_company_where_the_level_allows_it(client, world):  # noqa: F811
+def test_search_finds_the_company_where_the_level_allows_it(client, world):
     login(client, "kumla")
     body = client.get(f"/leads?q={company_name('arboga_shared_full')}").get_data(as_text=True)
     assert "Projekt arboga_shared_full" in body
     assert 'data-testid="result-count">1 ' in body
 
 
-def test_confidential_views_by_other_municipalities_are_audited(client, world, users, tokens):  # noqa: F811
+def test_confidential_views_by_other_municipalities_are_audited(client, world, users, tokens):
     import sqlalchemy as sa
 
     from app.core.models import AuditEvent
@@ -172,7 +170,7 @@ def test_confidential_views_by_other_municipalities_are_audited(client, world, u
     assert [event.actor_id for event in events] == [users["kumla"].id, users["kumla"].id]
 
 
-def test_confidential_leads_in_exports_and_api_lists_are_audited(client, world, users, tokens):  # noqa: F811
+def test_confidential_leads_in_exports_and_api_lists_are_audited(client, world, users, tokens):
     """An export or an API list hands over the same data as the detail page: each
     confidential lead of another municipality in it is audited, once per request; the
     owner's own exports and the partners' non-confidential leads are not."""
@@ -214,7 +212,7 @@ COMPANY_EDITORS = {"kumla": {"kumla_own"}, "arboga": {key for key in LEADS if ke
 
 @pytest.mark.parametrize("key", list(LEADS))
 @pytest.mark.parametrize("who", ROLES)
-def test_company_and_contact_scope_matrix(client, world, users, who, key):  # noqa: F811
+def test_company_and_contact_scope_matrix(client, world, users, who, key):
     """A lead's company and contacts show exactly where the lead shows at owner or full
     level; only the company's own municipality edits it (the admin of Örebro included)."""
     from app import scope

@@ -11,7 +11,7 @@ from app.clock import local_today
 from app.core.models import AuditEvent
 from app.extensions import db
 from app.leads.models import Lead, LeadShare, ShareBasis, ShareLevel
-from tests.leads_helpers import bearer, login, make_lead, share, tokens  # noqa: F401 - fixture
+from tests.leads_helpers import bearer, login, make_lead, share
 
 CONSENT = {"municipalities": "hallsberg", "level": "full", "basis": "consent",
            "basis_by": "Anna Andersson, vd", "basis_on": "2026-11-30"}
@@ -82,7 +82,7 @@ def test_upgrading_a_confidential_share_to_full_asks_for_the_basis(client, users
     assert _share_row().level == ShareLevel.FULL and _share_row().basis == ShareBasis.CONSENT
 
 
-def test_api_full_share_of_confidential_lead_takes_the_basis(client, users, tokens):  # noqa: F811
+def test_api_full_share_of_confidential_lead_takes_the_basis(client, users, tokens):
     lead = make_lead(users["kumla"], "secret", confidential=True)
     url = f"/api/v1/leads/{lead.id}/shares"
     refused = client.post(url, headers=bearer(tokens["kumla"]),
@@ -113,7 +113,7 @@ def test_marking_a_lead_confidential_records_basis_who_and_when(client, users):
     assert "Sekretessmarkerat enligt OSL 31:16" in page and users["kumla"].name in page
 
 
-def test_lifting_and_setting_the_marking_through_the_api(client, users, tokens):  # noqa: F811
+def test_lifting_and_setting_the_marking_through_the_api(client, users, tokens):
     lead = make_lead(users["kumla"], "plain")
     url = f"/api/v1/leads/{lead.id}"
     marked = client.patch(url, headers=bearer(tokens["kumla"]),
@@ -128,7 +128,7 @@ def test_lifting_and_setting_the_marking_through_the_api(client, users, tokens):
     assert db.session.get(Lead, lead.id).confidential_marked_by_id is None
 
 
-def test_marking_a_lead_confidential_lowers_full_shares_without_basis(client, users, tokens):  # noqa: F811
+def test_marking_a_lead_confidential_lowers_full_shares_without_basis(client, users, tokens):
     lead = make_lead(users["kumla"], "plain")
     share(lead, "hallsberg", ShareLevel.FULL)
     response = client.patch(f"/api/v1/leads/{lead.id}", headers=bearer(tokens["kumla"]),

@@ -15,7 +15,7 @@ from app.access_log import RedactingFilter, RedactingGunicornLogger, redact_secr
 from app.calendar_feed.service import renew_secret
 from app.security import content_security_policy, tile_source
 from tests.factories import make_site
-from tests.leads_helpers import bearer, login, make_lead, tokens  # noqa: F401
+from tests.leads_helpers import bearer, login, make_lead
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 NONCE = re.compile(r"script-src 'self' 'nonce-([A-Za-z0-9_-]{20,})'")
@@ -108,7 +108,7 @@ def test_exports_are_not_stored(client, users):
         assert response.headers["Cache-Control"] == "no-store", url
 
 
-def test_api_answers_are_not_stored(client, users, tokens):  # noqa: F811
+def test_api_answers_are_not_stored(client, users, tokens):
     for url in ("/api/v1/me", "/api/v1/leads", "/api/v1/openapi.json"):
         response = client.get(url, headers=bearer(tokens["kumla"]))
         assert response.status_code == 200, url

@@ -22,7 +22,7 @@ from app.extensions import db
 from app.leads.models import Lead, Stage
 from app.mail.models import MailMessage
 from app.sites.models import LogisticsNode, Site
-from tests.browser.conftest import CHROMIUM_ARGS, login  # noqa: F401
+from tests.browser.conftest import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
 
