@@ -41,8 +41,10 @@ run: translations
 	ETABLERA_EMBEDDED_SCHEDULER=1 ETABLERA_EMBEDDED_WORKER=1 \
 	  $(BIN)/flask run --debug --host $(HOST) --port $(PORT)
 
+# ruff, and mypy over app/ and config.py (pyproject.toml lists the libraries without types).
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # Two workers (pytest-xdist): each has its own test database template and browser.
 PYTEST_WORKERS ?= 2
@@ -53,5 +55,5 @@ bench: install-dev translations
 	$(BIN)/python -m bench.run
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache .mypy_cache
 	find app/translations -name '*.mo' -delete

@@ -80,7 +80,7 @@ class DeliveryMixin:
         sa.ForeignKey("mail_messages.id", ondelete="SET NULL"))
 
     def describe(self) -> str:
-        return f"{type(self).__name__} {self.id}"
+        return f"{type(self).__name__} {getattr(self, 'id', None)}"
 
     def lease_expired(self, now: datetime | None = None) -> bool:
         lease = current_app.config["DELIVERY_LEASE"]
@@ -106,7 +106,7 @@ class Claim:
     sending (its log row, still `sending`, is reused); `possible_duplicate`, the
     recipient may already have a copy (this attempt's log row says so)."""
 
-    model: type
+    model: type[Any]
     id: int
     attempt: int
     message_id: str
@@ -119,7 +119,7 @@ class Claim:
 DELIVERY_MODELS: list[type] = []
 
 
-def register_delivery_model(model: type) -> type:
+def register_delivery_model(model: type[Any]) -> type:
     if model not in DELIVERY_MODELS:
         DELIVERY_MODELS.append(model)
     return model
@@ -130,7 +130,7 @@ def _settings() -> tuple[Any, int, Any]:
     return config["DELIVERY_LEASE"], config["DELIVERY_MAX_ATTEMPTS"], config["DELIVERY_RETRY_BASE"]
 
 
-def claimable(model: type, now: datetime) -> sa.ColumnElement[bool]:
+def claimable(model: type[Any], now: datetime) -> sa.ColumnElement[bool]:
     """SQL: an existing row this process may claim now (failed and due for a retry,
     or stuck in `sending` past the lease), with attempts left. Combine with an
     outer join for rows that do not exist yet."""
@@ -147,7 +147,7 @@ def claimable(model: type, now: datetime) -> sa.ColumnElement[bool]:
     )
 
 
-def _insert(model: type):
+def _insert(model: type[Any]):
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
         return postgresql.insert(model)
@@ -156,11 +156,11 @@ def _insert(model: type):
     raise RuntimeError(f"deliveries need SQLite or PostgreSQL, not {dialect}")
 
 
-def _key_filter(model: type, key: dict[str, Any]) -> list[sa.ColumnElement[bool]]:
+def _key_filter(model: type[Any], key: dict[str, Any]) -> list[sa.ColumnElement[bool]]:
     return [getattr(model, name) == value for name, value in key.items()]
 
 
-def claim(model: type, key: dict[str, Any], now: datetime | None = None) -> Claim | None:
+def claim(model: type[Any], key: dict[str, Any], now: datetime | None = None) -> Claim | None:
     """Claim the delivery `key` of `model` for this process, committed; None when
     another process holds it, it is finished, or it waits for its back-off."""
     now = now or utcnow()
@@ -244,7 +244,7 @@ def finish(claim_: Claim, outcome: Outcome, error: str | None = None,
     db.session.commit()
 
 
-def run_delivery(model: type, key: dict[str, Any], send: Callable[[Claim], Any],
+def run_delivery(model: type[Any], key: dict[str, Any], send: Callable[[Claim], Any],
                  now: datetime | None = None) -> Outcome:
     """Claim, send, record. `send(claim)` returns a `MailMessage` (its status decides
     sent or failed) or None for nothing to send (skipped); if it raises, the
@@ -309,7 +309,7 @@ def close_abandoned_mail(now: datetime | None = None) -> int:
     return len(stale)
 
 
-def given_up(model: type, now: datetime | None = None, limit: int = 100) -> list[Any]:
+def given_up(model: type[Any], now: datetime | None = None, limit: int = 100) -> list[Any]:
     """Deliveries of `model` that failed DELIVERY_MAX_ATTEMPTS times (newest first); not
     one whose last sender died after the mail log recorded the message as sent."""
     now = now or utcnow()

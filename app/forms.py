@@ -135,6 +135,8 @@ class RuleField:
     So a Length validator counts the normalised text, and nothing outside the rules
     reaches a form's data."""
 
+    data: Any  # the field's value (WTForms' fields set it; declared for type checkers)
+
     def apply_rule(self, value: Any) -> Any:
         return value
 

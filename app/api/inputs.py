@@ -17,6 +17,7 @@ from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
 
 from app import input_rules
 from app.api.common import ApiError, json_body
@@ -110,7 +111,7 @@ def field_errors(error: ValidationError) -> dict[str, list[str]]:
     return fields
 
 
-def _message(item: dict[str, Any]) -> str:
+def _message(item: ErrorDetails) -> str:
     kind, context = item["type"], item.get("ctx") or {}
     original = context.get("error")
     if isinstance(original, InputRejected):

@@ -22,6 +22,6 @@ def export_rule(user: Any) -> ColumnElement[bool]:
     return Export.municipality_id == user.municipality_id
 
 
-def own_exports(user: Any) -> sa.Select[tuple[Export]]:
+def own_exports(user: Any) -> sa.Select[Export]:
     """The user's own exports: within the scope rule, and asked for by the user."""
     return select_visible(user, Export).where(Export.user_id == user.id)

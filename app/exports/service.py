@@ -17,7 +17,7 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask import abort, current_app
@@ -56,12 +56,12 @@ def record_export(user: Any, kind: ExportKind, filters: Any) -> Export:
 
 def run_export(export_id: int, now: Callable[[], datetime] = utcnow) -> Export | None:
     """The job: write the export's file with the requester's current scope."""
-    claimed = db.session.execute(
+    claimed = cast(sa.CursorResult, db.session.execute(
         sa.update(Export).where(Export.id == export_id, Export.status == ExportStatus.QUEUED)
-        .values(status=ExportStatus.RUNNING))
+        .values(status=ExportStatus.RUNNING)))
     db.session.commit()
     export = db.session.get(Export, export_id)
-    if claimed.rowcount != 1:
+    if export is None or claimed.rowcount != 1:
         return export  # gone, or already run (a retried or duplicated task)
     file_name = f"{export.kind.value}-{export.id}-{secrets.token_hex(8)}.xlsx"
     path = exports_dir() / file_name
@@ -73,12 +73,12 @@ def run_export(export_id: int, now: Callable[[], datetime] = utcnow) -> Export |
         db.session.rollback()
         path.unlink(missing_ok=True)
         log.exception("export %s failed", export_id)
-        export = db.session.get(Export, export_id)
+        export = db.session.get_one(Export, export_id)
         export.status, export.error = ExportStatus.FAILED, str(error)[:1000]
         export.finished_at = now()
         db.session.commit()
         return export
-    export = db.session.get(Export, export_id)  # audit commits expired it
+    export = db.session.get_one(Export, export_id)  # audit commits expired it
     finished = now()
     export.status, export.row_count, export.file_name = ExportStatus.DONE, count, file_name
     export.finished_at = finished

@@ -10,7 +10,7 @@ from flask_babel import force_locale, get_locale
 
 from app.extensions import db
 
-T = TypeVar("T")
+T = TypeVar("T", str, bytes)  # what a response body is made of
 
 
 def stream_for(user: Any, produce: Callable[[Any], Iterable[T]]) -> Iterator[T]:

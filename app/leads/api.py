@@ -4,7 +4,7 @@ apply scope, share levels, stage rules, locking and audit."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, cast
 
 from flask import jsonify, request
 from flask_babel import gettext as _
@@ -66,8 +66,10 @@ def requirements_out(lead: Lead) -> out.LeadRequirements:
 def share_out(share: LeadShare) -> out.LeadShare:
     """A share as its owners see it, with the recorded basis of a full share of a
     confidential lead (null otherwise)."""
-    basis = None if share.basis is None else out.RecordedShareBasis(
-        kind=share.basis, by=share.basis_by or "", on=share.basis_on, reason=share.basis_reason)
+    basis = None
+    if share.basis is not None and share.basis_on is not None:
+        basis = out.RecordedShareBasis(kind=share.basis, by=share.basis_by or "",
+                                       on=share.basis_on, reason=share.basis_reason)
     return out.LeadShare(municipality=share.municipality.slug, level=share.level,
                          response=share.response, response_comment=share.response_comment,
                          responded_at=share.responded_at, basis=basis)
@@ -76,22 +78,23 @@ def share_out(share: LeadShare) -> out.LeadShare:
 def lead_out(lead: Lead, level: str | None) -> out.Lead:
     """A lead; company, description and registration number only when the share level
     allows them (omitted otherwise, not null)."""
-    shown = {}
-    if access.shows_company(level):
-        shown = {"company": company_out(lead.company) if lead.company else None,
-                 "description": lead.description,
-                 "registration_number": lead.registration_number}
-    return out.Lead(
+    body = out.Lead(
         id=lead.id, codename=lead.codename, stage=lead.stage,
         municipality=lead.municipality.slug,
         owner=out.Owner(id=lead.owner.id, name=lead.owner.name), source=lead.source,
         received_on=lead.received_on, sector=lead.sector, confidential=lead.confidential,
         confidential_basis=lead.confidential_basis,
-        confidential_marked_at=lead.confidential_marked_at, share_level=level,
+        confidential_marked_at=lead.confidential_marked_at,
+        share_level=cast(Literal["owner", "full", "anonymised"], level),
         requirements=requirements_out(lead), expected_jobs=lead.expected_jobs,
         investment_msek=lead.investment_msek, version=lead.version,
         stage_changed_at=lead.stage_changed_at, lost_reason=lead.lost_reason,
-        decided_on=lead.decided_on, **shown)
+        decided_on=lead.decided_on)
+    if access.shows_company(level):
+        body.company = company_out(lead.company) if lead.company else None
+        body.description = lead.description
+        body.registration_number = lead.registration_number
+    return body
 
 
 def lead_json(lead: Lead, level: str | None) -> dict[str, Any]:

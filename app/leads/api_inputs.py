@@ -38,8 +38,11 @@ from app.leads.models import (
     Stage,
 )
 
-NoteKind = StrEnum("ActivityInputKind", {kind.name: kind.value for kind in ActivityKind
-                                        if kind != ActivityKind.STAGE_CHANGE})
+# The kinds a user records (not stage changes); made from ActivityKind so they cannot drift,
+# which mypy cannot follow (it needs the members written out).
+NoteKind = StrEnum("ActivityInputKind",  # type: ignore[misc]
+                   {kind.name: kind.value for kind in ActivityKind
+                    if kind != ActivityKind.STAGE_CHANGE})
 
 Area = Annotated[int, *a_number("area_m2")]
 Km = Annotated[float, *a_number("km")]

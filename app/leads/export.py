@@ -37,7 +37,7 @@ COLUMNS = (
 def count_rows(user: Any, filters: LeadFilters) -> int:
     """How many leads an export of the list with `filters` holds."""
     visible = lead_query(user, filters).order_by(None).with_only_columns(Lead.id).subquery()
-    return db.session.scalar(sa.select(sa.func.count()).select_from(visible))
+    return db.session.scalar(sa.select(sa.func.count()).select_from(visible)) or 0
 
 
 def export_lead_ids(user: Any, filters: LeadFilters, file_format: str) -> list[int]:

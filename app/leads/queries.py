@@ -68,7 +68,7 @@ def record_view(user: Viewer, lead: Lead) -> None:
     record_views(user, [lead], "lead.viewed_confidential")
 
 
-def record_views(user: Viewer, leads: list[Any], action: str,
+def record_views(user: Viewer, leads: Sequence[Any], action: str,
                  details: dict[str, Any] | None = None) -> int:
     """Audit `action` for each confidential lead of another municipality among `leads`
     (Lead objects or rows with id, confidential, municipality_id): a detail page, a lead

@@ -42,14 +42,16 @@ SEARCH_MAX = 100  # characters of `q`
 
 def site_out(site: Site, warnings: list | None = None) -> out.Site:
     score = service.completeness(site)
-    shown = {} if warnings is None else {"warnings": [str(w) for w in warnings]}
-    return out.Site(
+    body = out.Site(
         id=site.id, **service.site_values(site), land_area_ha=site.land_area_ha,
         dist_motorway_km=site.dist_motorway_km, dist_terminal_km=site.dist_terminal_km,
         dist_airport_km=site.dist_airport_km,
-        completeness=out.Completeness(present=score.present, total=score.total,
-                                      missing=list(score.missing)),
-        version=site.version, created_at=site.created_at, updated_at=site.updated_at, **shown)
+        completeness=out.Completeness.model_validate(
+            {"present": score.present, "total": score.total, "missing": list(score.missing)}),
+        version=site.version, created_at=site.created_at, updated_at=site.updated_at)
+    if warnings is not None:
+        body.warnings = [str(warning) for warning in warnings]
+    return body
 
 
 def site_json(site: Site) -> dict[str, Any]:

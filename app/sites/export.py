@@ -58,7 +58,7 @@ def row(site: Site) -> list[Any]:
 def count_sites(statement: sa.Select) -> int:
     """How many sites the export of `statement` (service.filtered_sites) holds."""
     return db.session.scalar(sa.select(sa.func.count()).select_from(
-        statement.order_by(None).with_only_columns(Site.id).subquery()))
+        statement.order_by(None).with_only_columns(Site.id).subquery())) or 0
 
 
 def iter_sites(statement: sa.Select) -> Iterator[Site]:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField
@@ -28,6 +30,8 @@ def _choices(labels: dict, blank: str | None = None) -> list[tuple[str, str]]:
 
 class NumberField(DecimalField):
     """A decimal number typed by a person: finite (no NaN or Infinity), comma allowed."""
+
+    data: Any
 
     def __init__(self, *args, **kwargs) -> None:
         kwargs.setdefault("places", None)
