@@ -8,6 +8,8 @@ from app.api.inputs import model_schemas, output_schemas
 from app.api.openapi import with_municipalities
 from app.api.outputs import Error, Me
 from app.auth.service import issue_api_token
+from app.candidates import api_outputs as candidate_outputs
+from app.candidates.api_inputs import INPUT_MODELS as CANDIDATE_INPUTS
 from app.core.service import municipality_slugs
 from app.leads import api_outputs as lead_outputs
 from app.leads.api_inputs import INPUT_MODELS as LEAD_INPUTS
@@ -21,8 +23,9 @@ from tests.leads_helpers import bearer, make_lead, share
 def test_every_component_schema_is_generated_from_a_model(client):
     document = client.get("/api/v1/openapi.json").json
     generated = {
-        **model_schemas(*LEAD_INPUTS, SiteCreate, SitePatch),
-        **output_schemas(Error, Me, *lead_outputs.OUTPUT_MODELS, *site_outputs.OUTPUT_MODELS),
+        **model_schemas(*LEAD_INPUTS, SiteCreate, SitePatch, *CANDIDATE_INPUTS),
+        **output_schemas(Error, Me, *lead_outputs.OUTPUT_MODELS, *site_outputs.OUTPUT_MODELS,
+                         *candidate_outputs.OUTPUT_MODELS),
     }
     slugs = list(municipality_slugs())
     assert slugs == ["orebro", "hallsberg", "kumla", "arboga"]
