@@ -8,20 +8,61 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import sqlalchemy as sa
 
 from app.extensions import db
 
+# --- the speed tricks, each with a switch so that `make bench` can show what it gains -----
+
+# Each per-process cache or short path, by name. `make bench` measures a page with one of
+# them switched off for a request (the X-Bench-Tricks-Off header, honoured only under
+# ETABLERA_BENCH: app/bench.py) beside the same page with all on, in the same rounds.
+TRICKS = frozenset({
+    "translations",  # app.i18n: each template text translated once per process and locale
+    "dates",  # app.i18n.local_dates: each date formatted once per process and locale
+    "pristine_fields",  # app.forms.render_field: a pristine field's HTML once per process
+    "quick_select",  # app.forms.QuickSelect: options straight from (value, label) choices
+    "statements",  # reused_statement: the lead list's and kanban's select built once
+    "assignees",  # app.leads.followups.assignee_choices: kept by the users' revision
+    "owner_filter",  # app.auth.service.advisor_options: kept by the users' revision
+})
+_switched_off: ContextVar[frozenset[str]] = ContextVar("tricks_off", default=frozenset())
+
+
+def trick_on(name: str) -> bool:
+    """Whether the speed trick `name` (TRICKS) is in use: always, but inside tricks_off."""
+    return name not in _switched_off.get()
+
+
+@contextmanager
+def tricks_off(*names: str) -> Iterator[None]:
+    """Inside: the named tricks are not used (their caches neither read nor filled), so
+    the work they save is done each time. For measuring them and for tests."""
+    unknown = set(names) - TRICKS
+    if unknown:
+        raise ValueError(f"unknown speed tricks: {sorted(unknown)}")
+    token = _switched_off.set(_switched_off.get() | frozenset(names))
+    try:
+        yield
+    finally:
+        _switched_off.reset(token)
+
 
 class ProcessCache:
     """The `size` most recently used values, by key. Safe under threads (the development
-    server's): `compute` runs outside the lock, so two threads may both compute a value."""
+    server's): `compute` runs outside the lock, so two threads may both compute a value.
+    `trick` names the cache in TRICKS: switched off, every get computes."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, trick: str | None = None) -> None:
+        if trick is not None and trick not in TRICKS:
+            raise ValueError(f"unknown speed trick: {trick}")
         self.size = size
+        self.trick = trick
         self._values: OrderedDict[Hashable, Any] = OrderedDict()
         self._lock = threading.Lock()
         _ALL_CACHES.append(self)
@@ -31,6 +72,8 @@ class ProcessCache:
             self._values.clear()
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        if self.trick is not None and not trick_on(self.trick):
+            return compute()
         with self._lock:
             if key in self._values:
                 self._values.move_to_end(key)
@@ -64,7 +107,7 @@ def table_revision(model: Any) -> tuple:
         sa.select(sa.func.max(model.updated_at)).scalar_subquery())).one())
 
 
-_STATEMENTS = ProcessCache(size=256)
+_STATEMENTS = ProcessCache(size=256, trick="statements")
 
 
 def reused_statement(key: Hashable, build: Callable[[], Any]) -> Any:

@@ -12,7 +12,7 @@ from wtforms import widgets
 from wtforms.validators import Length, StopValidation
 
 from app import input_rules
-from app.caching import ProcessCache
+from app.caching import ProcessCache, trick_on
 
 
 def column_length(column: Any) -> int:
@@ -52,7 +52,7 @@ class QuickSelect(widgets.Select):
 
     def __call__(self, field, **kwargs):
         choices = field.choices
-        if not _plain_choices(choices):
+        if not _plain_choices(choices) or not trick_on("quick_select"):
             return super().__call__(field, **kwargs)  # callables, dicts, SelectChoice, groups
         kwargs.setdefault("id", field.id)
         if self.multiple:
@@ -241,7 +241,7 @@ class FloatField(NumberRule, wtforms.FloatField):
 # --- rendering a field (templates/_forms.html's `field` macro) -------------------------
 
 # Pristine fields' HTML, by everything it depends on (`_field_key`).
-_FIELDS = ProcessCache(size=512)
+_FIELDS = ProcessCache(size=512, trick="pristine_fields")
 _SELECT_TYPES = ("SelectField", "SelectMultipleField")
 
 

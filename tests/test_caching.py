@@ -46,3 +46,31 @@ def test_threads_sharing_a_small_cache_get_their_own_values():
         thread.join()
     assert failures == []
     assert len(cache._values) <= 3
+
+
+def test_a_switched_off_cache_computes_every_time_and_keeps_nothing():
+    from app.caching import tricks_off
+
+    cache = ProcessCache(size=4, trick="assignees")
+    computed = []
+    with tricks_off("assignees"):
+        assert cache.get("a", lambda: computed.append(1) or 1) == 1
+        assert cache.get("a", lambda: computed.append(2) or 2) == 2
+    assert len(cache._values) == 0
+    assert cache.get("a", lambda: computed.append(3) or 3) == 3
+    assert cache.get("a", lambda: computed.append(4) or 4) == 3  # on again: kept
+    assert computed == [1, 2, 3]
+
+
+def test_only_known_tricks_can_be_switched_off():
+    import pytest
+
+    from app.caching import trick_on, tricks_off
+
+    with pytest.raises(ValueError):
+        ProcessCache(size=1, trick="no-such-trick")
+    with pytest.raises(ValueError), tricks_off("no-such-trick"):
+        pass
+    with tricks_off("translations"):
+        assert not trick_on("translations") and trick_on("statements")
+    assert trick_on("translations")

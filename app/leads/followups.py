@@ -26,7 +26,7 @@ from app.leads.service import (
     local_today,
 )
 
-_ASSIGNEES = ProcessCache(size=64)
+_ASSIGNEES = ProcessCache(size=64, trick="assignees")
 
 
 def assignee_choices(lead: Lead) -> tuple[tuple[int, str], ...]:
