@@ -26,7 +26,6 @@ TRICKS = frozenset({
     "translations",  # app.i18n: each template text translated once per process and locale
     "dates",  # app.i18n.local_dates: each date formatted once per process and locale
     "pristine_fields",  # app.forms.render_field: a pristine field's HTML once per process
-    "quick_select",  # app.forms.QuickSelect: options straight from (value, label) choices
     "statements",  # reused_statement: the lead list's and kanban's select built once
     "assignees",  # app.leads.followups.assignee_choices: kept by the users' revision
     "owner_filter",  # app.auth.service.advisor_options: kept by the users' revision

@@ -65,7 +65,6 @@ TRICK_PAGES = {
     "translations": ("lead detail", "pipeline", "leads filtered, first page"),
     "dates": ("pipeline", "leads filtered, first page"),
     "pristine_fields": ("lead detail",),
-    "quick_select": ("lead detail",),
     "statements": ("leads filtered, first page", "pipeline"),
     "assignees": ("lead detail",),
     "owner_filter": ("leads filtered, first page",),
