@@ -96,14 +96,39 @@ def clear_process_caches() -> None:
         cache.clear()
 
 
+# The tables whose rows are never deleted (users are deactivated, sites withdrawn), so that
+# their newest id and updated_at tell every change (table_revision). Deleting one of their
+# rows through the ORM is refused in every process (`_refuse_deleting`): a deletion would
+# leave every process's cache keyed by that revision stale.
+NEVER_DELETED = frozenset({"users", "sites"})
+
+
+class RowsNeverDeleted(RuntimeError):
+    """A row of a NEVER_DELETED table was about to be deleted."""
+
+
 def table_revision(model: Any) -> tuple:
     """Changes whenever a row of `model` is added (its id) or saved (its updated_at, set on
-    every change); two index look-ups, for tables whose rows are never deleted (users are
-    deactivated, sites withdrawn): counting the rows to notice a deletion would read them
-    all."""
+    every change); two index look-ups, for tables whose rows are never deleted
+    (NEVER_DELETED): counting the rows to notice a deletion would read them all."""
+    if model.__tablename__ not in NEVER_DELETED:
+        raise ValueError(f"{model.__tablename__} may lose rows: its revision misses that")
     return tuple(db.session.execute(sa.select(
         sa.select(sa.func.max(model.id)).scalar_subquery(),
         sa.select(sa.func.max(model.updated_at)).scalar_subquery())).one())
+
+
+@sa.event.listens_for(sa.orm.Session, "before_flush")
+def _refuse_deleting(session: sa.orm.Session, _context: Any, _instances: Any) -> None:
+    for instance in session.deleted:
+        if getattr(instance, "__tablename__", None) in NEVER_DELETED:
+            raise RowsNeverDeleted(f"rows of {instance.__tablename__} are never deleted")
+
+
+@sa.event.listens_for(sa.orm.Session, "do_orm_execute")
+def _refuse_deleting_in_bulk(state: sa.orm.ORMExecuteState) -> None:
+    if state.is_delete and state.statement.table.name in NEVER_DELETED:
+        raise RowsNeverDeleted(f"rows of {state.statement.table.name} are never deleted")
 
 
 _STATEMENTS = ProcessCache(size=256, trick="statements")

@@ -74,3 +74,34 @@ def test_only_known_tricks_can_be_switched_off():
     with tricks_off("translations"):
         assert not trick_on("translations") and trick_on("statements")
     assert trick_on("translations")
+
+
+def test_the_rows_behind_a_revision_cannot_be_deleted(app, users):
+    """Caches keyed by table_revision (owner filter, assignees, site map and counts) see
+    additions and changes only: a deleted user or site would leave them stale, so no
+    deletion of one gets through the ORM, one by one or in bulk."""
+    import pytest
+    import sqlalchemy as sa
+
+    from app.auth.models import User
+    from app.caching import NEVER_DELETED, RowsNeverDeleted, table_revision
+    from app.extensions import db
+    from app.leads.models import Lead
+    from app.sites.models import Site
+
+    assert {User.__tablename__, Site.__tablename__} <= NEVER_DELETED
+    nobody = User(email="ingen@test.example", name="Ingen", role=users["kumla"].role,
+                  municipality_id=users["kumla"].municipality_id)
+    db.session.add(nobody)
+    db.session.commit()
+    db.session.delete(nobody)
+    with pytest.raises(RowsNeverDeleted):
+        db.session.commit()
+    db.session.rollback()
+    for model in (User, Site):
+        with pytest.raises(RowsNeverDeleted):
+            db.session.execute(sa.delete(model).where(model.id == -1))
+        db.session.rollback()
+    assert db.session.get(User, nobody.id) is not None
+    with pytest.raises(ValueError):
+        table_revision(Lead)  # not declared never deleted: its revision could miss one
