@@ -57,19 +57,11 @@ def local_date(value: date | None, style: str = "medium") -> str:
 
 
 def local_dates(values: Iterable[date | None], style: str = "medium") -> dict[date, str]:
-    """`local_date` of each distinct date, for long lists: one locale look-up for all, and
-    each date formatted once per process (Babel takes ~15 µs a date; a kanban has 100)."""
+    """`local_date` of each distinct date, for long lists: one locale look-up for all and
+    each date formatted once (a kanban has 400 cards and few dates)."""
     locale = str(get_locale())
-    if not trick_on("dates"):
-        return {value: babel_dates.format_date(value, format=style, locale=locale)
-                for value in set(values) if value is not None}
-    return {value: _formatted_date(value, style, locale)
+    return {value: babel_dates.format_date(value, format=style, locale=locale)
             for value in set(values) if value is not None}
-
-
-@lru_cache(maxsize=8192)
-def _formatted_date(value: date, style: str, locale: str) -> str:
-    return babel_dates.format_date(value, format=style, locale=locale)
 
 
 # Templates translate dozens of labels a page. Flask-Babel's `_` finds the request's
