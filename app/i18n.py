@@ -57,11 +57,11 @@ def local_date(value: date | None, style: str = "medium") -> str:
 
 
 def local_dates(values: Iterable[date | None], style: str = "medium") -> dict[date, str]:
-    """`local_date` of each distinct date, for long lists: one locale look-up for all and
-    each date formatted once (a kanban has 400 cards and few dates)."""
-    locale = str(get_locale())
-    return {value: babel_dates.format_date(value, format=style, locale=locale)
-            for value in set(values) if value is not None}
+    """`local_date` of each distinct date, for long lists: the locale and its pattern looked
+    up once for all, each date formatted once (a kanban has 400 cards, ~150 dates)."""
+    locale = get_locale()
+    pattern = babel_dates.get_date_format(style, locale=locale)
+    return {value: pattern.apply(value, locale) for value in set(values) if value is not None}
 
 
 # Templates translate dozens of labels a page. Flask-Babel's `_` finds the request's

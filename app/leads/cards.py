@@ -8,6 +8,7 @@ than the rest of a card."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -26,8 +27,6 @@ from app.leads.service import level_of, local_today, shows_company
 class Board(NamedTuple):
     """What every card of one page shares, computed once, not per card."""
 
-    show_url: tuple[str, str]  # the lead page's URL, split around the lead's id
-    stage_url: tuple[str, str]  # likewise the stage-change URL
     csrf_token: str  # the move form's CSRF token
     next_url: str  # the move form's "next" (back to the board)
     next_label: str  # "Next follow-up"
@@ -38,8 +37,10 @@ class Board(NamedTuple):
 class Card(NamedTuple):
     """One card, in the order templates/leads/_cards.html unpacks it."""
 
-    id: int
-    version: int
+    id: str  # the lead's id and version as text (escaped faster than numbers)
+    version: str
+    show_url: str
+    stage_url: str | None  # where the stage form posts; None: the user may not move it
     title: str  # the codename, with the municipality on another municipality's lead
     codename: str
     company: str | None  # None where the share level hides it
@@ -47,7 +48,6 @@ class Card(NamedTuple):
     owner: str
     due: str | None  # the next follow-up's date, formatted
     late: bool  # that date has passed
-    movable: bool  # the user may move it (shows the stage form and drags)
 
 
 LEAD_ID_PLACEHOLDER = "999999999"
@@ -63,32 +63,39 @@ def render_board(user: Any, columns: dict[Stage, dict[str, Any]]) -> dict[Stage,
     """The cards of each column of `service.pipeline` (pass the user object, not the
     current_user proxy: it is asked about every card)."""
     board = Board(
-        show_url=url_around_id("leads.show"), stage_url=url_around_id("leads.stage"),
         csrf_token=generate_csrf(), next_url=url_for("leads.pipeline"),
         next_label=_("Next follow-up"), stage_word=_("Stage"), move_label=_("Move"))
     every_card = [card for column in columns.values() for card in column["cards"]]
     due_labels = local_dates(card.next_due for card in every_card)  # 400 cards, few dates
     today, can_move = local_today(), user.is_advisor
+    urls = Urls(url_around_id("leads.show"), url_around_id("leads.stage"))
+    title = labels.lead_titles()
     column = current_app.jinja_env.get_template("leads/_cards.html").module.column
     choices = labels.stage_choices()
     html = {}
     for stage, content in columns.items():
-        cards = [_card(card, level_of(user, card, card.shared), due_labels, today, can_move)
+        cards = [_card(card, level_of(user, card, card.shared), due_labels, today, can_move,
+                       urls, title)
                  for card in content["cards"]]
         html[stage] = column(cards, board, option_tags(choices, stage.value))
     return html
 
 
+class Urls(NamedTuple):
+    show: tuple[str, str]  # the lead page's URL, split around the lead's id
+    stage: tuple[str, str]  # likewise the stage-change URL
+
+
 def _card(card: Any, level: str | None, due_labels: dict[date, str], today: date,
-          can_move: bool) -> Card:
+          can_move: bool, urls: Urls, title: Callable[[str, str, bool], str]) -> Card:
     own = level == "owner"
+    lead_id = str(card.id)
     return Card(
-        card.id, card.version,
-        card.codename if own else labels.lead_title(card.codename, card.municipality_name,
-                                                    False),
+        lead_id, str(card.version), lead_id.join(urls.show),
+        lead_id.join(urls.stage) if can_move and own else None,
+        title(card.codename, card.municipality_name, own),
         card.codename,
         card.company_name if card.company_name and shows_company(level) else None,
         card.municipality_name, card.owner_name,
         due_labels[card.next_due] if card.next_due else None,
-        bool(card.next_due) and card.next_due < today,
-        can_move and own)
+        bool(card.next_due) and card.next_due < today)

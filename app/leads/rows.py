@@ -31,7 +31,7 @@ class ListPage(NamedTuple):
 class Row(NamedTuple):
     """One row, in the order templates/leads/_rows.html unpacks it."""
 
-    id: int
+    id: str
     title: str  # the codename, with the municipality on another municipality's lead
     confidential: bool
     anonymised: bool
@@ -48,13 +48,13 @@ class Row(NamedTuple):
 def render_rows(page: LeadPage, date_labels: dict[date, str]) -> Markup:
     """The <tr> of each lead of `page`; `date_labels` holds its dates, formatted."""
     stage_names = labels.translated(labels.STAGE_LABELS)
-    today = local_today()
+    today, title = local_today(), labels.lead_titles()
     rows = []
     for row in page.rows:
         level = page.levels.get(row.id)
         due = page.next_followups.get(row.id)
         rows.append(Row(
-            row.id, labels.lead_title(row.codename, row.municipality_name, level == OWNER),
+            str(row.id), title(row.codename, row.municipality_name, level == OWNER),
             bool(row.confidential), level == ANONYMISED, page.companies.get(row.id, ""),
             stage_names[row.stage], row.municipality_name, row.owner_name, row.sector or "",
             date_labels[row.received_on], date_labels[due] if due else None,
