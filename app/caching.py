@@ -23,7 +23,6 @@ from app.extensions import db
 # them switched off for a request (the X-Bench-Tricks-Off header, honoured only under
 # ETABLERA_BENCH: app/bench.py) beside the same page with all on, in the same rounds.
 TRICKS = frozenset({
-    "translations",  # app.i18n: each template text translated once per process and locale
     "pristine_fields",  # app.forms.render_field: a pristine field's HTML once per process
     "statements",  # reused_statement: the lead list's and kanban's select built once
     "assignees",  # app.leads.followups.assignee_choices: kept by the users' revision

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 from flask import current_app, g, has_request_context, request
-from flask_babel import format_date, format_datetime, get_locale, get_translations
+from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
-from jinja2 import pass_context
 
-from app.caching import trick_on
 from app.extensions import babel
 
 
@@ -64,41 +61,8 @@ def local_dates(values: Iterable[date | None], style: str = "medium") -> dict[da
     return {value: pattern.apply(value, locale) for value in set(values) if value is not None}
 
 
-# Templates translate dozens of labels a page. Flask-Babel's `_` finds the request's
-# translations anew for each (~20 µs); here the page's locale is read once per render (a
-# context processor) and each text is translated once per process and locale, since the
-# compiled catalogues do not change while the process runs.
-
-
-def _template_locale() -> dict[str, str]:
-    return {"_template_locale": str(get_locale())}
-
-
-@pass_context
-def _template_gettext(context, message: str) -> str:
-    locale = context.get("_template_locale")
-    if locale is None or not trick_on("translations"):  # without the context processors
-        return get_translations().ugettext(message)
-    return _translated(locale, message)
-
-
-@lru_cache(maxsize=4096)
-def _translated(locale: str, message: str) -> str:
-    """`message` in `locale`; called inside a render for that locale (the context
-    processor read it from get_locale), so get_translations() gives its catalogue."""
-    return get_translations().ugettext(message)
-
-
 def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    app.context_processor(_template_locale)
-    app.jinja_env.install_gettext_callables(
-        gettext=_template_gettext,
-        ngettext=lambda s, p, n: get_translations().ungettext(s, p, n),
-        newstyle=True,
-        pgettext=lambda c, s: get_translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: get_translations().unpgettext(c, s, p, n),
-    )
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.filters["localdt"] = local_datetime
     app.jinja_env.filters["localdate"] = local_date

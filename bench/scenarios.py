@@ -62,7 +62,6 @@ def _page(name: str) -> Scenario:
 # in the same rounds as those pages with every trick on: the difference of the p50s is the
 # trick's gain (bench.run prints it). A trick that gains under 1 ms p50 on its page goes.
 TRICK_PAGES = {
-    "translations": ("lead detail", "pipeline", "leads filtered, first page"),
     "pristine_fields": ("lead detail",),
     "statements": ("leads filtered, first page", "pipeline"),
     "assignees": ("lead detail",),

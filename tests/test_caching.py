@@ -71,9 +71,9 @@ def test_only_known_tricks_can_be_switched_off():
         ProcessCache(size=1, trick="no-such-trick")
     with pytest.raises(ValueError), tricks_off("no-such-trick"):
         pass
-    with tricks_off("translations"):
-        assert not trick_on("translations") and trick_on("statements")
-    assert trick_on("translations")
+    with tricks_off("assignees"):
+        assert not trick_on("assignees") and trick_on("statements")
+    assert trick_on("assignees")
 
 
 def test_the_rows_behind_a_revision_cannot_be_deleted(app, users):
