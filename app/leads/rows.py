@@ -23,7 +23,6 @@ from app.leads.service import ANONYMISED, OWNER, LeadPage, local_today
 class ListPage(NamedTuple):
     """What every row of one page shares."""
 
-    show_url: tuple[str, str]  # the lead page's URL, split around the lead's id
     confidential: str  # the badges' words
     anonymised: str
 
@@ -31,7 +30,7 @@ class ListPage(NamedTuple):
 class Row(NamedTuple):
     """One row, in the order templates/leads/_rows.html unpacks it."""
 
-    id: str
+    url: str  # the lead's page
     title: str  # the codename, with the municipality on another municipality's lead
     confidential: bool
     anonymised: bool
@@ -49,15 +48,16 @@ def render_rows(page: LeadPage, date_labels: dict[date, str]) -> Markup:
     """The <tr> of each lead of `page`; `date_labels` holds its dates, formatted."""
     stage_names = labels.translated(labels.STAGE_LABELS)
     today, title = local_today(), labels.lead_titles()
+    show_url = url_around_id("leads.show")
     rows = []
     for row in page.rows:
         level = page.levels.get(row.id)
         due = page.next_followups.get(row.id)
         rows.append(Row(
-            str(row.id), title(row.codename, row.municipality_name, level == OWNER),
+            str(row.id).join(show_url), title(row.codename, row.municipality_name, level == OWNER),
             bool(row.confidential), level == ANONYMISED, page.companies.get(row.id, ""),
             stage_names[row.stage], row.municipality_name, row.owner_name, row.sector or "",
             date_labels[row.received_on], date_labels[due] if due else None,
             bool(due) and due < today))
-    shared = ListPage(url_around_id("leads.show"), _("Confidential"), _("Anonymised"))
+    shared = ListPage(_("Confidential"), _("Anonymised"))
     return current_app.jinja_env.get_template("leads/_rows.html").module.rows(rows, shared)
