@@ -29,8 +29,6 @@ class Board(NamedTuple):
 
     csrf_token: str  # the move form's CSRF token
     next_url: str  # the move form's "next" (back to the board)
-    next_label: str  # "Next follow-up"
-    stage_word: str  # "Stage", the label of the visually hidden select
     move_label: str  # "Move"
 
 
@@ -42,11 +40,10 @@ class Card(NamedTuple):
     show_url: str
     stage_url: str | None  # where the stage form posts; None: the user may not move it
     title: str  # the codename, with the municipality on another municipality's lead
-    codename: str
+    stage_label: str  # "Stage: <codename>", the visually hidden label of the stage select
     company: str | None  # None where the share level hides it
-    municipality: str
-    owner: str
-    due: str | None  # the next follow-up's date, formatted
+    byline: str  # "<municipality> · <owner>"
+    due: str | None  # "Next follow-up: <date>"
     late: bool  # that date has passed
 
 
@@ -64,9 +61,12 @@ def render_board(user: Any, columns: dict[Stage, dict[str, Any]]) -> dict[Stage,
     current_user proxy: it is asked about every card)."""
     board = Board(
         csrf_token=generate_csrf(), next_url=url_for("leads.pipeline"),
-        next_label=_("Next follow-up"), stage_word=_("Stage"), move_label=_("Move"))
+        move_label=_("Move"))
     every_card = [card for column in columns.values() for card in column["cards"]]
-    due_labels = local_dates(card.next_due for card in every_card)  # 400 cards, few dates
+    next_label = _("Next follow-up")
+    due_labels = {day: f"{next_label}: {text}"  # text, escaped by the template
+                  for day, text in local_dates(card.next_due for card in every_card).items()}
+    texts = Texts(_("Stage"), {})
     today, can_move = local_today(), user.is_advisor
     urls = Urls(url_around_id("leads.show"), url_around_id("leads.stage"))
     title = labels.lead_titles()
@@ -75,7 +75,7 @@ def render_board(user: Any, columns: dict[Stage, dict[str, Any]]) -> dict[Stage,
     html = {}
     for stage, content in columns.items():
         cards = [_card(card, level_of(user, card, card.shared), due_labels, today, can_move,
-                       urls, title)
+                       urls, title, texts)
                  for card in content["cards"]]
         html[stage] = column(cards, board, option_tags(choices, stage.value))
     return html
@@ -86,16 +86,26 @@ class Urls(NamedTuple):
     stage: tuple[str, str]  # likewise the stage-change URL
 
 
+class Texts(NamedTuple):
+    stage_word: str  # "Stage"
+    bylines: dict[tuple[str, str], str]  # (municipality, owner) -> "<municipality> · <owner>"
+
+
 def _card(card: Any, level: str | None, due_labels: dict[date, str], today: date,
-          can_move: bool, urls: Urls, title: Callable[[str, str, bool], str]) -> Card:
+          can_move: bool, urls: Urls, title: Callable[[str, str, bool], str],
+          texts: Texts) -> Card:
     own = level == "owner"
     lead_id = str(card.id)
+    names = (card.municipality_name, card.owner_name)
+    byline = texts.bylines.get(names)
+    if byline is None:  # names repeat from card to card
+        byline = texts.bylines[names] = f"{names[0]} · {names[1]}"
     return Card(
         lead_id, str(card.version), lead_id.join(urls.show),
         lead_id.join(urls.stage) if can_move and own else None,
         title(card.codename, card.municipality_name, own),
-        card.codename,
+        f"{texts.stage_word}: {card.codename}",
         card.company_name if card.company_name and shows_company(level) else None,
-        card.municipality_name, card.owner_name,
+        byline,
         due_labels[card.next_due] if card.next_due else None,
         bool(card.next_due) and card.next_due < today)
