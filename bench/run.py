@@ -28,7 +28,14 @@ from bench import login_timing  # noqa: E402
 from bench.exports import describe as describe_exports  # noqa: E402
 from bench.exports import measure_exports, queue_env  # noqa: E402
 from bench.generate import BENCH_PASSWORD, BENCH_TOKENS, generators  # noqa: E402
-from bench.scenarios import BASELINE, BASELINE_ALONE, EMPTY_PAGE, SCENARIOS, Scenario  # noqa: E402
+from bench.scenarios import (  # noqa: E402
+    BASELINE,
+    BASELINE_ALONE,
+    EMPTY_PAGE,
+    SCENARIOS,
+    TRICK_SCENARIOS,
+    Scenario,
+)
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/etablera_bench"
 
@@ -153,7 +160,8 @@ def measure(base: str, scenarios: list[Scenario], sessions: dict) -> list[dict]:
     alike instead of skewing their ratios."""
     for scenario in scenarios:  # warm-up: per-process caches, connections, templates
         for _ in range(3):
-            session_for(base, scenario, sessions).get(f"{base}{scenario.path}", timeout=60)
+            session_for(base, scenario, sessions).get(f"{base}{scenario.path}", timeout=60,
+                                                      headers=scenario.headers)
     timings: dict[str, list[float]] = {s.name: [] for s in scenarios}
     sizes: dict[str, list[int]] = {s.name: [] for s in scenarios}
     statuses: dict[str, set[int]] = {s.name: set() for s in scenarios}
@@ -163,7 +171,8 @@ def measure(base: str, scenarios: list[Scenario], sessions: dict) -> list[dict]:
                 continue
             session = session_for(base, scenario, sessions)
             started = time.perf_counter()
-            response = session.get(f"{base}{scenario.path}", timeout=60)
+            response = session.get(f"{base}{scenario.path}", timeout=60,
+                                   headers=scenario.headers)
             timings[scenario.name].append((time.perf_counter() - started) * 1000)
             sizes[scenario.name].append(len(response.content))
             statuses[scenario.name].add(response.status_code)
@@ -189,6 +198,29 @@ def summary(scenario: Scenario, timings: list[float], sizes: list[int],
     }
 
 
+def trick_gains(results: list[dict]) -> list[dict]:
+    """Each speed trick's gain on each of its pages: the page's p50 with the trick off
+    minus its p50 with every trick on, both from the same rounds."""
+    by_name = {row["name"]: row for row in results}
+    gains = []
+    for scenario in TRICK_SCENARIOS:
+        page = by_name[scenario.name.rsplit(", ", 1)[0]]
+        off = by_name[scenario.name]
+        gains.append({"trick": ",".join(scenario.tricks_off), "page": page["name"],
+                      "p50_on_ms": page["p50_ms"], "p50_off_ms": off["p50_ms"],
+                      "gain_ms": round(off["p50_ms"] - page["p50_ms"], 2)})
+    return gains
+
+
+def describe_tricks(gains: list[dict]) -> str:
+    lines = [f"\n{'speed trick':16} {'page':28} {'p50 on':>8} {'p50 off':>8} {'gain ms':>8}"]
+    for row in gains:
+        flag = "" if row["gain_ms"] >= 1 else "  under 1 ms"
+        lines.append(f"{row['trick']:16} {row['page']:28} {row['p50_on_ms']:8.1f} "
+                     f"{row['p50_off_ms']:8.1f} {row['gain_ms']:8.1f}{flag}")
+    return "\n".join(lines)
+
+
 def main() -> int:
     url = database_url()
     print(f"benchmark database: {sa.engine.make_url(url).render_as_string()}")
@@ -200,7 +232,7 @@ def main() -> int:
     try:
         sessions: dict = {}
         alone = measure(base, [BASELINE_ALONE], sessions)[0]
-        results = measure(base, [BASELINE, *SCENARIOS], sessions)
+        results = measure(base, [BASELINE, *SCENARIOS, *TRICK_SCENARIOS], sessions)
         baseline = results[0]
         # After the rounds, so that the job's load touches no other figure.
         exports = measure_exports(base, url, server.pid, server_env(url),
@@ -244,6 +276,8 @@ def main() -> int:
         if extra:
             flag = "" if row["within_target"] in (None, True) else "  OVER"
             print(f"  {row['name']}: {'; '.join(extra)}{flag}")
+    tricks = trick_gains(results)
+    print(describe_tricks(tricks))
     from bench.digests import describe
 
     print(f"\n{describe_exports(exports)}")
@@ -258,7 +292,7 @@ def main() -> int:
     output.write_text(json.dumps({"database": sa.engine.make_url(url).get_backend_name(),
                                   "baseline_alone": alone, "results": results, "exports": exports,
                                   "digests": digests, "healthz_database_down": healthz_down,
-                                  "failed_logins": logins},
+                                  "failed_logins": logins, "tricks": tricks},
                                  indent=2))
     print(f"\nwrote {output.relative_to(ROOT)}")
     return 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,11 @@ class Scenario:
     items: int | None = None  # objects the response carries: report bytes per item
     target_bytes_per_item: float | None = None
     bearer: bool = False  # the API: authenticate with a bearer token, not the session
+    tricks_off: tuple[str, ...] = ()  # speed tricks switched off (app.caching.TRICKS)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"X-Bench-Tricks-Off": ",".join(self.tricks_off)} if self.tricks_off else {}
 
 
 # The targets' yardstick: measured in the same rounds as every scenario (bench.run.measure),
@@ -50,3 +55,21 @@ SCENARIOS: list[Scenario] = [
     Scenario("lead matches (10,000 sites)", "/leads/1/matches", target_ratio=10, requests=30),
     Scenario("sites API page", "/api/v1/sites?per_page=50", bearer=True),
 ]
+
+
+def _page(name: str) -> Scenario:
+    return next(scenario for scenario in SCENARIOS if scenario.name == name)
+
+
+# Each speed trick (app.caching.TRICKS) switched off on the pages where it works, measured
+# in the same rounds as those pages with every trick on: the difference of the p50s is the
+# trick's gain (bench.run prints it). A trick that gains under 1 ms p50 on its page goes.
+TRICK_PAGES = {
+    "pristine_fields": ("lead detail",),
+    "statements": ("leads filtered, first page", "pipeline"),
+    "assignees": ("lead detail",),
+    "owner_filter": ("leads filtered, first page",),
+}
+TRICK_SCENARIOS: list[Scenario] = [
+    replace(_page(page), name=f"{page}, {trick} off", tricks_off=(trick,), target_ratio=None)
+    for trick, pages in TRICK_PAGES.items() for page in pages]

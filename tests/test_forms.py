@@ -1,64 +1,13 @@
-"""The shared select rendering (app/forms.py): escaped, selected, the same as WTForms'."""
+"""The shared field rendering (app/forms.py): escaped, selected, the same as the Jinja
+macro it replaced."""
 
 from __future__ import annotations
 
-from wtforms import Form
-from wtforms import SelectField as WTFormsSelectField
-from wtforms import SelectMultipleField as WTFormsSelectMultipleField
-from wtforms.validators import DataRequired
 from wtforms.widgets import Select
 
-from app.forms import SelectField, SelectMultipleField, option_tags
+from app.forms import option_tags
 
 HOSTILE = '<script>alert("x")</script>'
-
-
-class QuickForm(Form):
-    person = SelectField(choices=[(1, HOSTILE), (2, "Åsa & Co")], coerce=int)
-    municipalities = SelectMultipleField(choices=[("kumla", "Kumla"), ("orebro", "Örebro")])
-
-
-class PlainForm(Form):
-    person = WTFormsSelectField(choices=[(1, HOSTILE), (2, "Åsa & Co")], coerce=int)
-    municipalities = WTFormsSelectMultipleField(
-        choices=[("kumla", "Kumla"), ("orebro", "Örebro")])
-
-
-class RequiredQuickForm(Form):
-    level = SelectField(choices=[("full", "Full"), ("anonymised", "Anonymised")],
-                        validators=[DataRequired()])
-    flag = SelectField(choices=[(True, "Yes"), (False, "No")], coerce=lambda v: v == "True")
-
-
-class RequiredPlainForm(Form):
-    level = WTFormsSelectField(choices=[("full", "Full"), ("anonymised", "Anonymised")],
-                               validators=[DataRequired()])
-    flag = WTFormsSelectField(choices=[(True, "Yes"), (False, "No")],
-                              coerce=lambda v: v == "True")
-
-
-def test_quick_select_renders_what_wtforms_renders():
-    quick, plain = QuickForm(data={"person": 2}), PlainForm(data={"person": 2})
-    assert str(quick.person(class_="form-select")) == str(plain.person(class_="form-select"))
-    for data in ({"municipalities": ["orebro"]}, {"municipalities": None}, {}):
-        assert (str(QuickForm(data=data).municipalities(class_="x"))
-                == str(PlainForm(data=data).municipalities(class_="x")))
-    for data in ({"level": "anonymised", "flag": True}, {"flag": False}, {}):
-        quick, plain = RequiredQuickForm(data=data), RequiredPlainForm(data=data)
-        assert 'required' in str(quick.level()) and str(quick.level()) == str(plain.level())
-        assert str(quick.flag(id="f")) == str(plain.flag(id="f"))
-
-
-def test_quick_select_escapes_labels_and_marks_the_selected_option():
-    html = str(QuickForm(data={"person": 1}).person())
-    assert HOSTILE not in html
-    assert '<option selected value="1">&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</option>' in html
-    assert '<option value="2">Åsa &amp; Co</option>' in html
-
-
-def test_quick_multiple_select_marks_every_chosen_option():
-    html = str(QuickForm(data={"municipalities": ["kumla", "orebro"]}).municipalities())
-    assert "multiple" in html and html.count("<option selected") == 2
 
 
 def test_option_tags_escape_values_and_labels():
@@ -66,28 +15,6 @@ def test_option_tags_escape_values_and_labels():
     assert "<b>" not in html and HOSTILE not in html
     assert 'value="&#34;&gt;&lt;b&gt;"' in html
     assert '<option selected value="plain">Hallsberg</option>' in html
-
-
-class TupleQuickForm(Form):
-    person = SelectField(choices=((1, HOSTILE), (2, "Åsa & Co")), coerce=int)
-    municipalities = SelectMultipleField(choices=(("kumla", "Kumla"), ("orebro", "Örebro")))
-
-
-def test_options_of_tuple_choices_are_reused_but_follow_the_data():
-    """Tuple choices (as a lead page's assignees come): each rendering is WTForms' HTML
-    for that data, whatever was rendered before."""
-    for data in ({"person": 2}, {"person": 1}, {"person": 2}, {}, {"person": 1}):
-        assert str(TupleQuickForm(data=data).person()) == str(PlainForm(data=data).person())
-    for chosen in (["orebro"], ["kumla", "orebro"], None, ["orebro"]):
-        data = {"municipalities": chosen}
-        assert (str(TupleQuickForm(data=data).municipalities())
-                == str(PlainForm(data=data).municipalities()))
-
-
-def test_options_of_tuple_choices_with_unhashable_data_are_rendered_each_time():
-    form = TupleQuickForm()
-    form.person.data = [2]  # not a value a select holds, but it must not break the cache
-    assert "<option selected" not in str(form.person())
 
 
 # --- render_field: the `field` macro of templates/_forms.html ------------------------------
@@ -201,3 +128,27 @@ def test_render_field_follows_the_locale_and_the_selection(app):
             form.assignee_id.choices = ((1, "Anna"), (2, "Bo"))
             form.assignee_id.data = chosen
             assert f'<option selected value="{chosen}">' in render_field(form.assignee_id)
+
+
+def test_a_typed_label_help_value_and_error_come_out_escaped(app):
+    """What a user typed (an advisor's name in a select, a value in a field) and what a
+    form says about it never reaches the page as markup, kept or not."""
+    from app.forms import render_field
+    from app.leads.forms import ContactForm, FollowUpForm
+
+    with app.test_request_context():
+        form = ContactForm()
+        form.name.label.text = HOSTILE
+        form.name.data = '"><script>alert(1)</script>'
+        form.name.errors = [HOSTILE]
+        html = str(render_field(form.name, help=HOSTILE))
+        assert "<script>" not in html
+        assert 'value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in html
+        assert html.count("&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;") == 3
+        for _ in range(2):  # rendered, then from the cache of pristine fields
+            followup = FollowUpForm()
+            followup.assignee_id.choices = ((1, HOSTILE), (2, 'Bo "Bosse" <b>'))
+            followup.assignee_id.data = 2
+            html = str(render_field(followup.assignee_id))
+            assert "<script>" not in html and "<b>" not in html
+            assert '<option selected value="2">Bo &#34;Bosse&#34; &lt;b&gt;</option>' in html

@@ -44,3 +44,27 @@ def test_no_rows_says_so(client, users):
     login(client, "kumla")
     body = client.get("/leads?q=finns-inte").get_data(as_text=True)
     assert 'data-testid="result-count">0 ' in body and "<tr><td colspan=\"8\">" in body
+
+
+HOSTILE = '<script>alert("x")</script>'
+HOSTILE_ESCAPED = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"
+
+
+def test_a_row_escapes_a_typed_company_and_a_partner_codename(client, users):
+    from app.extensions import db
+
+    own = make_lead(users["kumla"], "own")
+    partner = make_lead(users["arboga"], "partner")
+    share(partner, "kumla", ShareLevel.FULL)
+    for lead in (own, partner):
+        lead.codename = f"Projekt {HOSTILE}"
+        lead.company.name = f'Bolaget "{HOSTILE}" AB'
+    db.session.commit()
+    login(client, "kumla")
+    body = client.get("/leads").get_data(as_text=True)
+    assert "<script>alert" not in body
+    mine, theirs = row(body, own.id), row(body, partner.id)
+    assert f">Projekt {HOSTILE_ESCAPED}</a>" in mine
+    assert f">Projekt {HOSTILE_ESCAPED} (Arboga)</a>" in theirs
+    for html in (mine, theirs):
+        assert f"<td>Bolaget &#34;{HOSTILE_ESCAPED}&#34; AB</td>" in html

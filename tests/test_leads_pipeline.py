@@ -76,3 +76,26 @@ def test_won_and_lost_show_the_last_90_days_only(client, users):
     body = client.get("/pipeline").get_data(as_text=True)
     assert f'data-testid="card-{recent.id}"' in column(body, "won")
     assert f'data-testid="card-{old.id}"' not in body
+
+
+HOSTILE = '<script>alert("x")</script>'
+HOSTILE_ESCAPED = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;"
+
+
+def test_a_card_escapes_the_typed_codename_and_company(client, users):
+    own = make_lead(users["kumla"], "own")
+    partner = make_lead(users["arboga"], "partner")
+    share(partner, "kumla", ShareLevel.FULL)
+    for lead in (own, partner):
+        lead.codename = f"Projekt {HOSTILE}"
+        lead.company.name = f'Bolaget "{HOSTILE}" AB'
+    db.session.commit()
+    login(client, "kumla")
+    body = client.get("/pipeline").get_data(as_text=True)
+    assert "<script>alert" not in body
+    mine, theirs = card(body, own.id), card(body, partner.id)
+    assert f">Projekt {HOSTILE_ESCAPED}</a>" in mine  # the title
+    assert f"Steg: Projekt {HOSTILE_ESCAPED}</label>" in mine  # the move form's label
+    assert f"Projekt {HOSTILE_ESCAPED} (Arboga)</a>" in theirs
+    for html in (mine, theirs):
+        assert f'<div class="small">Bolaget &#34;{HOSTILE_ESCAPED}&#34; AB</div>' in html

@@ -49,8 +49,8 @@ def test_no_swedish_translation_is_missing():
 
 
 def test_templates_translate_in_the_locale_of_each_render(app):
-    """app.i18n keeps each template text per process and locale: the locale of the render
-    (the visitor's, or the one a mail forces) decides, never an earlier render's."""
+    """The locale of the render (the visitor's, or the one a mail forces) decides, never an
+    earlier render's."""
     from flask import render_template_string
     from flask_babel import force_locale
 

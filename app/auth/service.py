@@ -325,7 +325,7 @@ def user_for_api_token(raw: str) -> User | None:
 # --- the user directory as other pages list it ----------------------------------------------
 
 ADVISOR_OPTIONS_LIMIT = 500
-_ADVISOR_OPTIONS = ProcessCache(size=64)
+_ADVISOR_OPTIONS = ProcessCache(size=64, trick="owner_filter")
 
 
 def advisor_options(selected: int | None) -> Markup:

@@ -20,7 +20,7 @@ from app.leads.errors import PermissionDenied
 from app.leads.models import FollowUp, Lead
 from app.viewer import Viewer
 
-_ASSIGNEES = ProcessCache(size=64)
+_ASSIGNEES = ProcessCache(size=64, trick="assignees")
 
 
 def assignee_choices(lead: Lead) -> tuple[tuple[int, str], ...]:

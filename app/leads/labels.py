@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_babel import lazy_gettext as _l
 
 from app.leads.models import (
@@ -127,9 +129,17 @@ def yes_no_data(value: bool | None) -> str:
 def lead_title(codename: str, municipality_name: str, own: bool) -> str:
     """A lead's codename as a list shows it: codenames are unique only within a
     municipality, so another municipality's lead carries its name ("Projekt X (Hallsberg)")."""
+    return lead_titles()(codename, municipality_name, own)
+
+
+def lead_titles() -> Callable[[str, str, bool], str]:
+    """lead_title for a page of leads: the pattern translated once, not per lead."""
     from flask_babel import gettext
 
-    if own:
-        return codename
-    return gettext("%(codename)s (%(municipality)s)", codename=codename,
-                   municipality=municipality_name)
+    pattern = gettext("%(codename)s (%(municipality)s)")
+
+    def title(codename: str, municipality_name: str, own: bool) -> str:
+        return codename if own else pattern % {"codename": codename,
+                                               "municipality": municipality_name}
+
+    return title

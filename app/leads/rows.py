@@ -1,50 +1,66 @@
-"""The lead list's table rows, rendered here rather than in a Jinja loop.
+"""The lead list's table rows: the values of each row, which templates/leads/_rows.html
+lays out (and escapes, as every template does).
 
-/leads shows 50 rows of eight cells; in a Jinja loop each output goes through the
-environment's attribute lookup and escaping, about a millisecond a page. Here a row is
-one f-string, escaped as the kanban's cards are (app/leads/cards.py): what every row
-shares once per page, names that repeat from row to row once per name, codename, company
-and sector per row; ids are formatted as integers."""
+/leads shows 50 rows of eight cells. As with the kanban's cards (app/leads/cards.py),
+what every row shares is computed once per page and each row comes to the template as
+a plain tuple (`Row`) that its loop unpacks, not an object whose attributes Jinja would
+look up per output."""
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, NamedTuple
 
+from flask import current_app
 from flask_babel import gettext as _
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from app.clock import local_today
 from app.leads import labels
 from app.leads.access import ANONYMISED, OWNER
-from app.leads.cards import EscapedOnce, url_around_id
+from app.leads.cards import url_around_id
 from app.leads.queries import LeadPage
+
+
+class ListPage(NamedTuple):
+    """What every row of one page shares."""
+
+    confidential: str  # the badges' words
+    anonymised: str
+
+
+class Row(NamedTuple):
+    """One row, in the order templates/leads/_rows.html unpacks it."""
+
+    url: str  # the lead's page
+    title: str  # the codename, with the municipality on another municipality's lead
+    confidential: bool
+    anonymised: bool
+    company: str  # "" where the share level hides it
+    stage: str
+    municipality: str
+    owner: str
+    sector: str
+    received: str  # formatted
+    due: str | None  # the earliest open follow-up's date, formatted
+    late: bool  # that date has passed
 
 
 def render_rows(page: LeadPage, date_labels: dict[date, str]) -> Markup:
     """The <tr> of each lead of `page`; `date_labels` holds its dates, formatted."""
-    names = EscapedOnce()
+    stage_names = labels.translated(labels.STAGE_LABELS)
+    today, title = local_today(), labels.lead_titles()
     show_url = url_around_id("leads.show")
-    stage_names = {stage: names[text]
-                   for stage, text in labels.translated(labels.STAGE_LABELS).items()}
-    confidential = f' <span class="badge text-bg-warning">{names[_("Confidential")]}</span>'
-    anonymised = f' <span class="badge text-bg-secondary">{names[_("Anonymised")]}</span>'
-    today = local_today()
-    html = []
+    rows = []
     for row in page.rows:
-        lead_id = f"{row.id:d}"
-        title = labels.lead_title(row.codename, row.municipality_name,
-                                  page.levels.get(row.id) == OWNER)
+        level = page.levels.get(row.id)
         due = page.next_followups.get(row.id)
-        due_cell = ""
-        if due:
-            late = "text-danger fw-bold" if due < today else ""
-            due_cell = f'<span class="{late}">{names[date_labels[due]]}</span>'
-        html.append(
-            f'<tr><td><a href="{lead_id.join(show_url)}">{escape(title)}</a>'
-            f'{confidential if row.confidential else ""}'
-            f'{anonymised if page.levels.get(row.id) == ANONYMISED else ""}</td>'
-            f'<td>{escape(page.companies.get(row.id, ""))}</td>'
-            f"<td>{stage_names[row.stage]}</td><td>{names[row.municipality_name]}</td>"
-            f"<td>{names[row.owner_name]}</td><td>{escape(row.sector or '')}</td>"
-            f"<td>{names[date_labels[row.received_on]]}</td><td>{due_cell}</td></tr>")
-    return Markup("\n".join(html))  # noqa: S704 - every value in it was escaped (see the module)
+        rows.append(Row(
+            str(row.id).join(show_url), title(row.codename, row.municipality_name, level == OWNER),
+            bool(row.confidential), level == ANONYMISED, page.companies.get(row.id, ""),
+            stage_names[row.stage], row.municipality_name, row.owner_name, row.sector or "",
+            date_labels[row.received_on], date_labels[due] if due else None,
+            due is not None and due < today))
+    shared = ListPage(_("Confidential"), _("Anonymised"))
+    macros: Any = current_app.jinja_env.get_template("leads/_rows.html").module
+    return macros.rows(rows, shared)
