@@ -8,20 +8,19 @@ with the same key, app.caching.reused_statement), so the rule cannot name the us
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.exports.models import Export
 from app.scope import scope_rule, select_visible
+from app.viewer import Viewer
 
 
 @scope_rule(Export)
-def export_rule(user: Any) -> ColumnElement[bool]:
+def export_rule(user: Viewer) -> ColumnElement[bool]:
     return Export.municipality_id == user.municipality_id
 
 
-def own_exports(user: Any) -> sa.Select[Export]:
+def own_exports(user: Viewer) -> sa.Select[Export]:
     """The user's own exports: within the scope rule, and asked for by the user."""
     return select_visible(user, Export).where(Export.user_id == user.id)

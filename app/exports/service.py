@@ -28,6 +28,7 @@ from app.clock import utcnow
 from app.exports.access import own_exports
 from app.exports.models import Export, ExportKind, ExportStatus
 from app.extensions import db
+from app.viewer import Viewer
 
 log = logging.getLogger(__name__)
 LIST_LIMIT = 50
@@ -44,7 +45,7 @@ def exports_dir() -> Path:
     return path
 
 
-def record_export(user: Any, kind: ExportKind, filters: Any) -> Export:
+def record_export(user: Viewer, kind: ExportKind, filters: Any) -> Export:
     """Record a queued export of `kind` with `filters` (a LeadFilters or SiteFilter) for
     `user` (app.exports.tasks.start_export enqueues its job)."""
     export = Export(user_id=user.id, municipality_id=user.municipality_id, kind=kind,
@@ -96,7 +97,7 @@ def _requester(export: Export) -> Any:
     return user
 
 
-def _write_leads(user: Any, filters: dict[str, Any], target: str) -> int:
+def _write_leads(user: Viewer, filters: dict[str, Any], target: str) -> int:
     from app.leads import export
     from app.leads.queries import LeadFilters
 
@@ -104,7 +105,7 @@ def _write_leads(user: Any, filters: dict[str, Any], target: str) -> int:
     return export.write_xlsx(export.iter_export_rows(user, ids), target)
 
 
-def _write_sites(user: Any, filters: dict[str, Any], target: str) -> int:
+def _write_sites(user: Viewer, filters: dict[str, Any], target: str) -> int:
     from app.sites import export
     from app.sites.service import SiteFilter, filtered_sites
 
@@ -128,7 +129,7 @@ def status_labels() -> dict[ExportStatus, str]:
             ExportStatus.EXPIRED: _("Expired (deleted)")}
 
 
-def user_exports(user: Any) -> list[Export]:
+def user_exports(user: Viewer) -> list[Export]:
     """The user's own exports, newest first."""
     statement = own_exports(user).order_by(Export.created_at.desc(), Export.id.desc())
     return list(db.session.scalars(statement.limit(LIST_LIMIT)))
@@ -138,7 +139,7 @@ def has_pending(exports: list[Export]) -> bool:
     return any(export.pending for export in exports)
 
 
-def downloadable_file(user: Any, export_id: int,
+def downloadable_file(user: Viewer, export_id: int,
                       now: Callable[[], datetime] = utcnow) -> tuple[Path, str]:
     """The file of the user's own finished, unexpired export and the name to download it
     as; 404 for anything else (another user's export, admins included)."""

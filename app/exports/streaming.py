@@ -9,11 +9,12 @@ from flask import stream_with_context
 from flask_babel import force_locale, get_locale
 
 from app.extensions import db
+from app.viewer import Viewer
 
 T = TypeVar("T", str, bytes)  # what a response body is made of
 
 
-def stream_for(user: Any, produce: Callable[[Any], Iterable[T]]) -> Iterator[T]:
+def stream_for(user: Viewer, produce: Callable[[Any], Iterable[T]]) -> Iterator[T]:
     """The body `produce(user)` for a streamed response. The server iterates it after the
     view has returned, when the request's user object may be expired or detached (the
     request's transaction ended), so `produce` gets the user loaded again and runs in the

@@ -9,9 +9,10 @@ from huey import crontab
 from app.exports import service
 from app.exports.models import Export, ExportKind
 from app.exports.queue import huey, job_context
+from app.viewer import Viewer
 
 
-def start_export(user: Any, kind: ExportKind, filters: Any) -> Export:
+def start_export(user: Viewer, kind: ExportKind, filters: Any) -> Export:
     """Record an export and enqueue its job (run at once in immediate mode)."""
     export = service.record_export(user, kind, filters)
     run_export(export.id)

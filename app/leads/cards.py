@@ -23,6 +23,7 @@ from app.i18n import local_dates
 from app.leads import labels
 from app.leads.access import level_of, shows_company
 from app.leads.models import Stage
+from app.viewer import Viewer
 
 
 class Board(NamedTuple):
@@ -57,7 +58,7 @@ def url_around_id(endpoint: str) -> tuple[str, str]:
     return prefix, suffix
 
 
-def render_board(user: Any, columns: dict[Stage, dict[str, Any]]) -> dict[Stage, Markup]:
+def render_board(user: Viewer, columns: dict[Stage, dict[str, Any]]) -> dict[Stage, Markup]:
     """The cards of each column of `service.pipeline` (pass the user object, not the
     current_user proxy: it is asked about every card)."""
     board = Board(

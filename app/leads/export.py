@@ -24,6 +24,7 @@ from app.leads import labels
 from app.leads.access import share_levels, shows_company
 from app.leads.models import Lead
 from app.leads.queries import LeadFilters, lead_query, record_views
+from app.viewer import Viewer
 
 CHUNK = 500
 COLUMNS = (
@@ -34,13 +35,13 @@ COLUMNS = (
 )
 
 
-def count_rows(user: Any, filters: LeadFilters) -> int:
+def count_rows(user: Viewer, filters: LeadFilters) -> int:
     """How many leads an export of the list with `filters` holds."""
     visible = lead_query(user, filters).order_by(None).with_only_columns(Lead.id).subquery()
     return db.session.scalar(sa.select(sa.func.count()).select_from(visible)) or 0
 
 
-def export_lead_ids(user: Any, filters: LeadFilters, file_format: str) -> list[int]:
+def export_lead_ids(user: Viewer, filters: LeadFilters, file_format: str) -> list[int]:
     """The ids of every lead an export in `file_format` (csv, xlsx) holds, in the list's
     order (ids only: 100,000 leads are a few megabytes; the rows are then read a chunk at
     a time). Each confidential lead of another municipality among them is audited as
@@ -52,7 +53,7 @@ def export_lead_ids(user: Any, filters: LeadFilters, file_format: str) -> list[i
     return [lead.id for lead in leads]
 
 
-def iter_export_rows(user: Any, ids: list[int]) -> Iterator[dict[str, Any]]:
+def iter_export_rows(user: Viewer, ids: list[int]) -> Iterator[dict[str, Any]]:
     """The export's rows of the leads `ids` (export_lead_ids), loaded a chunk at a time
     so that memory stays flat."""
     names = _Labels(labels.translated(labels.STAGE_LABELS),

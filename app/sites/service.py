@@ -30,6 +30,7 @@ from app.sites.models import (
     SiteKind,
     SiteStatus,
 )
+from app.viewer import Viewer
 
 # The columns a client may write, in form and API order (municipality as a slug).
 EDITABLE_FIELDS = (
@@ -47,23 +48,23 @@ NEARBY_NODE_KM = 30.0
 
 # ---------------------------------------------------------------- permissions
 
-def can_create_sites(user: Any) -> bool:
+def can_create_sites(user: Viewer) -> bool:
     return bool(user.is_authenticated and (user.is_admin or user.is_advisor))
 
 
-def can_edit_site(user: Any, site: Site) -> bool:
+def can_edit_site(user: Viewer, site: Site) -> bool:
     """Advisors of the site's municipality and admins; viewers never."""
     if not user.is_authenticated:
         return False
     return user.is_admin or (user.is_advisor and user.municipality_id == site.municipality_id)
 
 
-def creatable_municipalities(user: Any) -> list[Municipality]:
+def creatable_municipalities(user: Viewer) -> list[Municipality]:
     """Where `user` may put a site: admins anywhere, advisors in their own municipality."""
     if user.is_admin:
         return all_municipalities()
     if user.is_advisor:
-        return [user.municipality]
+        return [m for m in all_municipalities() if m.id == user.municipality_id]
     return []
 
 
@@ -73,7 +74,7 @@ class NotAllowed(Exception):
     """The user may not do this to this site."""
 
 
-def validate_site(actor: Any, values: Mapping[str, Any]) -> list:
+def validate_site(actor: Viewer, values: Mapping[str, Any]) -> list:
     """Domain rules beyond types: municipality allowed, position inside it, numbers not
     negative. Raises FieldErrors; returns warnings (accepted, to be shown)."""
     errors: dict[str, list] = {}
@@ -304,7 +305,7 @@ def filter_criteria(filt: SiteFilter, default_hide_withdrawn: bool = False) -> l
     return criteria
 
 
-def filtered_sites(user: Any, filt: SiteFilter, default_hide_withdrawn: bool = False) -> sa.Select:
+def filtered_sites(user: Viewer, filt: SiteFilter, default_hide_withdrawn: bool = False) -> sa.Select:
     """The visible sites matching `filt` (through app.scope), ordered by name."""
     return (scope.select_visible(user, Site).where(*filter_criteria(filt, default_hide_withdrawn))
             .order_by(Site.name, Site.id))
@@ -332,7 +333,7 @@ def _columns(values: Mapping[str, Any]) -> dict[str, Any]:
     return columns
 
 
-def create_site(actor: Any, values: Mapping[str, Any]) -> tuple[Site, list]:
+def create_site(actor: Viewer, values: Mapping[str, Any]) -> tuple[Site, list]:
     """Create a site from typed values (municipality as a Municipality); returns the site
     and warnings. Raises FieldErrors or NotAllowed; commits with its audit event."""
     if not can_create_sites(actor):
@@ -349,7 +350,7 @@ def create_site(actor: Any, values: Mapping[str, Any]) -> tuple[Site, list]:
     return site, warnings
 
 
-def update_site(actor: Any, site: Site, submitted_version: int | None,
+def update_site(actor: Viewer, site: Site, submitted_version: int | None,
                 values: Mapping[str, Any]) -> list:
     """Save an edit that started from `submitted_version`. Raises NotAllowed, FieldErrors
     or app.locking.StaleVersion (nothing stored); returns warnings."""
@@ -414,7 +415,7 @@ def node_values(node: LogisticsNode) -> dict[str, Any]:
         "lat": node.lat, "lon": node.lon, "accuracy": node.accuracy, "note": node.note})
 
 
-def save_node(actor: Any, node: LogisticsNode | None, submitted_version: int | None,
+def save_node(actor: Viewer, node: LogisticsNode | None, submitted_version: int | None,
               values: Mapping[str, Any]) -> LogisticsNode:
     """Create or edit a node (admins), then recompute every site's distances.
     Raises FieldErrors (position outside its municipality) or StaleVersion."""
@@ -440,7 +441,7 @@ def save_node(actor: Any, node: LogisticsNode | None, submitted_version: int | N
     return node
 
 
-def delete_node(actor: Any, node: LogisticsNode) -> None:
+def delete_node(actor: Viewer, node: LogisticsNode) -> None:
     audit.record(actor, "node.delete", "logistics_node", node.id, before=node_values(node))
     db.session.delete(node)
     db.session.flush()
@@ -462,7 +463,7 @@ def _map_columns() -> list:
             table.c.dist_terminal_km, table.c.dist_airport_km]
 
 
-def map_layers(user: Any, filt: SiteFilter):
+def map_layers(user: Viewer, filt: SiteFilter):
     """The visible sites matching `filt` as compact rows, one layer per municipality.
 
     A Core query of plain columns (no ORM objects, no enum conversion): 10,000 sites must
@@ -500,7 +501,7 @@ def map_revision() -> tuple:
 _MAP_CACHE = ProcessCache(size=32)
 
 
-def site_map_page(user: Any, filt: SiteFilter, locale: str) -> tuple[Any, int]:
+def site_map_page(user: Viewer, filt: SiteFilter, locale: str) -> tuple[Any, int]:
     """The rendered big map and its number of sites, cached per process by what decides
     its content: the data's revision, the user's scope class, the filter and the locale.
     10,000 sites take about 100 ms to read and render; a cached map a few milliseconds."""
