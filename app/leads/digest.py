@@ -26,9 +26,9 @@ from flask_babel import lazy_gettext as _l
 
 from app import scope
 from app.auth.models import Role
+from app.clock import local_zone
 from app.core.models import Municipality
 from app.digest.sections import DigestContext, DigestItem, register_section
-from app.digest.weeks import timezone
 from app.extensions import db
 from app.i18n import local_date
 from app.leads.access import audience_key, share_levels, shows_company_in_mail
@@ -129,7 +129,7 @@ def _follow_up_items(users: Sequence[Any], context: DigestContext, *criteria: An
 
 
 def local_today(context: DigestContext):
-    return context.now.astimezone(timezone()).date()
+    return context.now.astimezone(local_zone()).date()
 
 
 def collect_overdue_follow_ups(users: Sequence[Any], context: DigestContext) -> dict[int, list]:
@@ -167,7 +167,7 @@ def collect_stale_leads(users: Sequence[Any], context: DigestContext) -> dict[in
             lambda row, label: DigestItem(
                 label, url=lead_url(row.lead_id),
                 detail=_("last activity %(date)s",
-                         date=local_date(row.last_at.astimezone(timezone()).date()))),
+                         date=local_date(row.last_at.astimezone(local_zone()).date()))),
             lambda user_id: absolute_url_for("leads.index", owner=user_id))
     return found
 
@@ -205,7 +205,7 @@ def collect_new_shares(users: Sequence[Any], context: DigestContext) -> dict[int
                 label, url=lead_url(row.lead_id),
                 detail=_("shared by %(municipality)s on %(date)s, %(level)s",
                          municipality=row.owner_name,
-                         date=local_date(row.shared_at.astimezone(timezone()).date()),
+                         date=local_date(row.shared_at.astimezone(local_zone()).date()),
                          level=_("in full") if row.level == ShareLevel.FULL else _("anonymised"))),
             lambda _id: absolute_url_for("leads.index"))
         for user in members:

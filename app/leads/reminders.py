@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 
 from app import audit, scope
 from app.auth.models import User
+from app.clock import local_zone
 from app.deliveries import Claim, Outcome, claimable, run_delivery
 from app.extensions import db
 from app.leads.access import can_edit
@@ -108,6 +109,5 @@ def local_input_value(moment: datetime | None) -> str:
     """An aware UTC time as the value of a datetime-local input (local wall-clock time)."""
     if moment is None:
         return ""
-    from app.digest.weeks import timezone
 
-    return moment.astimezone(timezone()).strftime("%Y-%m-%dT%H:%M")
+    return moment.astimezone(local_zone()).strftime("%Y-%m-%dT%H:%M")
