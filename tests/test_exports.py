@@ -397,7 +397,7 @@ def test_leads_csv_export_is_not_capped_at_20000_rows(client, users):
 def test_a_site_export_after_23_utc_is_named_after_the_swedish_date(client, users):
     """'Today' is the date in Stockholm (app.clock), not in UTC."""
     make_site(name="Sen tomt")
-    login(client, "kumla")
     with time_machine.travel(datetime(2026, 12, 4, 23, 30, tzinfo=UTC), tick=False):
+        login(client, "kumla")
         response = client.get("/sites/export.csv")
     assert response.headers["Content-Disposition"] == 'attachment; filename="sites-2026-12-05.csv"'
