@@ -173,6 +173,7 @@ _DATE_SPECS: dict[str, tuple[date | tuple[str, int], date | tuple[str, int]]] = 
     "available_from": (date(1990, 1, 1), ("years", 30)),
     "decided_on": (date(1990, 1, 1), ("days", 1)),
     "basis_on": (date(1990, 1, 1), ("days", 0)),
+    "plan_in_force": (date(1900, 1, 1), ("days", 0)),
 }
 
 
@@ -267,6 +268,7 @@ NUMBER_RANGES: dict[str, tuple[float, float]] = {
     "jobs": (0, 1_000_000),
     "investment_msek": (0, 10_000_000),
     "price_sek_m2": (0, 1_000_000),
+    "months": (0, 240),
 }
 
 _UNITS = {
@@ -276,6 +278,7 @@ _UNITS = {
     "jobs": "",
     "investment_msek": "MSEK",
     "price_sek_m2": "SEK/m²",
+    "months": "months",
 }
 
 Number = TypeVar("Number", int, float)

@@ -14,7 +14,7 @@ MONDAY = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
 
 
 def complete(**values) -> dict:
-    return {"price_sek_m2": 450, "power_mw": 10.0, "detaljplan_status": DetaljplanStatus.IN_FORCE,
+    return {"price_sek_m2": 450, "power_mw": 10.0, "detaljplan_status": DetaljplanStatus.LAGA_KRAFT,
             "rail_siding": RailSiding.EXISTING, **values}
 
 

@@ -179,7 +179,7 @@ def test_list_filters_by_municipality_status_kind_area_rail_power_and_incomplete
     from app.sites.models import DetaljplanStatus, RailSiding, SiteKind
 
     make_site(name="Complete", price_sek_m2=300, power_mw=10, rail_siding=RailSiding.EXISTING,
-              detaljplan_status=DetaljplanStatus.IN_FORCE, land_area_m2=100_000)
+              detaljplan_status=DetaljplanStatus.LAGA_KRAFT, land_area_m2=100_000)
     make_site(name="Small", land_area_m2=5_000, status=SiteStatus.RESERVED)
     make_site("orebro", name="Orebro building", kind=SiteKind.BUILDING, lat=59.2741, lon=15.2066,
               land_area_m2=None, building_area_m2=20_000)
@@ -275,7 +275,7 @@ def test_start_page_site_counts_follow_every_change_at_once(client, kumla):
         return " ".join(page[start:page.index("</p>", start)].split())
 
     make_site(name="Full", price_sek_m2=300, power_mw=5.0,
-              detaljplan_status=DetaljplanStatus.IN_FORCE, rail_siding=RailSiding.POSSIBLE)
+              detaljplan_status=DetaljplanStatus.LAGA_KRAFT, rail_siding=RailSiding.POSSIBLE)
     assert "1 tillgängliga platser" in panel() and "saknar" not in panel()
     assert client.post("/sites/new", data=form_data(name="Bare")).status_code == 302
     assert "2 tillgängliga platser" in panel() and "1 saknar nyckeluppgifter" in panel()

@@ -28,6 +28,7 @@ from app.leads.followups import assignee_choices
 from app.locking import StaleVersion, submitted_version
 from app.maps import service as maps
 from app.redirects import safe_next
+from app.sites import labels as site_labels
 from app.sites.models import Site
 from app.sites.service import all_node_points
 from app.submissions import AlreadySaved, already_saved, earlier, recording, violates
@@ -46,9 +47,12 @@ def matches(lead_id: int):
     if municipality not in known:
         municipality = None
     include_reserved = request.args.get("reserved") == "1"
+    readiness = request.args.get("readiness") or None
+    if readiness not in site_labels.readiness_labels():
+        readiness = None
     shown = _shown(request.args.get("shown"))
     found = service.match_page(current_user, service.needs_of(lead), shown, municipality,
-                               include_reserved)
+                               include_reserved, readiness)
     proposed = {c.site_id for c in service.candidates_of(current_user, lead)}
     proposable = {m.site.id for m in found.fitting
                   if access.can_propose(current_user, lead, known[m.site.municipality].id)}
@@ -58,7 +62,8 @@ def matches(lead_id: int):
         "candidates/matches.html", lead=lead, found=found, more=found.total > shown,
         shown=shown, page=PAGE, proposed=proposed, proposable=proposable,
         municipalities=known.values(), municipality=municipality,
-        include_reserved=include_reserved, the_map=the_map, form=ProposeForm(),
+        include_reserved=include_reserved, readiness=readiness, the_map=the_map,
+        form=ProposeForm(),
         blocked=_blocked_by_unknowns(found.blocked),
         municipality_names={slug: m.name for slug, m in known.items()})
 

@@ -54,11 +54,6 @@ def needs_of(lead: Lead) -> Needs:
         desired_start=lead.desired_start, start_must=lead.start_must)
 
 
-# Columns the sites do not have yet read as unknown (the site-facts migration adds them).
-NOT_RECORDED = ("contiguous_area_m2", "power_expandable_mw", "power_lead_time_months")
-# Today's three detaljplan values on the stages of the matching rules.
-PLAN_STAGE = sa.case({"in_force": "laga_kraft", "in_progress": "samrad", "none": "none"},
-                     value=Site.detaljplan_status)
 UNFIT_SHOWN = 50
 BLOCKED_SHOWN = 100
 
@@ -71,9 +66,11 @@ def _fact_columns() -> dict[str, Any]:
         "building_area_m2": Site.building_area_m2, "rail_siding": Site.rail_siding,
         "dist_motorway_km": Site.dist_motorway_km, "dist_terminal_km": Site.dist_terminal_km,
         "dist_airport_km": Site.dist_airport_km, "power_mw": Site.power_mw,
-        "water_sewage": Site.water_sewage, "detaljplan": PLAN_STAGE,
-        "available_from": Site.available_from, "price_sek_m2": Site.price_sek_m2}
-    columns |= {name: sa.null() for name in NOT_RECORDED}
+        "water_sewage": Site.water_sewage, "detaljplan": Site.detaljplan_status,
+        "available_from": Site.available_from, "price_sek_m2": Site.price_sek_m2,
+        "contiguous_area_m2": Site.contiguous_area_m2,
+        "power_expandable_mw": Site.power_expandable_mw,
+        "power_lead_time_months": Site.power_lead_time_months}
     return columns
 
 
@@ -88,7 +85,7 @@ class MatchPage:
 
 
 def match_page(user: Viewer, needs: Needs, shown: int, municipality: str | None = None,
-               include_reserved: bool = False) -> MatchPage:
+               include_reserved: bool = False, readiness: str | None = None) -> MatchPage:
     """Every offered site the user may see, ranked against the lead by the database
     (app/candidates/ranking.py); the rows shown are evaluated and explained by
     app/candidates/matching.py. Reads only sites (and `needs`, a lead's requirements)."""
@@ -104,6 +101,8 @@ def match_page(user: Viewer, needs: Needs, shown: int, municipality: str | None 
              .where(scope.visible_filter(user, Site), Site.status.in_(statuses)))
     if municipality:
         inner = inner.where(Municipality.slug == municipality)
+    if readiness:
+        inner = inner.where(Site.readiness == readiness)
     sites = inner.subquery()
     total = sa.func.count().over().label("total")
     fitting = db.session.execute(
@@ -136,8 +135,9 @@ def site_facts(user: Viewer, include_reserved: bool = False) -> list[SiteFacts]:
 def _facts_of(row: Any) -> SiteFacts:
     values = {name: getattr(row, name) for name in SiteFacts.__dataclass_fields__}
     values["status"] = str(values["status"])
-    if values["rail_siding"] is not None:
-        values["rail_siding"] = str(values["rail_siding"])
+    for name in ("rail_siding", "detaljplan"):  # enums as their values
+        if values[name] is not None:
+            values[name] = str(values[name])
     return SiteFacts(**values)
 
 

@@ -11,7 +11,15 @@ from pydantic import Field
 from app.api.inputs import ApiInput, Slug, a_date, a_number, text
 from app.core.service import all_municipalities
 from app.sites import service
-from app.sites.models import DetaljplanStatus, RailSiding, Site, SiteKind, SiteOwner, SiteStatus
+from app.sites.models import (
+    DetaljplanStatus,
+    RailSiding,
+    Readiness,
+    Site,
+    SiteKind,
+    SiteOwner,
+    SiteStatus,
+)
 
 NOT_GIVEN: Any = None  # default of a field that is not given (not null: a PATCH keeps it)
 Area = Annotated[int, *a_number("area_m2")]
@@ -29,11 +37,17 @@ class SiteFields(ApiInput):
     land_area_m2: Area | None = NOT_GIVEN
     building_area_m2: Area | None = NOT_GIVEN
     detaljplan_status: DetaljplanStatus | None = NOT_GIVEN
+    detaljplan_id: Annotated[str, *text(Site.detaljplan_id)] | None = NOT_GIVEN
+    detaljplan_in_force_on: Annotated[date, *a_date("plan_in_force")] | None = NOT_GIVEN
+    readiness: Readiness | None = NOT_GIVEN
+    contiguous_area_m2: Area | None = NOT_GIVEN
     permitted_use: Annotated[str, *text(Site.permitted_use)] | None = NOT_GIVEN
     price_sek_m2: Annotated[int, *a_number("price_sek_m2")] | None = NOT_GIVEN
     price_public: bool = NOT_GIVEN
     rail_siding: RailSiding | None = NOT_GIVEN
     power_mw: Annotated[float, *a_number("power_mw")] | None = NOT_GIVEN
+    power_expandable_mw: Annotated[float, *a_number("power_mw")] | None = NOT_GIVEN
+    power_lead_time_months: Annotated[int, *a_number("months")] | None = NOT_GIVEN
     water_sewage: bool | None = NOT_GIVEN
     status: SiteStatus = NOT_GIVEN
     available_from: Annotated[date, *a_date("available_from")] | None = NOT_GIVEN

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from app.api.outputs import ApiOutput, Instant
-from app.sites.models import DetaljplanStatus, RailSiding, SiteKind, SiteOwner, SiteStatus
+from app.sites.models import DetaljplanStatus, RailSiding, Readiness, SiteKind, SiteOwner, SiteStatus
 
 KeyField = Literal["price", "power", "detaljplan", "rail", "areas"]  # service.KEY_FIELDS
 
@@ -34,11 +34,17 @@ class Site(ApiOutput):
     land_area_m2: int | None
     building_area_m2: int | None
     detaljplan_status: DetaljplanStatus | None
+    detaljplan_id: str | None
+    detaljplan_in_force_on: date | None
+    readiness: Readiness | None
+    contiguous_area_m2: int | None
     permitted_use: str | None
     price_sek_m2: int | None
     price_public: bool
     rail_siding: RailSiding | None
     power_mw: float | None
+    power_expandable_mw: float | None
+    power_lead_time_months: int | None
     water_sewage: bool | None
     status: SiteStatus
     available_from: date | None

@@ -11,7 +11,15 @@ import sqlalchemy as sa
 from app.core.service import municipality_by_slug
 from app.extensions import db
 from app.sites.geography import km_outside
-from app.sites.models import DetaljplanStatus, RailSiding, Site, SiteKind, SiteOwner, SiteStatus
+from app.sites.models import (
+    DetaljplanStatus,
+    RailSiding,
+    Readiness,
+    Site,
+    SiteKind,
+    SiteOwner,
+    SiteStatus,
+)
 from app.sites.service import _node_positions, distances_for
 
 DEMO_NOTE = "Fiktiv demodata – platsen finns inte på riktigt."
@@ -58,8 +66,8 @@ def demo_sites() -> list[dict]:
                 "land_area_m2": land,
                 "building_area_m2": None if sparse and kind == SiteKind.LAND_WITH_BUILDING else building,
                 "detaljplan_status": None if sparse else rng.choice(
-                    [DetaljplanStatus.IN_FORCE, DetaljplanStatus.IN_FORCE, DetaljplanStatus.IN_PROGRESS,
-                     DetaljplanStatus.NONE]),
+                    [DetaljplanStatus.LAGA_KRAFT, DetaljplanStatus.LAGA_KRAFT,
+                     DetaljplanStatus.SAMRAD, DetaljplanStatus.NONE]),
                 "permitted_use": None if sparse else "Industri, lager, logistik (J, Z)",
                 "price_sek_m2": None if sparse else rng.choice([150, 250, 350, 450, 600, 900]),
                 "price_public": rng.random() < 0.5,
@@ -75,8 +83,24 @@ def demo_sites() -> list[dict]:
                 "contact_person": None if sparse else "Demo Kontaktperson",
                 "public": rng.random() < 0.6,
                 "description": DEMO_NOTE,
+                **_matching_facts(random.Random(f"{area} {n}"), land, sparse),
             })
     return sites
+
+
+def _matching_facts(rng: random.Random, land: int | None, sparse: bool) -> dict:
+    """The facts matching reads beyond the basics, from a generator of their own (the other
+    values stay what they were before these existed)."""
+    if sparse:
+        return {}
+    return {
+        "contiguous_area_m2": None if land is None else int(land * rng.choice([0.6, 0.8, 1.0])),
+        "power_expandable_mw": rng.choice([None, 5, 10, 20]),
+        "power_lead_time_months": rng.choice([6, 12, 18, 24]),
+        "readiness": rng.choice([Readiness.READY, Readiness.READY, Readiness.PLANNED,
+                                 Readiness.IDEA]),
+        "detaljplan_id": f"DP {rng.randint(1, 400)} (fiktiv)",
+    }
 
 
 def seed_sites() -> list[str]:

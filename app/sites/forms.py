@@ -89,8 +89,16 @@ class SiteForm(OneTimeForm, CoordinateForm):
     address = StringField(_l("Address"), validators=[Optional(), max_length(Site.address)])
     land_area_m2 = IntegerField(_l("Land area (m²)"), validators=[Optional()], kind="area_m2")
     building_area_m2 = IntegerField(_l("Building area (m²)"), validators=[Optional()], kind="area_m2")
+    contiguous_area_m2 = IntegerField(_l("Largest contiguous area (m²)"), validators=[Optional()],
+                                      kind="area_m2")
     detaljplan_status = SelectField(
         _l("Detaljplan"), choices=lambda: _choices(labels.detaljplan_labels(), _l("Unknown")))
+    detaljplan_id = StringField(_l("The plan's designation"),
+                                validators=[Optional(), max_length(Site.detaljplan_id)])
+    detaljplan_in_force_on = DateField(_l("In force since"), validators=[Optional()],
+                                       kind="plan_in_force")
+    readiness = SelectField(_l("Readiness"),
+                            choices=lambda: _choices(labels.readiness_labels(), _l("Unknown")))
     permitted_use = StringField(_l("Permitted use"), validators=[
         Optional(), max_length(Site.permitted_use)])
     price_sek_m2 = IntegerField(_l("Price (SEK/m²)"), validators=[Optional()], kind="price_sek_m2")
@@ -98,6 +106,10 @@ class SiteForm(OneTimeForm, CoordinateForm):
     rail_siding = SelectField(_l("Rail siding"),
                               choices=lambda: _choices(labels.rail_labels(), _l("Unknown")))
     power_mw = MeasureField(_l("Available power (MW)"), validators=[Optional()], kind="power_mw")
+    power_expandable_mw = MeasureField(_l("More power obtainable (MW)"), validators=[Optional()],
+                                       kind="power_mw")
+    power_lead_time_months = IntegerField(_l("Months to obtain it"), validators=[Optional()],
+                                          kind="months")
     water_sewage = SelectField(_l("Water and sewage"), choices=[
         ("", _l("Unknown")), ("yes", _l("Yes")), ("no", _l("No"))])
     status = SelectField(_l("Status"), choices=lambda: _choices(labels.status_labels()))
@@ -136,6 +148,13 @@ class SiteForm(OneTimeForm, CoordinateForm):
             "contact_person": (self.contact_person.data or "").strip() or None,
             "public": bool(self.public.data),
             "description": (self.description.data or "").strip() or None,
+            "contiguous_area_m2": self.contiguous_area_m2.data,
+            "power_expandable_mw": (None if self.power_expandable_mw.data is None
+                                    else float(self.power_expandable_mw.data)),
+            "power_lead_time_months": self.power_lead_time_months.data,
+            "readiness": enum_or_none(self.readiness.data),
+            "detaljplan_id": (self.detaljplan_id.data or "").strip() or None,
+            "detaljplan_in_force_on": self.detaljplan_in_force_on.data,
         }
 
     def fill_from(self, site: Site) -> None:
@@ -147,7 +166,7 @@ class SiteForm(OneTimeForm, CoordinateForm):
                 value = {True: "yes", False: "no"}.get(value, "")
             elif hasattr(value, "value"):
                 value = value.value
-            elif value is None and name in ("detaljplan_status", "rail_siding"):
+            elif value is None and name in ("detaljplan_status", "rail_siding", "readiness"):
                 value = ""
             getattr(self, name).data = value
         self.version.data = str(site.version)

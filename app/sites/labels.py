@@ -21,7 +21,13 @@ def status_labels() -> dict[str, Any]:
 
 
 def detaljplan_labels() -> dict[str, Any]:
-    return {"in_force": _l("In force"), "in_progress": _l("In progress"), "none": _l("None")}
+    return {"none": _l("Not planned"), "planbesked": _l("Planbesked"), "samrad": _l("Samråd"),
+            "granskning": _l("Granskning"), "antagen": _l("Adopted"),
+            "laga_kraft": _l("In force")}
+
+
+def readiness_labels() -> dict[str, Any]:
+    return {"ready": _l("Ready to build"), "planned": _l("Planned"), "idea": _l("Idea")}
 
 
 def rail_labels() -> dict[str, Any]:

@@ -22,9 +22,24 @@ class SiteKind(enum.StrEnum):
 
 
 class DetaljplanStatus(enum.StrEnum):
-    IN_FORCE = "in_force"
-    IN_PROGRESS = "in_progress"
+    """The detaljplan's stage under PBL: none; a positive planbesked; consultation;
+    review; adopted; in force (laga kraft)."""
+
     NONE = "none"
+    PLANBESKED = "planbesked"
+    SAMRAD = "samrad"
+    GRANSKNING = "granskning"
+    ANTAGEN = "antagen"
+    LAGA_KRAFT = "laga_kraft"
+
+
+class Readiness(enum.StrEnum):
+    """How soon a company can start: ready to build, planned (plan and services on their
+    way), an idea (land the municipality could develop)."""
+
+    READY = "ready"
+    PLANNED = "planned"
+    IDEA = "idea"
 
 
 class RailSiding(enum.StrEnum):
@@ -80,11 +95,18 @@ class Site(Model):
     land_area_m2: Mapped[int | None] = mapped_column(sa.Integer)
     building_area_m2: Mapped[int | None] = mapped_column(sa.Integer)
     detaljplan_status: Mapped[DetaljplanStatus | None] = mapped_column(enum_column(DetaljplanStatus))
+    detaljplan_id: Mapped[str | None] = mapped_column(sa.String(60))  # the plan's designation
+    detaljplan_in_force_on: Mapped[date | None] = mapped_column(sa.Date)
+    readiness: Mapped[Readiness | None] = mapped_column(enum_column(Readiness, 16))
+    contiguous_area_m2: Mapped[int | None] = mapped_column(sa.Integer)  # largest single piece
     permitted_use: Mapped[str | None] = mapped_column(sa.String(200))
     price_sek_m2: Mapped[int | None] = mapped_column(sa.Integer)
     price_public: Mapped[bool] = mapped_column(default=False)
     rail_siding: Mapped[RailSiding | None] = mapped_column(enum_column(RailSiding))
     power_mw: Mapped[float | None] = mapped_column(sa.Float)
+    # More power obtainable (MW on top of power_mw) and how many months that takes.
+    power_expandable_mw: Mapped[float | None] = mapped_column(sa.Float)
+    power_lead_time_months: Mapped[int | None] = mapped_column(sa.Integer)
     water_sewage: Mapped[bool | None]
     status: Mapped[SiteStatus] = mapped_column(enum_column(SiteStatus), default=SiteStatus.AVAILABLE)
     available_from: Mapped[date | None] = mapped_column(sa.Date)

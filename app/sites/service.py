@@ -37,7 +37,9 @@ EDITABLE_FIELDS = (
     "name", "municipality", "kind", "property_designation", "lat", "lon", "address",
     "land_area_m2", "building_area_m2", "detaljplan_status", "permitted_use", "price_sek_m2",
     "price_public", "rail_siding", "power_mw", "water_sewage", "status", "available_from",
-    "owner", "contact_person", "public", "description",
+    "owner", "contact_person", "public", "description", "contiguous_area_m2",
+    "power_expandable_mw", "power_lead_time_months", "readiness", "detaljplan_id",
+    "detaljplan_in_force_on",
 )
 DESCRIPTION_MAX = 5000
 MAX_INT = 2_000_000_000
