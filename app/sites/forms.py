@@ -97,7 +97,7 @@ class SiteForm(OneTimeForm, CoordinateForm):
                                 validators=[Optional(), max_length(Site.detaljplan_id)])
     detaljplan_in_force_on = DateField(_l("In force since"), validators=[Optional()],
                                        kind="plan_in_force")
-    readiness = SelectField(_l("Readiness"),
+    readiness = SelectField(_l("Readiness"), default="",
                             choices=lambda: _choices(labels.readiness_labels(), _l("Unknown")))
     permitted_use = StringField(_l("Permitted use"), validators=[
         Optional(), max_length(Site.permitted_use)])
