@@ -6,6 +6,7 @@ consumer before and after. Figures, not pass/fail tests."""
 
 from __future__ import annotations
 
+import re
 import statistics
 import subprocess
 import sys
@@ -100,8 +101,14 @@ def measure_exports(base: str, url: str, gunicorn_pid: int, env: dict[str, str],
     consumer = start_consumer(env)
     try:
         consumer_before = rss_mb(consumer.pid)
+        # Only a POST starts a job: the GET shows the confirmation with its CSRF token.
+        confirmation = session.get(f"{base}{EXPORT_PATH}", timeout=60).text
+        token = re.search(r'name="csrf_token" value="([^"]+)"', confirmation)
+        if token is None:
+            raise RuntimeError("the export's confirmation page carries no CSRF token")
         started = time.perf_counter()
-        response = session.get(f"{base}{EXPORT_PATH}", allow_redirects=False, timeout=60)
+        response = session.post(f"{base}{EXPORT_PATH}", data={"csrf_token": token.group(1)},
+                                allow_redirects=False, timeout=60)
         request_ms = (time.perf_counter() - started) * 1000
         healthz: list[float] = []
         consumer_peak = consumer_before
