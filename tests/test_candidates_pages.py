@@ -52,6 +52,8 @@ def test_the_match_page_ranks_fitting_sites_and_lists_the_rest_with_reasons(clie
     rows = re.findall(r'data-testid="match-row" data-site-id="(\d+)"', page)
     assert rows[:2] == [str(sites["fits"].id), str(sites["partner"].id)]
     assert str(sites["small"].id) not in rows
+    assert "Passar inte (1): visa varför" in page and 'data-testid="unfit"' not in page
+    page = client.get(f"/leads/{lead.id}/matches?unfit=1").get_data(as_text=True)
     unfit = page[page.index('data-testid="unfit"'):]
     assert "Lilla tomten" in unfit and "Markareal 10\u00a0000 m², önskat ≥ 50\u00a0000 m²" in unfit
     assert "Effekt okänd (behov 5 MW)" in page  # Rala: unknown power, explained

@@ -51,8 +51,9 @@ def matches(lead_id: int):
     if readiness not in site_labels.readiness_labels():
         readiness = None
     shown = _shown(request.args.get("shown"))
+    show_unfit = request.args.get("unfit") == "1"
     found = service.match_page(current_user, service.needs_of(lead), shown, municipality,
-                               include_reserved, readiness)
+                               include_reserved, readiness, with_unfit=show_unfit)
     proposed = {c.site_id for c in service.candidates_of(current_user, lead)}
     proposable = {m.site.id for m in found.fitting
                   if access.can_propose(current_user, lead, known[m.site.municipality].id)}
@@ -62,7 +63,8 @@ def matches(lead_id: int):
         "candidates/matches.html", lead=lead, found=found, more=found.total > shown,
         shown=shown, page=PAGE, proposed=proposed, proposable=proposable,
         municipalities=known.values(), municipality=municipality,
-        include_reserved=include_reserved, readiness=readiness, the_map=the_map,
+        include_reserved=include_reserved, readiness=readiness, show_unfit=show_unfit,
+        the_map=the_map,
         form=ProposeForm(),
         blocked=_blocked_by_unknowns(found.blocked),
         municipality_names={slug: m.name for slug, m in known.items()})

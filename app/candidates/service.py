@@ -55,7 +55,6 @@ def needs_of(lead: Lead) -> Needs:
 
 
 UNFIT_SHOWN = 50
-BLOCKED_SHOWN = 100
 
 
 def _fact_columns() -> dict[str, Any]:
@@ -80,12 +79,13 @@ class MatchPage:
     total: int  # fitting sites in all
     unfit: list[Match]  # the first UNFIT_SHOWN failing a must, with their reasons
     unfit_total: int
-    blocked: list[Match]  # fitting sites with a must unknown: whom to ask
+    blocked: list[Match]  # of the fitting sites shown, those with a must unknown: whom to ask
     positions: dict[int, tuple[float, float]]
 
 
 def match_page(user: Viewer, needs: Needs, shown: int, municipality: str | None = None,
-               include_reserved: bool = False, readiness: str | None = None) -> MatchPage:
+               include_reserved: bool = False, readiness: str | None = None,
+               with_unfit: bool = True) -> MatchPage:
     """Every offered site the user may see, ranked against the lead by the database
     (app/candidates/ranking.py); the rows shown are evaluated and explained by
     app/candidates/matching.py. Reads only sites (and `needs`, a lead's requirements)."""
@@ -109,16 +109,19 @@ def match_page(user: Viewer, needs: Needs, shown: int, municipality: str | None 
         sa.select(sites, total).where(sites.c.failed == 0)
         .order_by(sites.c.unknown, sites.c.passed.desc(),
                   sites.c.dist_terminal_km.asc().nulls_last(), sites.c.id).limit(shown)).all()
-    unfit = db.session.execute(sa.select(sites, total).where(sites.c.failed > 0)
-                               .order_by(sites.c.id).limit(UNFIT_SHOWN)).all()
-    blocked = db.session.execute(sa.select(sites).where(sites.c.failed == 0, sites.c.unknown > 0)
-                                 .order_by(sites.c.id).limit(BLOCKED_SHOWN)).all()
-
     def explained(rows: Sequence[Any]) -> list[Match]:
         return [evaluate(needs, _facts_of(row), today) for row in rows]
 
-    return MatchPage(explained(fitting), fitting[0].total if fitting else 0, explained(unfit),
-                     unfit[0].total if unfit else 0, explained(blocked),
+    if with_unfit:  # the unfit sites' reasons are explained only when asked for
+        rows = db.session.execute(sa.select(sites, total).where(sites.c.failed > 0)
+                                  .order_by(sites.c.id).limit(UNFIT_SHOWN)).all()
+        unfit, unfit_total = explained(rows), rows[0].total if rows else 0
+    else:
+        unfit, unfit_total = [], db.session.scalar(
+            sa.select(sa.func.count()).select_from(sites).where(sites.c.failed > 0)) or 0
+    ranked = explained(fitting)
+    return MatchPage(ranked, fitting[0].total if fitting else 0, unfit, unfit_total,
+                     [match for match in ranked if match.unknown_musts],
                      {row.id: (row.lat, row.lon) for row in fitting})
 
 
