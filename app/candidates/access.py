@@ -45,11 +45,6 @@ def site_visit_rule(user: Viewer) -> ColumnElement[bool]:
     return SiteVisit.lead_id.in_(sa.select(Lead.id).where(sa.or_(*owned)))
 
 
-def sees_all_candidates(user: Viewer, lead: Lead) -> bool:
-    return lead.municipality_id == user.municipality_id or (
-        user.is_admin and not lead.confidential)
-
-
 def can_propose(user: Viewer, lead: Lead, site_municipality_id: int) -> bool:
     """Whether the user may propose a site of that municipality for the lead."""
     if can_edit(user, lead):

@@ -30,6 +30,7 @@ from app.exports.models import ExportKind
 from app.exports.streaming import stream_for
 from app.exports.tasks import start_export
 from app.extensions import db
+from app.flashing import flash_field_errors, flash_form_errors
 from app.i18n import from_local, local_dates
 from app.input_rules import FieldErrors, whole_number
 from app.leads import (
@@ -434,22 +435,8 @@ def add_activity(lead_id: int):
             return already_saved(back)
         flash(_("The activity is saved."), "success")
     else:
-        _flash_form_errors(form)
+        flash_form_errors(form)
     return redirect(back)
-
-
-def _flash_validation(error: FieldErrors) -> None:
-    """A service's field errors, shown as messages on the page the user returns to."""
-    for messages in error.fields.values():
-        for message in messages:
-            flash(message, "danger")
-
-
-def _flash_form_errors(form) -> None:
-    for name, messages in form.errors.items():
-        label = getattr(form, name).label.text if hasattr(form, name) else name
-        for message in messages:
-            flash(f"{label}: {message}", "danger")
 
 
 @bp.post("/leads/<int:lead_id>/followups")
@@ -471,13 +458,13 @@ def add_followup(lead_id: int):
                                        from_local(form.remind_at.data))
         except FieldErrors as error:
             db.session.rollback()
-            _flash_validation(error)
+            flash_field_errors(error)
         except AlreadySaved:
             return already_saved(back)
         else:
             flash(_("The follow-up is saved."), "success")
     else:
-        _flash_form_errors(form)
+        flash_form_errors(form)
     return redirect(back)
 
 
@@ -504,13 +491,13 @@ def add_contact(lead_id: int):
             with recording(current_user, form, Contact):
                 companies.add_contact(current_user, lead, form.data)
         except FieldErrors as error:
-            _flash_validation(error)
+            flash_field_errors(error)
         except AlreadySaved:
             return already_saved(back)
         else:
             flash(_("The contact is saved."), "success")
     else:
-        _flash_form_errors(form)
+        flash_form_errors(form)
     return redirect(back)
 
 
@@ -532,7 +519,7 @@ def share(lead_id: int):
                                    form.level.data, form.basis_values())
         except FieldErrors as error:
             db.session.rollback()
-            _flash_validation(error)
+            flash_field_errors(error)
         except AlreadySaved:
             return already_saved(back)
         except IntegrityError as error:  # a concurrent share with the same municipality
@@ -544,7 +531,7 @@ def share(lead_id: int):
     else:
         if not access.can_edit(current_user, lead):
             abort(403)
-        _flash_form_errors(form)
+        flash_form_errors(form)
     return redirect(url_for("leads.show", lead_id=lead.id) + "#shares")
 
 
@@ -559,7 +546,7 @@ def revoke(lead_id: int):
         try:
             sharing.revoke_share(current_user, lead, form.municipality.data)
         except FieldErrors as error:
-            _flash_validation(error)
+            flash_field_errors(error)
         else:
             flash(_("The share is revoked."), "success")
     return redirect(url_for("leads.show", lead_id=lead.id) + "#shares")
@@ -583,7 +570,7 @@ def respond(lead_id: int):
             return already_saved(back)
         flash(_("Your response is saved."), "success")
     else:
-        _flash_form_errors(form)
+        flash_form_errors(form)
     return redirect(url_for("leads.show", lead_id=lead.id) + "#shares")
 
 
@@ -697,11 +684,11 @@ def merge():
             abort(403)
         except FieldErrors as error:
             db.session.rollback()
-            _flash_validation(error)
+            flash_field_errors(error)
         else:
             flash(_("The companies were merged into %(name)s.", name=target.name), "success")
     else:
-        _flash_form_errors(form)
+        flash_form_errors(form)
     return redirect(url_for("leads.company_list"))
 
 
@@ -722,5 +709,5 @@ def followup_reminder(followup_id: int):
         move_reminder(current_user, followup, remind_at)
         flash(_("The reminder is saved.") if remind_at else _("The reminder is removed."), "success")
     else:
-        _flash_form_errors(form)
+        flash_form_errors(form)
     return redirect(url_for("leads.followups"))
