@@ -190,10 +190,13 @@ def visit_held(visit_id: int):
     return redirect(back)
 
 
-def visit_form(lead) -> VisitForm:
-    """The form to plan a visit, with this lead's choices."""
+def visit_form(lead, candidates: list[CandidateSite] | None = None) -> VisitForm:
+    """The form to plan a visit, with this lead's choices (`candidates`: the lead's
+    candidates the user sees, when the caller has them already)."""
+    if candidates is None:
+        candidates = service.candidates_of(current_user, lead)
     form = VisitForm()
-    form.candidates.choices = [(c.id, c.site.name) for c in service.candidates_of(current_user, lead)
+    form.candidates.choices = [(c.id, c.site.name) for c in candidates
                                if c.status != CandidateStatus.REJECTED]
     people = visits.participant_choices(lead)
     form.participants.choices = people
