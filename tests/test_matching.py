@@ -14,6 +14,7 @@ from app.candidates.matching import (
     FAIL,
     PASS,
     UNKNOWN,
+    Criterion,
     Needs,
     SiteFacts,
     evaluate,
@@ -261,3 +262,13 @@ def test_the_result_does_not_depend_on_the_order_of_the_sites(babel_app, needs, 
     seed.shuffle(shuffled)
     assert ([m.site.id for m in match_sites(needs, sites, TODAY)]
             == [m.site.id for m in match_sites(needs, shuffled, TODAY)])
+
+
+def test_score_rounds_halves_up_as_the_sql_ranking_does():
+    """1 of 8 weight points is 12.5: 13 both here and in SQL's integer arithmetic (Python's
+    round() would give 12 and the database's order would disagree with the page's)."""
+    weights = {"airport_km": 1, "land_area": 3, "power": 3, "water_sewage": 1}
+    criteria = [Criterion("airport_km", PASS, False, ""), Criterion("land_area", FAIL, False, ""),
+                Criterion("power", UNKNOWN, False, ""), Criterion("water_sewage", FAIL, False, "")]
+    assert score(criteria, weights) == 13
+    assert score([Criterion("land_area", PASS, True, "")], weights) == 100  # no nice-to-have

@@ -21,10 +21,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import format_date, format_decimal
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel.speaklater import LazyString
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
+from babel.support import NullTranslations
+from flask_babel import format_date, get_locale, get_translations
 
 
 class Verdict(enum.StrEnum):
@@ -147,13 +147,37 @@ class Match:
         return [c for c in self.criteria if c.verdict == UNKNOWN]
 
 
-def _n(value: float) -> str:
-    """A figure in the reader's locale: 120 000, 5,5."""
-    return format_decimal(value, format="#,##0.#")
+def N_(message: str) -> str:
+    """Marks a message for extraction (pybabel's default keyword); `Wording` translates it."""
+    return message
 
 
-def _km(value: float) -> str:
-    return _n(round(value, 1))
+@dataclass(frozen=True)
+class Wording:
+    """The reader's language and number format, looked up once for a page's explanations.
+
+    A match page explains 50 sites with 3–13 criteria each; flask_babel's gettext and
+    format_decimal look up the request's locale on every call, which cost about a quarter
+    of the page (`make bench`, "lead matches")."""
+
+    translations: NullTranslations
+    locale: Locale
+    figures: NumberPattern
+
+    @classmethod
+    def current(cls) -> Wording:
+        return cls(get_translations(), get_locale() or Locale("sv"), parse_pattern("#,##0.#"))
+
+    def __call__(self, message: str, **values: object) -> str:
+        text = self.translations.ugettext(message)
+        return text % values if values else text
+
+    def n(self, value: float) -> str:
+        """A figure in the reader's locale: 120 000, 5,5."""
+        return self.figures.apply(value, self.locale)
+
+    def km(self, value: float) -> str:
+        return self.n(round(value, 1))
 
 
 def months_between(start: date, end: date) -> int:
@@ -165,104 +189,105 @@ def months_between(start: date, end: date) -> int:
 Outcome = tuple[Verdict, str]
 
 
-def _land_area(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
+def _land_area(needs: Needs, site: SiteFacts, today: date, say: Wording) -> Outcome | None:
     low, high = needs.land_min_m2, needs.land_max_m2
     if low is None and high is None:
         return None
     if low is not None and high is not None:
-        wanted = f"{_n(low)}–{_n(high)} m²"
+        wanted = f"{say.n(low)}–{say.n(high)} m²"
     elif low is not None:
-        wanted = f"≥ {_n(low)} m²"
+        wanted = f"≥ {say.n(low)} m²"
     else:
-        wanted = f"≤ {_n(high or 0)} m²"
+        wanted = f"≤ {say.n(high or 0)} m²"
     if site.land_area_m2 is None:
-        return UNKNOWN, _("Land area unknown (wanted %(wanted)s)", wanted=wanted)
+        return UNKNOWN, say(N_("Land area unknown (wanted %(wanted)s)"), wanted=wanted)
     area = site.land_area_m2
     ok = (low is None or area >= low) and (high is None or area <= high)
-    return (PASS if ok else FAIL), _("Land area %(area)s m², wanted %(wanted)s",
-                                     area=_n(area), wanted=wanted)
+    return (PASS if ok else FAIL), say(N_("Land area %(area)s m², wanted %(wanted)s"),
+                                       area=say.n(area), wanted=wanted)
 
 
-def _at_least(known: LazyString, unknown: LazyString, needed: float | None,
+def _at_least(say: Wording, known: str, unknown: str, needed: float | None,
               have: float | None) -> Outcome | None:
     """`known`/`unknown`: messages with %(have)s %(sign)s %(needed)s / %(needed)s."""
     if needed is None:
         return None
     if have is None:
-        return UNKNOWN, str(unknown) % {"needed": _n(needed)}
+        return UNKNOWN, say(unknown, needed=say.n(needed))
     sign = "≥" if have >= needed else "<"
-    return (PASS if have >= needed else FAIL), str(known) % {
-        "have": _n(have), "sign": sign, "needed": _n(needed)}
+    return (PASS if have >= needed else FAIL), say(
+        known, have=say.n(have), sign=sign, needed=say.n(needed))
 
 
-def _contiguous(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
+def _contiguous(needs: Needs, site: SiteFacts, today: date, say: Wording) -> Outcome | None:
     return _at_least(
-        _l("Largest contiguous area %(have)s m² %(sign)s %(needed)s m²"),
-        _l("Largest contiguous area unknown (needed %(needed)s m²)"),
+        say, N_("Largest contiguous area %(have)s m² %(sign)s %(needed)s m²"),
+        N_("Largest contiguous area unknown (needed %(needed)s m²)"),
         needs.contiguous_m2, site.contiguous_area_m2)
 
 
-def _building(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
+def _building(needs: Needs, site: SiteFacts, today: date, say: Wording) -> Outcome | None:
     return _at_least(
-        _l("Building area %(have)s m² %(sign)s %(needed)s m²"),
-        _l("Building area unknown (needed %(needed)s m²)"),
+        say, N_("Building area %(have)s m² %(sign)s %(needed)s m²"),
+        N_("Building area unknown (needed %(needed)s m²)"),
         needs.building_m2, site.building_area_m2)
 
 
-def _rail(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
+def _rail(needs: Needs, site: SiteFacts, today: date, say: Wording) -> Outcome | None:
     if not needs.rail_siding:
         return None
     if site.rail_siding is None:
-        return UNKNOWN, _("Whether a rail siding exists is unknown")
+        return UNKNOWN, say(N_("Whether a rail siding exists is unknown"))
     if site.rail_siding == "existing":
-        return PASS, _("Rail siding exists")
+        return PASS, say(N_("Rail siding exists"))
     if site.rail_siding == "possible":
         if needs.rail_accept_possible:
-            return PASS, _("Rail siding possible (accepted)")
-        return FAIL, _("Rail siding only possible, an existing one is needed")
-    return FAIL, _("No rail siding")
+            return PASS, say(N_("Rail siding possible (accepted)"))
+        return FAIL, say(N_("Rail siding only possible, an existing one is needed"))
+    return FAIL, say(N_("No rail siding"))
 
 
-def _distance(known: LazyString, unknown: LazyString, limit: float | None,
+def _distance(say: Wording, known: str, unknown: str, limit: float | None,
               distance: float | None) -> Outcome | None:
     """`known`/`unknown`: messages with %(distance)s %(sign)s %(limit)s / %(limit)s."""
     if limit is None:
         return None
     if distance is None:
-        return UNKNOWN, str(unknown) % {"limit": _km(limit)}
+        return UNKNOWN, say(unknown, limit=say.km(limit))
     sign = "≤" if distance <= limit else ">"
-    return (PASS if distance <= limit else FAIL), str(known) % {
-        "distance": _km(distance), "sign": sign, "limit": _km(limit)}
+    return (PASS if distance <= limit else FAIL), say(
+        known, distance=say.km(distance), sign=sign, limit=say.km(limit))
 
 
-def _motorway(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
+def _motorway(needs: Needs, site: SiteFacts, today: date, say: Wording) -> Outcome | None:
     return _distance(
-        _l("Trafikplats %(distance)s km as the crow flies %(sign)s %(limit)s km"),
-        _l("Distance to a trafikplats unknown (at most %(limit)s km)"),
+        say, N_("Trafikplats %(distance)s km as the crow flies %(sign)s %(limit)s km"),
+        N_("Distance to a trafikplats unknown (at most %(limit)s km)"),
         needs.motorway_km_max, site.dist_motorway_km)
 
 
-def _terminal(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
+def _terminal(needs: Needs, site: SiteFacts, today: date, say: Wording) -> Outcome | None:
     return _distance(
-        _l("Intermodal terminal %(distance)s km as the crow flies %(sign)s %(limit)s km"),
-        _l("Distance to an intermodal terminal unknown (at most %(limit)s km)"),
+        say, N_("Intermodal terminal %(distance)s km as the crow flies %(sign)s %(limit)s km"),
+        N_("Distance to an intermodal terminal unknown (at most %(limit)s km)"),
         needs.terminal_km_max, site.dist_terminal_km)
 
 
-def _airport(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
+def _airport(needs: Needs, site: SiteFacts, today: date, say: Wording) -> Outcome | None:
     return _distance(
-        _l("Cargo airport %(distance)s km as the crow flies %(sign)s %(limit)s km"),
-        _l("Distance to a cargo airport unknown (at most %(limit)s km)"),
+        say, N_("Cargo airport %(distance)s km as the crow flies %(sign)s %(limit)s km"),
+        N_("Distance to a cargo airport unknown (at most %(limit)s km)"),
         needs.airport_km_max, site.dist_airport_km)
 
 
-def _power(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
+def _power(needs: Needs, site: SiteFacts, today: date, say: Wording) -> Outcome | None:
     needed = needs.power_mw
     if needed is None:
         return None
     now = site.power_mw
     if now is not None and now >= needed:
-        return PASS, _("Power %(have)s MW ≥ %(needed)s MW", have=_n(now), needed=_n(needed))
+        return PASS, say(N_("Power %(have)s MW ≥ %(needed)s MW"),
+                         have=say.n(now), needed=say.n(needed))
     wait = needs.power_lead_time_months
     if wait is None and needs.desired_start is not None:
         wait = max(0, months_between(today, needs.desired_start))
@@ -270,77 +295,80 @@ def _power(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
     if extra is not None and lead_time is not None:
         total = (now or 0) + extra
         if total >= needed and wait is not None and lead_time <= wait:
-            return PASS, _("Power %(total)s MW within %(months)s months ≥ %(needed)s MW",
-                                total=_n(total), months=lead_time, needed=_n(needed))
+            return PASS, say(N_("Power %(total)s MW within %(months)s months ≥ %(needed)s MW"),
+                             total=say.n(total), months=lead_time, needed=say.n(needed))
         if total >= needed:
-            return FAIL, _("Power %(total)s MW only in %(months)s months (%(needed)s MW needed "
-                                "sooner)", total=_n(total), months=lead_time, needed=_n(needed))
+            return FAIL, say(N_("Power %(total)s MW only in %(months)s months (%(needed)s MW "
+                                "needed sooner)"),
+                             total=say.n(total), months=lead_time, needed=say.n(needed))
     if now is None:
-        return UNKNOWN, _("Power unknown (needed %(needed)s MW)", needed=_n(needed))
-    return FAIL, _("Power %(have)s MW < %(needed)s MW", have=_n(now), needed=_n(needed))
+        return UNKNOWN, say(N_("Power unknown (needed %(needed)s MW)"), needed=say.n(needed))
+    return FAIL, say(N_("Power %(have)s MW < %(needed)s MW"),
+                     have=say.n(now), needed=say.n(needed))
 
 
-def _water(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
+def _water(needs: Needs, site: SiteFacts, today: date, say: Wording) -> Outcome | None:
     if not needs.water_sewage:
         return None
     if site.water_sewage is None:
-        return UNKNOWN, _("Whether VA is connected is unknown")
+        return UNKNOWN, say(N_("Whether VA is connected is unknown"))
     if site.water_sewage:
-        return PASS, _("VA connected")
-    return FAIL, _("VA not connected")
+        return PASS, say(N_("VA connected"))
+    return FAIL, say(N_("VA not connected"))
 
 
-def _detaljplan(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
+def _detaljplan(needs: Needs, site: SiteFacts, today: date, say: Wording) -> Outcome | None:
     """Always evaluated: a plan in force (or adopted) is what lets a company build."""
     stage = site.detaljplan
     if stage is None:
-        return UNKNOWN, _("Detaljplan unknown")
+        return UNKNOWN, say(N_("Detaljplan unknown"))
+    stage_label = say(PLAN_STAGE_WORDS.get(stage, stage))
     if stage in ("laga_kraft", "antagen"):
-        return PASS, _("Detaljplan %(stage)s", stage=plan_stage_label(stage))
+        return PASS, say(N_("Detaljplan %(stage)s"), stage=stage_label)
     if stage in ("samrad", "granskning"):
         months = (months_between(today, needs.desired_start)
                   if needs.desired_start is not None else None)
         if months is not None and months >= PLAN_WAIT_MONTHS:
-            return PASS, _("Detaljplan in %(stage)s; the start is %(months)s months away",
-                                stage=plan_stage_label(stage), months=months)
-        return FAIL, _("Detaljplan only in %(stage)s; needs a start at least %(months)s months "
-                            "away", stage=plan_stage_label(stage), months=PLAN_WAIT_MONTHS)
-    return FAIL, _("Detaljplan: %(stage)s", stage=plan_stage_label(stage))
+            return PASS, say(N_("Detaljplan in %(stage)s; the start is %(months)s months away"),
+                             stage=stage_label, months=months)
+        return FAIL, say(N_("Detaljplan only in %(stage)s; needs a start at least %(months)s "
+                            "months away"), stage=stage_label, months=PLAN_WAIT_MONTHS)
+    return FAIL, say(N_("Detaljplan: %(stage)s"), stage=stage_label)
 
 
-def _municipality(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
+def _municipality(needs: Needs, site: SiteFacts, today: date, say: Wording) -> Outcome | None:
     if not needs.preferred_municipalities:
         return None
     if site.municipality in needs.preferred_municipalities:
-        return PASS, _("In a preferred municipality")
-    return FAIL, _("Not in a preferred municipality")
+        return PASS, say(N_("In a preferred municipality"))
+    return FAIL, say(N_("Not in a preferred municipality"))
 
 
-def _available(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
+def _available(needs: Needs, site: SiteFacts, today: date, say: Wording) -> Outcome | None:
     start = needs.desired_start
     if start is None:
         return None
     if site.status == "reserved":
-        return FAIL, _("Reserved for another company")
+        return FAIL, say(N_("Reserved for another company"))
     if site.available_from is None or site.available_from <= start:
-        return PASS, _("Available by the desired start")
-    return FAIL, _("Available only from %(date)s", date=format_date(site.available_from))
+        return PASS, say(N_("Available by the desired start"))
+    return FAIL, say(N_("Available only from %(date)s"), date=format_date(site.available_from))
 
 
-def _price(needs: Needs, site: SiteFacts, today: date) -> Outcome | None:
+def _price(needs: Needs, site: SiteFacts, today: date, say: Wording) -> Outcome | None:
     ceiling = needs.price_max_sek_m2
     if ceiling is None:
         return None
     if site.price_sek_m2 is None:
-        return UNKNOWN, _("Price unknown (at most %(limit)s SEK/m²)", limit=_n(ceiling))
+        return UNKNOWN, say(N_("Price unknown (at most %(limit)s SEK/m²)"), limit=say.n(ceiling))
     sign = "≤" if site.price_sek_m2 <= ceiling else ">"
-    return (PASS if site.price_sek_m2 <= ceiling else FAIL), _(
-        "Price %(price)s SEK/m² %(sign)s %(limit)s SEK/m²", price=_n(site.price_sek_m2),
-        sign=sign, limit=_n(ceiling))
+    return (PASS if site.price_sek_m2 <= ceiling else FAIL), say(
+        N_("Price %(price)s SEK/m² %(sign)s %(limit)s SEK/m²"), price=say.n(site.price_sek_m2),
+        sign=sign, limit=say.n(ceiling))
 
 
 # key -> (rule, whether it is a must for this lead)
-CRITERIA: dict[str, tuple[Callable[[Needs, SiteFacts, date], Outcome | None],
+CRITERIA: dict[str, tuple[Callable[[Needs, SiteFacts, date, Wording], Outcome | None],
                           Callable[[Needs], bool]]] = {
     "land_area": (_land_area, lambda n: n.land_must),
     "contiguous_area": (_contiguous, lambda n: n.contiguous_must),
@@ -359,18 +387,19 @@ CRITERIA: dict[str, tuple[Callable[[Needs, SiteFacts, date], Outcome | None],
 }
 
 
-def plan_stage_label(stage: str) -> str:
-    return str({
-        "none": _l("not planned"), "planbesked": _l("planbesked"), "samrad": _l("samråd"),
-        "granskning": _l("granskning"), "antagen": _l("adopted"), "laga_kraft": _l("in force"),
-    }.get(stage, stage))
+PLAN_STAGE_WORDS = {
+    "none": N_("not planned"), "planbesked": N_("planbesked"), "samrad": N_("samråd"),
+    "granskning": N_("granskning"), "antagen": N_("adopted"), "laga_kraft": N_("in force"),
+}
 
 
 def evaluate(needs: Needs, site: SiteFacts, today: date,
-             weights: Mapping[str, int] = DEFAULT_WEIGHTS) -> Match:
+             weights: Mapping[str, int] = DEFAULT_WEIGHTS, say: Wording | None = None) -> Match:
+    """`say`: the reader's wording, when the caller explains many sites (Wording.current())."""
+    say = say or Wording.current()
     criteria = []
     for key, (rule, is_must) in CRITERIA.items():
-        outcome = rule(needs, site, today)
+        outcome = rule(needs, site, today, say)
         if outcome is not None:
             criteria.append(Criterion(key, outcome[0], is_must(needs), outcome[1]))
     return Match(site, tuple(criteria), score(criteria, weights))
@@ -382,7 +411,7 @@ def score(criteria: Iterable[Criterion], weights: Mapping[str, int] = DEFAULT_WE
     if total == 0:
         return 100
     passed = sum(weights.get(c.key, 1) for c in nice if c.verdict == PASS)
-    return round(100 * passed / total)
+    return (200 * passed + total) // (2 * total)  # 100 × passed / total, halves rounded up
 
 
 def rank_key(match: Match) -> tuple:
@@ -394,6 +423,7 @@ def rank_key(match: Match) -> tuple:
 def match_sites(needs: Needs, sites: Iterable[SiteFacts], today: date,
                 weights: Mapping[str, int] = DEFAULT_WEIGHTS) -> list[Match]:
     """Every site that is for sale or let, evaluated and ranked (fitting ones first)."""
-    matches = [evaluate(needs, site, today, weights) for site in sites
+    say = Wording.current()
+    matches = [evaluate(needs, site, today, weights, say) for site in sites
                if site.status not in ("sold", "withdrawn")]
     return sorted(matches, key=rank_key)

@@ -111,18 +111,23 @@ def _detaljplan(needs: Needs, stage: ColumnElement[Any], today: date) -> ColumnE
 
 @dataclass(frozen=True)
 class Ranking:
-    """The columns that order matches: how many musts fail or are unknown, the weighted
-    nice-to-haves passed."""
+    """The columns that order matches: how many musts fail or are unknown, the score."""
 
     failed_musts: ColumnElement[Any]
     unknown_musts: ColumnElement[Any]
-    passed_weight: ColumnElement[Any]
+    score: ColumnElement[Any]
 
 
 def ranking(found: Verdicts, weights: Mapping[str, int] = DEFAULT_WEIGHTS) -> Ranking:
     zero = sa.literal(0)
     failed = [sa.case((v == 0, 1), else_=0) for v, must in found.values() if must]
     unknown = [sa.case((v.is_(None), 1), else_=0) for v, must in found.values() if must]
-    passed = [sa.case((v == 1, weights.get(key, 1)), else_=0)
-              for key, (v, must) in found.items() if not must]
-    return Ranking(sum(failed, zero), sum(unknown, zero), sum(passed, zero))
+    nice = {key: weights.get(key, 1) for key, (_v, must) in found.items() if not must}
+    total = sum(nice.values())
+    if total == 0:
+        score: ColumnElement[Any] = sa.literal(100)
+    else:  # matching.score's integer rounding (half up), so both order alike
+        passed = sum((sa.case((found[key][0] == 1, weight), else_=0)
+                      for key, weight in nice.items()), zero)
+        score = (200 * passed + total) // (2 * total)
+    return Ranking(sum(failed, zero), sum(unknown, zero), score)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from app import audit, scope
 from app.candidates import ranking
 from app.candidates.access import can_decide, can_edit_note, can_propose
-from app.candidates.matching import Match, Needs, SiteFacts, evaluate
+from app.candidates.matching import DEFAULT_WEIGHTS, Match, Needs, SiteFacts, Wording, evaluate
 from app.candidates.models import STATUS_LABELS, CandidateSite, CandidateStatus
 from app.clock import local_today, utcnow
 from app.core.models import Municipality
@@ -85,44 +85,65 @@ class MatchPage:
 
 def match_page(user: Viewer, needs: Needs, shown: int, municipality: str | None = None,
                include_reserved: bool = False, readiness: str | None = None,
-               with_unfit: bool = True) -> MatchPage:
+               with_unfit: bool = True,
+               weights: Mapping[str, int] = DEFAULT_WEIGHTS) -> MatchPage:
     """Every offered site the user may see, ranked against the lead by the database
     (app/candidates/ranking.py); the rows shown are evaluated and explained by
-    app/candidates/matching.py. Reads only sites (and `needs`, a lead's requirements)."""
+    app/candidates/matching.py. Reads only sites (and `needs`, a lead's requirements).
+
+    One statement scores every site once (the CTE), ranks and counts the scored sites, and
+    joins only the `shown` best to their facts."""
     today = local_today()
     facts = _fact_columns()
-    found = ranking.verdicts(needs, facts, today)
-    order = ranking.ranking(found)
+    order = ranking.ranking(ranking.verdicts(needs, facts, today), weights)
     statuses = [SiteStatus.AVAILABLE] + ([SiteStatus.RESERVED] if include_reserved else [])
-    inner = (sa.select(*(column.label(name) for name, column in facts.items()),
-                       Site.lat, Site.lon, order.failed_musts.label("failed"),
-                       order.unknown_musts.label("unknown"), order.passed_weight.label("passed"))
-             .join(Municipality, Municipality.id == Site.municipality_id)
-             .where(scope.visible_filter(user, Site), Site.status.in_(statuses)))
+    scored = (sa.select(Site.id, order.failed_musts.label("failed"),
+                        order.unknown_musts.label("unknown"), order.score.label("score"),
+                        Site.dist_terminal_km.label("terminal_km"))
+              .join(Municipality, Municipality.id == Site.municipality_id)
+              .where(scope.visible_filter(user, Site), Site.status.in_(statuses)))
     if municipality:
-        inner = inner.where(Municipality.slug == municipality)
+        scored = scored.where(Municipality.slug == municipality)
     if readiness:
-        inner = inner.where(Site.readiness == readiness)
-    sites = inner.subquery()
-    total = sa.func.count().over().label("total")
-    fitting = db.session.execute(
-        sa.select(sites, total).where(sites.c.failed == 0)
-        .order_by(sites.c.unknown, sites.c.passed.desc(),
-                  sites.c.dist_terminal_km.asc().nulls_last(), sites.c.id).limit(shown)).all()
-    def explained(rows: Sequence[Any]) -> list[Match]:
-        return [evaluate(needs, _facts_of(row), today) for row in rows]
+        scored = scored.where(Site.readiness == readiness)
+    scored_sites = scored.cte("scored")
+    fits = scored_sites.c.failed == 0
+    counts = sa.select(sa.func.count().filter(fits).label("fit_total"),
+                       sa.func.count().filter(sa.not_(fits)).label("unfit_total")
+                       ).select_from(scored_sites).subquery("counts")
+    best = sa.select(scored_sites).order_by(*_rank_order(scored_sites.c)).limit(shown).subquery("best")
+    rows = db.session.execute(
+        sa.select(*(column.label(name) for name, column in facts.items()), Site.lat, Site.lon,
+                  best.c.failed, counts.c.fit_total, counts.c.unfit_total)
+        .select_from(Site).join(best, best.c.id == Site.id)
+        .join(Municipality, Municipality.id == Site.municipality_id)
+        .join(counts, sa.true())
+        .order_by(*_rank_order(best.c))).all()
+    fitting = [row for row in rows if row.failed == 0]
+    total, unfit_total = (rows[0].fit_total, rows[0].unfit_total) if rows else (0, 0)
+    say = Wording.current()
 
-    if with_unfit:  # the unfit sites' reasons are explained only when asked for
-        rows = db.session.execute(sa.select(sites, total).where(sites.c.failed > 0)
-                                  .order_by(sites.c.id).limit(UNFIT_SHOWN)).all()
-        unfit, unfit_total = explained(rows), rows[0].total if rows else 0
-    else:
-        unfit, unfit_total = [], db.session.scalar(
-            sa.select(sa.func.count()).select_from(sites).where(sites.c.failed > 0)) or 0
+    def explained(rows: Sequence[Any]) -> list[Match]:
+        return [evaluate(needs, _facts_of(row), today, weights, say) for row in rows]
+
+    unfit = []
+    if with_unfit and unfit_total:  # the unfit sites' reasons are explained only when asked
+        unfit_ids = sa.select(scored_sites.c.id).where(sa.not_(fits))
+        unfit = explained(db.session.execute(
+            sa.select(*(column.label(name) for name, column in facts.items()))
+            .select_from(Site).join(Municipality, Municipality.id == Site.municipality_id)
+            .where(Site.id.in_(unfit_ids)).order_by(Site.id).limit(UNFIT_SHOWN)).all())
     ranked = explained(fitting)
-    return MatchPage(ranked, fitting[0].total if fitting else 0, unfit, unfit_total,
+    return MatchPage(ranked, total, unfit, unfit_total,
                      [match for match in ranked if match.unknown_musts],
                      {row.id: (row.lat, row.lon) for row in fitting})
+
+
+def _rank_order(scored: Any) -> tuple[Any, ...]:
+    """matching.rank_key over the scored columns: fitting first, fewest musts unknown,
+    highest score, nearest the terminal, lowest id."""
+    return (scored.failed > 0, scored.unknown, scored.score.desc(),
+            scored.terminal_km.asc().nulls_last(), scored.id)
 
 
 def site_facts(user: Viewer, include_reserved: bool = False) -> list[SiteFacts]:

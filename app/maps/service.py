@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import folium
+import xyzservices
 from flask import current_app, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -70,8 +71,12 @@ def _base_map(height: str, bounds: Sequence[Sequence[float]] | None) -> SiteMap:
     config = current_app.config
     m = SiteMap(location=[59.2, 15.2], zoom_start=9, tiles=None, height=height,
                 prefer_canvas=True, control_scale=True)
-    TileLayer(tiles=config["MAP_TILE_URL"], attr=config["MAP_TILE_ATTRIBUTION"],
-                     name=map_text(_("Background map")), control=False, max_zoom=19).add_to(m)
+    # Our own tile server as a provider: given a bare URL, Folium searches every one of
+    # xyzservices' ~300 providers for its name first (4 ms on each map page).
+    tiles = xyzservices.TileProvider(name="etablera", url=config["MAP_TILE_URL"],
+                                     attribution=config["MAP_TILE_ATTRIBUTION"])
+    TileLayer(tiles=tiles, attr=config["MAP_TILE_ATTRIBUTION"],
+              name=map_text(_("Background map")), control=False, max_zoom=19).add_to(m)
     m.fit_bounds(bounds or REGION_BOUNDS, max_zoom=14)
     return m
 
