@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from babel import Locale
-from babel.numbers import NumberPattern, parse_pattern
 from babel.support import NullTranslations
 from flask_babel import format_date, get_locale, get_translations
 
@@ -154,27 +153,28 @@ def N_(message: str) -> str:
 
 @dataclass(frozen=True)
 class Wording:
-    """The reader's language and number format, looked up once for a page's explanations.
+    """The reader's language and number symbols, looked up once for a page's explanations.
 
     A match page explains 50 sites with 3–13 criteria each; flask_babel's gettext and
-    format_decimal look up the request's locale on every call, which cost about a quarter
-    of the page (`make bench`, "lead matches")."""
+    format_decimal look up the request's locale and Babel's number symbols on every call,
+    which cost about a quarter of the page (`make bench`, "lead matches")."""
 
     translations: NullTranslations
-    locale: Locale
-    figures: NumberPattern
+    separators: dict[int, str]  # str.translate table: "," and "." to the locale's symbols
 
     @classmethod
     def current(cls) -> Wording:
-        return cls(get_translations(), get_locale() or Locale("sv"), parse_pattern("#,##0.#"))
+        symbols = (get_locale() or Locale("sv")).number_symbols["latn"]
+        return cls(get_translations(), str.maketrans({",": symbols["group"],
+                                                      ".": symbols["decimal"]}))
 
     def __call__(self, message: str, **values: object) -> str:
         text = self.translations.ugettext(message)
         return text % values if values else text
 
     def n(self, value: float) -> str:
-        """A figure in the reader's locale: 120 000, 5,5."""
-        return self.figures.apply(value, self.locale)
+        """A figure in the reader's locale with at most one decimal: 120 000, 5,5."""
+        return f"{value:,.1f}".removesuffix(".0").translate(self.separators)
 
     def km(self, value: float) -> str:
         return self.n(round(value, 1))

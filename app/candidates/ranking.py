@@ -111,17 +111,18 @@ def _detaljplan(needs: Needs, stage: ColumnElement[Any], today: date) -> ColumnE
 
 @dataclass(frozen=True)
 class Ranking:
-    """The columns that order matches: how many musts fail or are unknown, the score."""
+    """What orders matches: whether no must fails, how many musts are unknown, the score."""
 
-    failed_musts: ColumnElement[Any]
+    fits: ColumnElement[bool]
     unknown_musts: ColumnElement[Any]
     score: ColumnElement[Any]
 
 
 def ranking(found: Verdicts, weights: Mapping[str, int] = DEFAULT_WEIGHTS) -> Ranking:
     zero = sa.literal(0)
-    failed = [sa.case((v == 0, 1), else_=0) for v, must in found.values() if must]
-    unknown = [sa.case((v.is_(None), 1), else_=0) for v, must in found.values() if must]
+    musts = [verdict for verdict, must in found.values() if must]
+    fits = sa.and_(sa.true(), *(sa.func.coalesce(verdict, 1) == 1 for verdict in musts))
+    unknown = [sa.case((verdict.is_(None), 1), else_=0) for verdict in musts]
     nice = {key: weights.get(key, 1) for key, (_v, must) in found.items() if not must}
     total = sum(nice.values())
     if total == 0:
@@ -130,4 +131,4 @@ def ranking(found: Verdicts, weights: Mapping[str, int] = DEFAULT_WEIGHTS) -> Ra
         passed = sum((sa.case((found[key][0] == 1, weight), else_=0)
                       for key, weight in nice.items()), zero)
         score = (200 * passed + total) // (2 * total)
-    return Ranking(sum(failed, zero), sum(unknown, zero), score)
+    return Ranking(fits, sum(unknown, zero), score)

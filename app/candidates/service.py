@@ -91,36 +91,37 @@ def match_page(user: Viewer, needs: Needs, shown: int, municipality: str | None 
     (app/candidates/ranking.py); the rows shown are evaluated and explained by
     app/candidates/matching.py. Reads only sites (and `needs`, a lead's requirements).
 
-    One statement scores every site once (the CTE), ranks and counts the scored sites, and
-    joins only the `shown` best to their facts."""
+    One statement scores the sites that fail no must (the CTE), ranks and counts them,
+    counts the offered sites, and joins only the `shown` best to their facts."""
     today = local_today()
     facts = _fact_columns()
     order = ranking.ranking(ranking.verdicts(needs, facts, today), weights)
     statuses = [SiteStatus.AVAILABLE] + ([SiteStatus.RESERVED] if include_reserved else [])
-    scored = (sa.select(Site.id, order.failed_musts.label("failed"),
-                        order.unknown_musts.label("unknown"), order.score.label("score"),
-                        Site.dist_terminal_km.label("terminal_km"))
-              .join(Municipality, Municipality.id == Site.municipality_id)
-              .where(scope.visible_filter(user, Site), Site.status.in_(statuses)))
+    offered = (sa.select(Site.id).join(Municipality, Municipality.id == Site.municipality_id)
+               .where(scope.visible_filter(user, Site), Site.status.in_(statuses)))
     if municipality:
-        scored = scored.where(Municipality.slug == municipality)
+        offered = offered.where(Municipality.slug == municipality)
     if readiness:
-        scored = scored.where(Site.readiness == readiness)
-    scored_sites = scored.cte("scored")
-    fits = scored_sites.c.failed == 0
-    counts = sa.select(sa.func.count().filter(fits).label("fit_total"),
-                       sa.func.count().filter(sa.not_(fits)).label("unfit_total")
-                       ).select_from(scored_sites).subquery("counts")
-    best = sa.select(scored_sites).order_by(*_rank_order(scored_sites.c)).limit(shown).subquery("best")
+        offered = offered.where(Site.readiness == readiness)
+    fitting_sites = offered.where(order.fits).add_columns(
+        order.unknown_musts.label("unknown"), order.score.label("score"),
+        Site.dist_terminal_km.label("terminal_km")).cte("fitting_sites")
+    best = (sa.select(fitting_sites).order_by(*_rank_order(fitting_sites.c)).limit(shown)
+            .subquery("best"))
+    counts = sa.select(
+        sa.select(sa.func.count()).select_from(fitting_sites).scalar_subquery().label("fitting"),
+        sa.select(sa.func.count()).select_from(offered.subquery()).scalar_subquery()
+        .label("offered")).subquery("counts")
     rows = db.session.execute(
         sa.select(*(column.label(name) for name, column in facts.items()), Site.lat, Site.lon,
-                  best.c.failed, counts.c.fit_total, counts.c.unfit_total)
-        .select_from(Site).join(best, best.c.id == Site.id)
-        .join(Municipality, Municipality.id == Site.municipality_id)
-        .join(counts, sa.true())
+                  counts.c.fitting, counts.c.offered)
+        .select_from(counts).outerjoin(best, sa.true())
+        .outerjoin(Site, best.c.id == Site.id)
+        .outerjoin(Municipality, Municipality.id == Site.municipality_id)
         .order_by(*_rank_order(best.c))).all()
-    fitting = [row for row in rows if row.failed == 0]
-    total, unfit_total = (rows[0].fit_total, rows[0].unfit_total) if rows else (0, 0)
+    total = rows[0].fitting
+    unfit_total = rows[0].offered - total
+    fitting = [row for row in rows if row.id is not None]
     say = Wording.current()
 
     def explained(rows: Sequence[Any]) -> list[Match]:
@@ -128,22 +129,22 @@ def match_page(user: Viewer, needs: Needs, shown: int, municipality: str | None 
 
     unfit = []
     if with_unfit and unfit_total:  # the unfit sites' reasons are explained only when asked
-        unfit_ids = sa.select(scored_sites.c.id).where(sa.not_(fits))
         unfit = explained(db.session.execute(
             sa.select(*(column.label(name) for name, column in facts.items()))
             .select_from(Site).join(Municipality, Municipality.id == Site.municipality_id)
-            .where(Site.id.in_(unfit_ids)).order_by(Site.id).limit(UNFIT_SHOWN)).all())
+            .where(Site.id.in_(offered.where(sa.not_(order.fits))))
+            .order_by(Site.id).limit(UNFIT_SHOWN)).all())
     ranked = explained(fitting)
     return MatchPage(ranked, total, unfit, unfit_total,
                      [match for match in ranked if match.unknown_musts],
                      {row.id: (row.lat, row.lon) for row in fitting})
 
 
-def _rank_order(scored: Any) -> tuple[Any, ...]:
-    """matching.rank_key over the scored columns: fitting first, fewest musts unknown,
-    highest score, nearest the terminal, lowest id."""
-    return (scored.failed > 0, scored.unknown, scored.score.desc(),
-            scored.terminal_km.asc().nulls_last(), scored.id)
+def _rank_order(fitting: Any) -> tuple[Any, ...]:
+    """matching.rank_key over the fitting sites' columns: fewest musts unknown, highest
+    score, nearest the terminal, lowest id."""
+    return (fitting.unknown, fitting.score.desc(), fitting.terminal_km.asc().nulls_last(),
+            fitting.id)
 
 
 def site_facts(user: Viewer, include_reserved: bool = False) -> list[SiteFacts]:
