@@ -54,9 +54,10 @@ def matches(lead_id: int):
     show_unfit = request.args.get("unfit") == "1"
     found = service.match_page(current_user, service.needs_of(lead), shown, municipality,
                                include_reserved, readiness, with_unfit=show_unfit)
-    proposed = {c.site_id for c in service.candidates_of(current_user, lead)}
-    proposable = {m.site.id for m in found.fitting
-                  if access.can_propose(current_user, lead, known[m.site.municipality].id)}
+    proposed = service.proposed_site_ids(current_user, lead)
+    proposes_in = {slug for slug, m in known.items()
+                   if access.can_propose(current_user, lead, m.id)}
+    proposable = {m.site.id for m in found.fitting if m.site.municipality in proposes_in}
     the_map = maps.matches_map([(m, found.positions[m.site.id]) for m in found.fitting],
                                all_node_points(), lead.preferred_slugs)
     return render_template(

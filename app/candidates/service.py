@@ -175,6 +175,13 @@ def candidates_of(user: Viewer, lead: Lead) -> list[CandidateSite]:
         .order_by(CandidateSite.proposed_at, CandidateSite.id)))
 
 
+def proposed_site_ids(user: Viewer, lead: Lead) -> set[int]:
+    """The sites of the lead's candidates the user may see (the match page marks them)."""
+    return set(db.session.scalars(
+        sa.select(CandidateSite.site_id).where(scope.visible_filter(user, CandidateSite),
+                                               CandidateSite.lead_id == lead.id)))
+
+
 def candidate_points(user: Viewer, lead: Lead) -> list[CandidatePoint]:
     """The lead's candidates the user may see, for the lead map."""
     labels = {status: str(label) for status, label in STATUS_LABELS.items()}
