@@ -53,6 +53,8 @@ SCENARIOS: list[Scenario] = [
     # Candidate sites (issue 15): a lead's requirements against every one of the 10,000
     # sites, ranked by the database, the first 50 explained and mapped.
     Scenario("lead matches (10,000 sites)", "/leads/1/matches", target_ratio=10, requests=30),
+    Scenario("lead matches API (10,000 sites)", "/api/v1/leads/1/matches", bearer=True,
+             target_ratio=10, requests=30),
     Scenario("sites API page", "/api/v1/sites?per_page=50", bearer=True),
 ]
 

@@ -72,12 +72,15 @@ def test_sql_ranking_agrees_with_the_rules(app, users, seed):
         seen = {"fitting": 0, "unfit": 0, "blocked": 0}
         for _ in range(15):
             needs = _random_needs(rng)
-            page = service.match_page(users["admin"], needs, shown=1_000, include_reserved=True)
+            offer = service.Offer(include_reserved=True)
+            page = service.match_page(users["admin"], needs, shown=1_000, offer=offer)
+            unfit = service.unfit_matches(users["admin"], needs, 1_000, offer)
             expected = match_sites(needs, facts, TODAY)
             fitting = [m for m in expected if m.fits]
             assert [m.site.id for m in page.fitting] == [m.site.id for m in fitting], needs
             assert page.total == len(fitting)
             assert page.unfit_total == len(expected) - len(fitting)
+            assert [m.site.id for m in unfit] == sorted(m.site.id for m in expected if not m.fits)
             assert {m.site.id for m in page.blocked} == {m.site.id for m in fitting
                                                          if m.unknown_musts}
             assert [m.criteria for m in page.fitting] == [m.criteria for m in fitting]

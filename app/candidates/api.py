@@ -62,8 +62,11 @@ def matches(lead_id: int):
     shown = whole_number(limit, digits=3)
     if shown is None or not 1 <= shown <= LIMIT_MAX:
         raise invalid({"limit": [_("At most %(limit)s.", limit=LIMIT_MAX)]})
-    page = service.match_page(api_user(), service.needs_of(lead), shown)
-    items = [*page.fitting, *page.unfit][:shown]
+    needs = service.needs_of(lead)
+    page = service.match_page(api_user(), needs, shown)
+    items = page.fitting  # then the unfit ones, with their reasons, while there is room
+    if len(items) < shown and page.unfit_total:
+        items = items + service.unfit_matches(api_user(), needs, shown - len(items))
     return jsonify(dump(out.MatchList(items=[_match_out(m) for m in items],
                                       total=page.total + page.unfit_total)))
 

@@ -52,8 +52,10 @@ def matches(lead_id: int):
         readiness = None
     shown = _shown(request.args.get("shown"))
     show_unfit = request.args.get("unfit") == "1"
-    found = service.match_page(current_user, service.needs_of(lead), shown, municipality,
-                               include_reserved, readiness, with_unfit=show_unfit)
+    needs, offer = service.needs_of(lead), service.Offer(municipality, include_reserved, readiness)
+    found = service.match_page(current_user, needs, shown, offer)
+    unfit = (service.unfit_matches(current_user, needs, offer=offer)
+             if show_unfit and found.unfit_total else [])
     proposed = service.proposed_site_ids(current_user, lead)
     proposes_in = {slug for slug, m in known.items()
                    if access.can_propose(current_user, lead, m.id)}
@@ -65,6 +67,7 @@ def matches(lead_id: int):
         shown=shown, page=PAGE, proposed=proposed, proposable=proposable,
         municipalities=known.values(), municipality=municipality,
         include_reserved=include_reserved, readiness=readiness, show_unfit=show_unfit,
+        unfit=unfit,
         the_map=the_map,
         form=ProposeForm(),
         blocked=_blocked_by_unknowns(found.blocked),

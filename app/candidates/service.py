@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,15 +77,32 @@ def _fact_columns() -> dict[str, Any]:
 class MatchPage:
     fitting: list[Match]  # the first `shown`, ranked
     total: int  # fitting sites in all
-    unfit: list[Match]  # the first UNFIT_SHOWN failing a must, with their reasons
-    unfit_total: int
+    unfit_total: int  # sites failing a must
     blocked: list[Match]  # of the fitting sites shown, those with a must unknown: whom to ask
     positions: dict[int, tuple[float, float]]
 
 
-def match_page(user: Viewer, needs: Needs, shown: int, municipality: str | None = None,
-               include_reserved: bool = False, readiness: str | None = None,
-               with_unfit: bool = True,
+@dataclass(frozen=True)
+class Offer:
+    """Which sites are matched: the user's, offered (available, or reserved too), filtered."""
+
+    municipality: str | None = None
+    include_reserved: bool = False
+    readiness: str | None = None
+
+    def sites(self, user: Viewer) -> sa.Select[Any]:
+        statuses = [SiteStatus.AVAILABLE] + (
+            [SiteStatus.RESERVED] if self.include_reserved else [])
+        offered = (sa.select(Site.id).join(Municipality, Municipality.id == Site.municipality_id)
+                   .where(scope.visible_filter(user, Site), Site.status.in_(statuses)))
+        if self.municipality:
+            offered = offered.where(Municipality.slug == self.municipality)
+        if self.readiness:
+            offered = offered.where(Site.readiness == self.readiness)
+        return offered
+
+
+def match_page(user: Viewer, needs: Needs, shown: int, offer: Offer = Offer(),
                weights: Mapping[str, int] = DEFAULT_WEIGHTS) -> MatchPage:
     """Every offered site the user may see, ranked against the lead by the database
     (app/candidates/ranking.py); the rows shown are evaluated and explained by
@@ -96,13 +113,7 @@ def match_page(user: Viewer, needs: Needs, shown: int, municipality: str | None 
     today = local_today()
     facts = _fact_columns()
     order = ranking.ranking(ranking.verdicts(needs, facts, today), weights)
-    statuses = [SiteStatus.AVAILABLE] + ([SiteStatus.RESERVED] if include_reserved else [])
-    offered = (sa.select(Site.id).join(Municipality, Municipality.id == Site.municipality_id)
-               .where(scope.visible_filter(user, Site), Site.status.in_(statuses)))
-    if municipality:
-        offered = offered.where(Municipality.slug == municipality)
-    if readiness:
-        offered = offered.where(Site.readiness == readiness)
+    offered = offer.sites(user)
     fitting_sites = offered.where(order.fits).add_columns(
         order.unknown_musts.label("unknown"), order.score.label("score"),
         Site.dist_terminal_km.label("terminal_km")).cte("fitting_sites")
@@ -119,25 +130,27 @@ def match_page(user: Viewer, needs: Needs, shown: int, municipality: str | None 
         .outerjoin(Site, best.c.id == Site.id)
         .outerjoin(Municipality, Municipality.id == Site.municipality_id)
         .order_by(*_rank_order(best.c))).all()
-    total = rows[0].fitting
-    unfit_total = rows[0].offered - total
     fitting = [row for row in rows if row.id is not None]
     say = Wording.current()
-
-    def explained(rows: Sequence[Any]) -> list[Match]:
-        return [evaluate(needs, _facts_of(row), today, weights, say) for row in rows]
-
-    unfit = []
-    if with_unfit and unfit_total:  # the unfit sites' reasons are explained only when asked
-        unfit = explained(db.session.execute(
-            sa.select(*(column.label(name) for name, column in facts.items()))
-            .select_from(Site).join(Municipality, Municipality.id == Site.municipality_id)
-            .where(Site.id.in_(offered.where(sa.not_(order.fits))))
-            .order_by(Site.id).limit(UNFIT_SHOWN)).all())
-    ranked = explained(fitting)
-    return MatchPage(ranked, total, unfit, unfit_total,
+    ranked = [evaluate(needs, _facts_of(row), today, weights, say) for row in fitting]
+    return MatchPage(ranked, rows[0].fitting, rows[0].offered - rows[0].fitting,
                      [match for match in ranked if match.unknown_musts],
                      {row.id: (row.lat, row.lon) for row in fitting})
+
+
+def unfit_matches(user: Viewer, needs: Needs, limit: int = UNFIT_SHOWN, offer: Offer = Offer(),
+                  weights: Mapping[str, int] = DEFAULT_WEIGHTS) -> list[Match]:
+    """The first `limit` offered sites failing a must (by id), with their reasons."""
+    today = local_today()
+    facts = _fact_columns()
+    order = ranking.ranking(ranking.verdicts(needs, facts, today), weights)
+    rows = db.session.execute(
+        sa.select(*(column.label(name) for name, column in facts.items()))
+        .select_from(Site).join(Municipality, Municipality.id == Site.municipality_id)
+        .where(Site.id.in_(offer.sites(user).where(sa.not_(order.fits))))
+        .order_by(Site.id).limit(limit)).all()
+    say = Wording.current()
+    return [evaluate(needs, _facts_of(row), today, weights, say) for row in rows]
 
 
 def _rank_order(fitting: Any) -> tuple[Any, ...]:
