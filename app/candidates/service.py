@@ -43,15 +43,20 @@ def needs_of(lead: Lead) -> Needs:
     """What the lead states, for matching (the columns of its requirements)."""
     return Needs(
         land_min_m2=lead.land_min_m2, land_max_m2=lead.land_max_m2, land_must=lead.land_must,
+        contiguous_m2=lead.contiguous_m2, contiguous_must=lead.contiguous_must,
         building_m2=lead.building_m2, building_must=lead.building_must,
-        rail_siding=lead.rail_siding, rail_must=lead.rail_must,
+        rail_siding=lead.rail_siding, rail_accept_possible=lead.rail_accept_possible,
+        rail_must=lead.rail_must,
         motorway_km_max=lead.motorway_km_max, motorway_must=lead.motorway_must,
         terminal_km_max=lead.terminal_km_max, terminal_must=lead.terminal_must,
-        power_mw=lead.power_mw, power_must=lead.power_must,
+        airport_km_max=lead.airport_km_max, airport_must=lead.airport_must,
+        power_mw=lead.power_mw, power_lead_time_months=lead.power_lead_time_months,
+        power_must=lead.power_must,
         water_sewage=lead.water_sewage, water_must=lead.water_must,
         preferred_municipalities=tuple(lead.preferred_slugs),
         preferred_must=lead.preferred_must,
-        desired_start=lead.desired_start, start_must=lead.start_must)
+        desired_start=lead.desired_start, start_must=lead.start_must,
+        price_max_sek_m2=lead.price_max_sek_m2, price_must=lead.price_must)
 
 
 UNFIT_SHOWN = 50

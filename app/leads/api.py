@@ -52,15 +52,22 @@ def requirements_out(lead: Lead) -> out.LeadRequirements:
     return out.LeadRequirements(
         land_area=out.StatedLandArea(min=lead.land_min_m2, max=lead.land_max_m2,
                                      must=lead.land_must),
+        contiguous_area=out.StatedInteger(value=lead.contiguous_m2, must=lead.contiguous_must),
         building_area=out.StatedInteger(value=lead.building_m2, must=lead.building_must),
         rail_siding=out.StatedBoolean(value=lead.rail_siding, must=lead.rail_must),
+        rail_accept_possible=out.StatedBoolean(value=lead.rail_accept_possible,
+                                               must=lead.rail_must),
         motorway_km=out.StatedNumber(value=lead.motorway_km_max, must=lead.motorway_must),
         terminal_km=out.StatedNumber(value=lead.terminal_km_max, must=lead.terminal_must),
+        airport_km=out.StatedNumber(value=lead.airport_km_max, must=lead.airport_must),
         power_mw=out.StatedNumber(value=lead.power_mw, must=lead.power_must),
+        power_lead_time_months=out.StatedInteger(value=lead.power_lead_time_months,
+                                                 must=lead.power_must),
         water_sewage=out.StatedBoolean(value=lead.water_sewage, must=lead.water_must),
         preferred_municipalities=out.StatedMunicipalities(value=lead.preferred_slugs,
                                                           must=lead.preferred_must),
-        desired_start=out.StatedDate(value=lead.desired_start, must=lead.start_must))
+        desired_start=out.StatedDate(value=lead.desired_start, must=lead.start_must),
+        price_max=out.StatedInteger(value=lead.price_max_sek_m2, must=lead.price_must))
 
 
 def share_out(share: LeadShare) -> out.LeadShare:

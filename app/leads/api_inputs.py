@@ -11,6 +11,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
+from flask_babel import gettext as _
 from pydantic import Field
 
 from app.api.inputs import (
@@ -19,6 +20,7 @@ from app.api.inputs import (
     a_date,
     a_datetime,
     a_number,
+    invalid,
     orgnr_text,
     text,
 )
@@ -47,6 +49,8 @@ NoteKind = StrEnum("ActivityInputKind",  # type: ignore[misc]
 Area = Annotated[int, *a_number("area_m2")]
 Km = Annotated[float, *a_number("km")]
 Power = Annotated[float, *a_number("power_mw")]
+Months = Annotated[int, *a_number("months")]
+Price = Annotated[int, *a_number("price_sek_m2")]
 Jobs = Annotated[int, *a_number("jobs")]
 Investment = Annotated[float, *a_number("investment_msek")]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -79,6 +83,22 @@ class PowerRequirement(ApiInput):
     must: bool = NOT_GIVEN
 
 
+class MonthsRequirement(ApiInput):
+    value: Months | None = NOT_GIVEN
+    must: bool = Field(NOT_GIVEN, description="The power criterion's must (power_mw.must).")
+
+
+class PriceRequirement(ApiInput):
+    value: Price | None = NOT_GIVEN
+    must: bool = NOT_GIVEN
+
+
+class AcceptPossibleRequirement(ApiInput):
+    value: bool | None = Field(NOT_GIVEN, description="True: a site where a rail siding is "
+                                                      "possible passes the rail criterion.")
+    must: bool = Field(NOT_GIVEN, description="The rail criterion's must (rail_siding.must).")
+
+
 class MunicipalitiesRequirement(ApiInput):
     value: list[Slug] | None = NOT_GIVEN
     must: bool = NOT_GIVEN
@@ -93,14 +113,23 @@ class LeadRequirementsInput(ApiInput):
     """What the company needs; each `must` (true: a must, false: a wish) defaults to
     false on creation and keeps its stored value on PATCH when not given."""
     land_area: LandArea = NOT_GIVEN
+    contiguous_area: AreaRequirement = Field(
+        NOT_GIVEN, description="The largest single piece of land needed (m²).")
     building_area: AreaRequirement = NOT_GIVEN
     rail_siding: YesNoRequirement = NOT_GIVEN
+    rail_accept_possible: AcceptPossibleRequirement = NOT_GIVEN
     motorway_km: KmRequirement = NOT_GIVEN
     terminal_km: KmRequirement = NOT_GIVEN
+    airport_km: KmRequirement = Field(
+        NOT_GIVEN, description="At most this far from a cargo airport (km, straight line).")
     power_mw: PowerRequirement = NOT_GIVEN
+    power_lead_time_months: MonthsRequirement = Field(
+        NOT_GIVEN, description="How long the company can wait for more power (months); "
+                               "not given: until the desired start.")
     water_sewage: YesNoRequirement = NOT_GIVEN
     preferred_municipalities: MunicipalitiesRequirement = NOT_GIVEN
     desired_start: StartRequirement = NOT_GIVEN
+    price_max: PriceRequirement = Field(NOT_GIVEN, description="At most this price (SEK/m²).")
 
 
 class CompanyInput(ApiInput):
@@ -194,21 +223,27 @@ SIMPLE_FIELDS = ("codename", "registration_number", "source", "received_on", "se
                  "investment_msek")
 REQUIREMENT_COLUMNS = {  # requirement -> ({part: column}, column of must)
     "land_area": ({"min": "land_min_m2", "max": "land_max_m2"}, "land_must"),
+    "contiguous_area": ({"value": "contiguous_m2"}, "contiguous_must"),
     "building_area": ({"value": "building_m2"}, "building_must"),
     "rail_siding": ({"value": "rail_siding"}, "rail_must"),
     "motorway_km": ({"value": "motorway_km_max"}, "motorway_must"),
     "terminal_km": ({"value": "terminal_km_max"}, "terminal_must"),
+    "airport_km": ({"value": "airport_km_max"}, "airport_must"),
     "power_mw": ({"value": "power_mw"}, "power_must"),
     "water_sewage": ({"value": "water_sewage"}, "water_must"),
     "preferred_municipalities": ({"value": "preferred_municipalities"}, "preferred_must"),
     "desired_start": ({"value": "desired_start"}, "start_must"),
+    "price_max": ({"value": "price_max_sek_m2"}, "price_must"),
+    # These two qualify another criterion: their must is that criterion's.
+    "rail_accept_possible": ({"value": "rail_accept_possible"}, "rail_must"),
+    "power_lead_time_months": ({"value": "power_lead_time_months"}, "power_must"),
 }
-# service field name -> API path, for the services' field errors
+# service field name -> API path, for the services' field errors (a shared must: the first)
 FIELD_PATHS = {column: f"requirements.{key}.{part}"
                for key, (parts, _must) in REQUIREMENT_COLUMNS.items()
                for part, column in parts.items()}
-FIELD_PATHS |= {must: f"requirements.{key}.must"
-                for key, (_parts, must) in REQUIREMENT_COLUMNS.items()}
+for _key, (_parts, _must) in reversed(REQUIREMENT_COLUMNS.items()):
+    FIELD_PATHS[_must] = f"requirements.{_key}.must"
 FIELD_PATHS |= {f"company_{name}": f"company.{name}"
                 for name in ("name", "orgnr", "country", "sector", "website")}
 FIELD_PATHS |= {"link_company_id": "company_id", "basis": "basis.kind", "basis_by": "basis.by",
@@ -230,7 +265,12 @@ def lead_values(data: LeadInput | LeadPatch) -> dict[str, Any]:
                 if part in item.model_fields_set:
                     values[column] = getattr(item, part)
             if "must" in item.model_fields_set:
+                if values.get(must, item.must) != item.must:
+                    raise invalid({f"requirements.{key}.must": [_(
+                        "Must be the same as the must of the criterion it qualifies.")]})
                 values[must] = item.must
+    if "rail_accept_possible" in values:
+        values["rail_accept_possible"] = bool(values["rail_accept_possible"])
     if "preferred_municipalities" in values:
         chosen = set(values["preferred_municipalities"] or [])
         values["preferred_municipalities"] = ",".join(

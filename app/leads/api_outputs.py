@@ -74,15 +74,22 @@ class StatedDate(ApiOutput):
 
 
 class LeadRequirements(ApiOutput):
+    """rail_accept_possible and power_lead_time_months qualify the rail and power criteria:
+    their `must` is that criterion's."""
     land_area: StatedLandArea
+    contiguous_area: StatedInteger
     building_area: StatedInteger
     rail_siding: StatedBoolean
+    rail_accept_possible: StatedBoolean
     motorway_km: StatedNumber
     terminal_km: StatedNumber
+    airport_km: StatedNumber
     power_mw: StatedNumber
+    power_lead_time_months: StatedInteger
     water_sewage: StatedBoolean
     preferred_municipalities: StatedMunicipalities
     desired_start: StatedDate
+    price_max: StatedInteger
 
 
 class RecordedShareBasis(ApiOutput):

@@ -24,12 +24,13 @@ from app.viewer import Viewer
 
 EDITABLE_FIELDS = (
     "codename", "registration_number", "source", "received_on", "sector", "confidential",
-    "confidential_basis", "description", "land_min_m2", "land_max_m2", "land_must", "building_m2",
-    "building_must",
-    "rail_siding", "rail_must", "motorway_km_max", "motorway_must", "terminal_km_max",
-    "terminal_must", "power_mw", "power_must", "water_sewage", "water_must",
+    "confidential_basis", "description", "land_min_m2", "land_max_m2", "land_must",
+    "contiguous_m2", "contiguous_must", "building_m2", "building_must",
+    "rail_siding", "rail_must", "rail_accept_possible", "motorway_km_max", "motorway_must",
+    "terminal_km_max", "terminal_must", "airport_km_max", "airport_must", "power_mw",
+    "power_must", "power_lead_time_months", "water_sewage", "water_must",
     "preferred_municipalities", "preferred_must", "desired_start", "start_must",
-    "expected_jobs", "investment_msek",
+    "price_max_sek_m2", "price_must", "expected_jobs", "investment_msek",
 )
 
 CODENAME_WORDS = (
@@ -66,8 +67,9 @@ def _check_lead_values(values: dict[str, Any], municipality_id: int,
     low, high = values.get("land_min_m2"), values.get("land_max_m2")
     if low is not None and high is not None and high < low:
         errors["land_max_m2"] = [str(_l("The maximum must not be below the minimum."))]
-    for name in ("land_min_m2", "land_max_m2", "building_m2", "motorway_km_max",
-                 "terminal_km_max", "power_mw", "expected_jobs", "investment_msek"):
+    for name in ("land_min_m2", "land_max_m2", "contiguous_m2", "building_m2", "motorway_km_max",
+                 "terminal_km_max", "airport_km_max", "power_mw", "power_lead_time_months",
+                 "price_max_sek_m2", "expected_jobs", "investment_msek"):
         if values.get(name) is not None and values[name] < 0:
             errors.setdefault(name, []).append(str(_l("Must not be negative.")))
     codename = values.get("codename")
@@ -108,8 +110,9 @@ def create_lead(user: Viewer, values: dict[str, Any], company: Company | None = 
     _check_lead_values(values, user.municipality_id)
     lead = Lead(owner_id=user.id, municipality_id=user.municipality_id, stage=Stage.NEW,
                 **{name: values.get(name) for name in EDITABLE_FIELDS if name in values})
-    for flag in ("confidential", "land_must", "building_must", "rail_must", "motorway_must",
-                 "terminal_must", "power_must", "water_must", "preferred_must", "start_must"):
+    for flag in ("confidential", "land_must", "contiguous_must", "building_must", "rail_must",
+                 "rail_accept_possible", "motorway_must", "terminal_must", "airport_must",
+                 "power_must", "water_must", "preferred_must", "start_must", "price_must"):
         setattr(lead, flag, bool(values.get(flag)))
     if lead.received_on is None:
         lead.received_on = local_today()

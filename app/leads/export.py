@@ -30,8 +30,10 @@ CHUNK = 500
 COLUMNS = (
     "id", "codename", "stage", "municipality", "owner", "source", "received_on", "sector",
     "confidential", "share_level", "company", "orgnr", "description", "land_min_m2", "land_max_m2",
-    "building_m2", "rail_siding", "motorway_km_max", "terminal_km_max", "power_mw", "water_sewage",
-    "preferred_municipalities", "desired_start", "expected_jobs", "investment_msek",
+    "contiguous_m2", "building_m2", "rail_siding", "rail_accept_possible", "motorway_km_max",
+    "terminal_km_max", "airport_km_max", "power_mw", "power_lead_time_months", "water_sewage",
+    "preferred_municipalities", "desired_start", "price_max_sek_m2", "expected_jobs",
+    "investment_msek",
 )
 
 
@@ -90,9 +92,14 @@ def _row(lead: Lead, level: str | None, names: _Labels) -> dict[str, Any]:
         "orgnr": (lead.company.orgnr or "" if full and lead.company else ""),
         "description": (lead.description or "") if full else "",
         "land_min_m2": lead.land_min_m2, "land_max_m2": lead.land_max_m2,
+        "contiguous_m2": lead.contiguous_m2,
         "building_m2": lead.building_m2, "rail_siding": labels.yes_no_data(lead.rail_siding),
+        "rail_accept_possible": labels.yes_no_data(lead.rail_accept_possible),
         "motorway_km_max": lead.motorway_km_max, "terminal_km_max": lead.terminal_km_max,
-        "power_mw": lead.power_mw, "water_sewage": labels.yes_no_data(lead.water_sewage),
+        "airport_km_max": lead.airport_km_max, "power_mw": lead.power_mw,
+        "power_lead_time_months": lead.power_lead_time_months,
+        "water_sewage": labels.yes_no_data(lead.water_sewage),
+        "price_max_sek_m2": lead.price_max_sek_m2,
         "preferred_municipalities": lead.preferred_municipalities or "",
         "desired_start": lead.desired_start.isoformat() if lead.desired_start else "",
         "expected_jobs": lead.expected_jobs, "investment_msek": lead.investment_msek,

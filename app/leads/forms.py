@@ -90,17 +90,25 @@ class LeadForm(OneTimeForm, LeadsForm):
     land_min_m2 = IntegerField(_l("Land area min (m²)"), validators=[Optional()], kind="area_m2")
     land_max_m2 = IntegerField(_l("Land area max (m²)"), validators=[Optional()], kind="area_m2")
     land_must = BooleanField(_l("Land area is a must"))
+    contiguous_m2 = IntegerField(_l("Largest contiguous land area (m²)"), validators=[Optional()],
+                                 kind="area_m2")
+    contiguous_must = BooleanField(_l("Contiguous area is a must"))
     building_m2 = IntegerField(_l("Building area (m²)"), validators=[Optional()], kind="area_m2")
     building_must = BooleanField(_l("Building area is a must"))
     rail_siding = SelectField(_l("Rail siding needed"), choices=labels.yes_no_choices, default="")
     rail_must = BooleanField(_l("Rail siding is a must"))
+    rail_accept_possible = BooleanField(_l("A site where a rail siding is possible will do"))
     motorway_km_max = FloatField(_l("Max km to motorway"), validators=[Optional()], kind="km")
     motorway_must = BooleanField(_l("Motorway distance is a must"))
     terminal_km_max = FloatField(_l("Max km to intermodal terminal"),
                                  validators=[Optional()], kind="km")
     terminal_must = BooleanField(_l("Terminal distance is a must"))
+    airport_km_max = FloatField(_l("Max km to cargo airport"), validators=[Optional()], kind="km")
+    airport_must = BooleanField(_l("Airport distance is a must"))
     power_mw = FloatField(_l("Power (MW)"), validators=[Optional()], kind="power_mw")
     power_must = BooleanField(_l("Power is a must"))
+    power_lead_time_months = IntegerField(_l("Can wait for more power (months)"),
+                                          validators=[Optional()], kind="months")
     water_sewage = SelectField(_l("Water and sewage needed"), choices=labels.yes_no_choices, default="")
     water_must = BooleanField(_l("Water and sewage is a must"))
     preferred_municipalities = SelectMultipleField(_l("Preferred municipalities"),
@@ -108,6 +116,9 @@ class LeadForm(OneTimeForm, LeadsForm):
     preferred_must = BooleanField(_l("Preferred municipalities are a must"))
     desired_start = DateField(_l("Desired start"), validators=[Optional()], kind="desired_start")
     start_must = BooleanField(_l("Start date is a must"))
+    price_max_sek_m2 = IntegerField(_l("Max price (SEK/m²)"), validators=[Optional()],
+                                    kind="price_sek_m2")
+    price_must = BooleanField(_l("Price ceiling is a must"))
     expected_jobs = IntegerField(_l("Expected jobs"), validators=[Optional()], kind="jobs")
     investment_msek = FloatField(_l("Investment (MSEK)"), validators=[Optional()],
                                  kind="investment_msek")
@@ -123,11 +134,13 @@ class LeadForm(OneTimeForm, LeadsForm):
             name: getattr(self, name).data
             for name in ("registration_number", "source", "received_on", "sector", "confidential",
                          "confidential_basis", "description", "land_min_m2", "land_max_m2",
-                         "land_must", "building_m2", "building_must", "rail_must",
-                         "motorway_km_max", "motorway_must",
-                         "terminal_km_max", "terminal_must", "power_mw", "power_must", "water_must",
-                         "preferred_must", "desired_start", "start_must", "expected_jobs",
-                         "investment_msek")
+                         "land_must", "contiguous_m2", "contiguous_must", "building_m2",
+                         "building_must", "rail_must", "rail_accept_possible",
+                         "motorway_km_max", "motorway_must", "terminal_km_max", "terminal_must",
+                         "airport_km_max", "airport_must", "power_mw", "power_must",
+                         "power_lead_time_months", "water_must", "preferred_must",
+                         "desired_start", "start_must", "price_max_sek_m2", "price_must",
+                         "expected_jobs", "investment_msek")
         }
         for name in ("registration_number", "sector", "description", "confidential_basis"):
             values[name] = values[name] or None

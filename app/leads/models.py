@@ -188,22 +188,32 @@ class Lead(Model):
     land_min_m2: Mapped[int | None]
     land_max_m2: Mapped[int | None]
     land_must: Mapped[bool] = mapped_column(default=False)
+    contiguous_m2: Mapped[int | None]  # the largest single piece of land needed
+    contiguous_must: Mapped[bool] = mapped_column(default=False)
     building_m2: Mapped[int | None]
     building_must: Mapped[bool] = mapped_column(default=False)
     rail_siding: Mapped[bool | None]
     rail_must: Mapped[bool] = mapped_column(default=False)
+    # A site where a siding is possible passes the rail criterion too.
+    rail_accept_possible: Mapped[bool] = mapped_column(default=False)
     motorway_km_max: Mapped[float | None] = mapped_column(sa.Float)
     motorway_must: Mapped[bool] = mapped_column(default=False)
     terminal_km_max: Mapped[float | None] = mapped_column(sa.Float)
     terminal_must: Mapped[bool] = mapped_column(default=False)
+    airport_km_max: Mapped[float | None] = mapped_column(sa.Float)
+    airport_must: Mapped[bool] = mapped_column(default=False)
     power_mw: Mapped[float | None] = mapped_column(sa.Float)
     power_must: Mapped[bool] = mapped_column(default=False)
+    # How long the company can wait for more power (else: until the desired start).
+    power_lead_time_months: Mapped[int | None]
     water_sewage: Mapped[bool | None]
     water_must: Mapped[bool] = mapped_column(default=False)
     preferred_municipalities: Mapped[str | None] = mapped_column(sa.String(100))
     preferred_must: Mapped[bool] = mapped_column(default=False)
     desired_start: Mapped[date | None] = mapped_column(sa.Date)
     start_must: Mapped[bool] = mapped_column(default=False)
+    price_max_sek_m2: Mapped[int | None]
+    price_must: Mapped[bool] = mapped_column(default=False)
 
     expected_jobs: Mapped[int | None]
     investment_msek: Mapped[float | None] = mapped_column(sa.Float)
