@@ -269,6 +269,7 @@ NUMBER_RANGES: dict[str, tuple[float, float]] = {
     "investment_msek": (0, 10_000_000),
     "price_sek_m2": (0, 1_000_000),
     "months": (0, 240),
+    "weight": (0, 10),
 }
 
 _UNITS = {
@@ -279,6 +280,7 @@ _UNITS = {
     "investment_msek": "MSEK",
     "price_sek_m2": "SEK/m²",
     "months": "months",
+    "weight": "",
 }
 
 Number = TypeVar("Number", int, float)

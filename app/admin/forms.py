@@ -3,11 +3,21 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, InputRequired
 
 from app.auth.forms import LOCALE_CHOICES
 from app.auth.models import Role, User
-from app.forms import EmailField, OneTimeForm, SelectField, TextField, max_length
+from app.candidates.forms import CRITERION_LABELS
+from app.candidates.matching import DEFAULT_WEIGHTS
+from app.forms import (
+    EmailField,
+    HiddenInput,
+    IntegerField,
+    OneTimeForm,
+    SelectField,
+    TextField,
+    max_length,
+)
 
 
 def role_choices() -> list[tuple[str, str]]:
@@ -30,3 +40,17 @@ class UserInviteForm(OneTimeForm, UserEditForm):
     email = EmailField(
         _l("E-mail"), validators=[DataRequired(), max_length(User.email)]
     )
+
+
+class MatchWeightsForm(FlaskForm):
+    """One whole-number weight (0–10) per nice-to-have criterion."""
+
+    version = HiddenInput(validators=[DataRequired()])
+
+    def weights(self) -> dict[str, int | None]:
+        return {key: self[key].data for key in DEFAULT_WEIGHTS}
+
+
+for _key in DEFAULT_WEIGHTS:
+    setattr(MatchWeightsForm, _key, IntegerField(CRITERION_LABELS[_key],
+                                                 validators=[InputRequired()], kind="weight"))

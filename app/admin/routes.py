@@ -7,13 +7,18 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from app.admin import service
-from app.admin.forms import UserEditForm, UserInviteForm
+from app.admin.forms import MatchWeightsForm, UserEditForm, UserInviteForm
 from app.auth import service as auth_service
 from app.auth.models import Role, User
 from app.auth.permissions import admin_required
+from app.candidates import weights
+from app.candidates.matching import DEFAULT_WEIGHTS
 from app.core.service import all_municipalities, municipality_by_slug
 from app.extensions import db
+from app.flashing import flash_field_errors
 from app.forms import municipality_choices
+from app.input_rules import FieldErrors
+from app.locking import StaleVersion, submitted_version
 from app.submissions import AlreadySaved, already_saved, earlier, recording, violates
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -119,3 +124,33 @@ def resend_invitation(user_id: int):
     else:
         flash(_("The invitation was sent again to %(email)s.", email=user.email), "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.route("/match-weights", methods=["GET", "POST"])
+@admin_required
+def match_weights():
+    """The weights of the nice-to-have criteria in the match score (the README lists them)."""
+    stored = weights.settings()
+    form = MatchWeightsForm()
+    if not form.is_submitted():
+        for key, value in weights.weights_of(stored).items():
+            form[key].data = value
+        form.version.data = str(stored.version)
+    if form.validate_on_submit():
+        try:
+            weights.save_weights(current_user, submitted_version(form.version.data),
+                                 form.weights())
+        except FieldErrors as invalid:
+            db.session.rollback()
+            flash_field_errors(invalid)
+        except StaleVersion:
+            db.session.rollback()
+            flash(_("Someone else changed the weights in the meantime. These are the saved "
+                    "weights; make your change again."), "danger")
+            return redirect(url_for("admin.match_weights"))
+        else:
+            flash(_("The match weights are saved."), "success")
+            return redirect(url_for("admin.match_weights"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("admin/match_weights.html", form=form,
+                           defaults=DEFAULT_WEIGHTS), status

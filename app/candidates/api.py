@@ -19,6 +19,7 @@ from app.candidates import service
 from app.candidates.api_inputs import INPUT_MODELS, CandidateInput, CandidatePatch
 from app.candidates.matching import Match
 from app.candidates.models import CandidateSite
+from app.candidates.weights import match_weights
 from app.extensions import db
 from app.input_rules import MAX_ID, FieldErrors, whole_number
 from app.leads import queries
@@ -63,10 +64,12 @@ def matches(lead_id: int):
     if shown is None or not 1 <= shown <= LIMIT_MAX:
         raise invalid({"limit": [_("At most %(limit)s.", limit=LIMIT_MAX)]})
     needs = service.needs_of(lead)
-    page = service.match_page(api_user(), needs, shown)
+    weights = match_weights()
+    page = service.match_page(api_user(), needs, shown, weights=weights)
     items = page.fitting  # then the unfit ones, with their reasons, while there is room
     if len(items) < shown and page.unfit_total:
-        items = items + service.unfit_matches(api_user(), needs, shown - len(items))
+        items = items + service.unfit_matches(api_user(), needs, shown - len(items),
+                                              weights=weights)
     return jsonify(dump(out.MatchList(items=[_match_out(m) for m in items],
                                       total=page.total + page.unfit_total)))
 

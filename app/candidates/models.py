@@ -98,3 +98,17 @@ class SiteVisit(Model):
                                                            order_by="CandidateSite.id")
     participants: Mapped[list[User]] = relationship(secondary=site_visit_participants,
                                                     order_by="User.name")
+
+
+class MatchSettings(Model):
+    """The region's weights of the nice-to-have criteria (one row, id 1; app/candidates/
+    weights.py): criterion key -> weight 0–10. Region-wide settings, no municipality's data."""
+
+    __tablename__ = "match_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    weights: Mapped[dict[str, int]] = mapped_column(sa.JSON, default=dict)
+    version: Mapped[int] = mapped_column(default=1)
+    updated_at: Mapped[datetime | None]
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id",
+                                                                    ondelete="SET NULL"))

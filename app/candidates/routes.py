@@ -18,6 +18,7 @@ from app.candidates.forms import (
     status_choices,
 )
 from app.candidates.models import CandidateSite, CandidateStatus, SiteVisit
+from app.candidates.weights import match_weights
 from app.core.service import all_municipalities
 from app.extensions import db
 from app.flashing import flash_field_errors, flash_form_errors
@@ -53,8 +54,9 @@ def matches(lead_id: int):
     shown = _shown(request.args.get("shown"))
     show_unfit = request.args.get("unfit") == "1"
     needs, offer = service.needs_of(lead), service.Offer(municipality, include_reserved, readiness)
-    found = service.match_page(current_user, needs, shown, offer)
-    unfit = (service.unfit_matches(current_user, needs, offer=offer)
+    weights = match_weights()
+    found = service.match_page(current_user, needs, shown, offer, weights)
+    unfit = (service.unfit_matches(current_user, needs, offer=offer, weights=weights)
              if show_unfit and found.unfit_total else [])
     proposed = service.proposed_site_ids(current_user, lead)
     proposes_in = {slug for slug, m in known.items()
