@@ -5,7 +5,16 @@ import csv
 import pytest
 
 from app.sites import geography
-from app.sites.geography import DATA_DIR, check_position, from_sweref, km_outside, to_sweref
+from app.sites.geography import (
+    DATA_DIR,
+    TM,
+    ZONE_15_00,
+    check_position,
+    from_sweref,
+    km_outside,
+    sweref_system_of,
+    to_sweref,
+)
 
 NAMES = {"orebro": "Örebro", "hallsberg": "Hallsberg", "kumla": "Kumla", "arboga": "Arboga"}
 
@@ -76,3 +85,23 @@ def test_geodesic_distance_between_orebro_airport_and_torsjo_terminal():
     km = geography.geodesic_km((59.2281, 15.0400), (59.2100, 15.1800))
     assert km == pytest.approx(8.2, abs=0.2)
     assert geography.nearest_km((59.2281, 15.0400), []) is None
+
+
+def test_sweref_99_15_00_agrees_with_tm_by_their_definitions():
+    """Both are transverse Mercator on GRS 80 around 15° E: 15 00 has scale 1 and false
+    easting 150 000 m, TM scale 0.9996 and false easting 500 000 m. So one follows from the
+    other by arithmetic, independently of the library's conversion."""
+    for lat, lon in [(59.2741, 15.2157), (59.394, 15.838), (59.03, 14.87)]:
+        tm_n, tm_e = to_sweref(lat, lon, TM)
+        n, e = to_sweref(lat, lon, ZONE_15_00)
+        assert n == pytest.approx(tm_n / 0.9996, abs=0.01)
+        assert e == pytest.approx((tm_e - 500_000) / 0.9996 + 150_000, abs=0.01)
+        back = from_sweref(n, e, ZONE_15_00)
+        assert back == pytest.approx((lat, lon), abs=1e-7)
+    castle_n, castle_e = to_sweref(59.2741, 15.2157, ZONE_15_00)
+    assert round(castle_n) == 6_573_223 and round(castle_e) == 162_299
+
+
+def test_the_easting_tells_the_sweref_system():
+    assert sweref_system_of(162_299) == ZONE_15_00
+    assert sweref_system_of(512_294) == TM

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from app.core.models import AuditEvent
 from app.extensions import db
-from app.sites.geography import to_sweref
+from app.sites.geography import ZONE_15_00, to_sweref
 from app.sites.models import Site, SiteStatus
 from tests.factories import TEST_PASSWORD, make_site
 
@@ -66,6 +66,32 @@ def test_coordinates_typed_in_sweref_99_tm_are_converted(client, kumla):
     assert response.status_code == 302
     site = db.session.scalar(sa.select(Site))
     assert site.lat == pytest.approx(59.1380, abs=1e-6) and site.lon == pytest.approx(15.1180, abs=1e-6)
+
+
+def test_coordinates_in_sweref_99_15_00_are_read_as_such_and_the_page_says_so(client, kumla):
+    northing, easting = to_sweref(59.1380, 15.1180, ZONE_15_00)
+    assert easting < 200_000  # the local zone: where SWEREF 99 TM has no Swedish eastings
+    response = client.post("/sites/new", data=form_data(
+        lat="", lon="", sweref_n=f"{northing:.1f}", sweref_e=f"{easting:.1f}"),
+        follow_redirects=True)
+    assert "Koordinaterna lästes som SWEREF 99 15 00." in response.get_data(as_text=True)
+    site = db.session.scalar(sa.select(Site))
+    assert site.lat == pytest.approx(59.1380, abs=1e-6) and site.lon == pytest.approx(15.1180, abs=1e-6)
+
+
+def test_a_chosen_sweref_system_is_used_and_a_mismatch_is_refused(client, kumla):
+    northing, easting = to_sweref(59.1380, 15.1180, ZONE_15_00)
+    response = client.post("/sites/new", data=form_data(
+        lat="", lon="", sweref_n=f"{northing:.1f}", sweref_e=f"{easting:.1f}",
+        sweref_system="EPSG:3006"))
+    assert response.status_code == 422
+    assert "Detta är inte SWEREF 99 TM-koordinater i Sverige" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Site)) == 0
+    tm_n, tm_e = to_sweref(59.1380, 15.1180)
+    response = client.post("/sites/new", data=form_data(
+        lat="", lon="", sweref_n=f"{tm_n:.1f}", sweref_e=f"{tm_e:.1f}",
+        sweref_system="EPSG:3006"), follow_redirects=True)
+    assert "Koordinaterna lästes som SWEREF 99 TM." in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(("overrides", "message"), [

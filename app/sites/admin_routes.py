@@ -63,6 +63,8 @@ def _save(form: NodeForm, node: LogisticsNode | None):
         flash(_("Someone else changed this node in the meantime. These are the saved values; "
                 "make your change again."), "danger")
         return redirect(url_for("sites_admin.edit_node", node_id=stale.current.id))
+    if form.read_as:
+        flash(_("The coordinates were read as %(system)s.", system=form.read_as), "info")
     flash(_("The logistics node is saved and the distances of all sites are updated."), "success")
     return redirect(url_for("sites_admin.nodes"))
 

@@ -18,8 +18,15 @@ from app.forms import (
     max_length,
 )
 from app.forms import TextField as StringField
+from app.input_rules import format_number
 from app.sites import labels, service
-from app.sites.geography import from_sweref, sweref_in_range
+from app.sites.geography import (
+    SWEREF_SYSTEMS,
+    from_sweref,
+    sweref_eastings,
+    sweref_in_range,
+    sweref_system_of,
+)
 from app.sites.models import LogisticsNode, Site
 
 
@@ -54,28 +61,43 @@ class MeasureField(NumberRule, NumberField):
         self.kind = kind
 
 
+def _sweref_choices() -> list[tuple[str, Any]]:
+    return [("", _l("Tell from the easting")),
+            *((code, name) for code, name in SWEREF_SYSTEMS.items())]
+
+
 class CoordinateForm(FlaskForm):
-    """Latitude/longitude, or SWEREF 99 TM northing/easting converted with pyproj."""
+    """Latitude/longitude, or SWEREF 99 northing/easting (TM, or 15 00 as on the
+    municipalities' own maps) converted with pyproj."""
 
     lat = NumberField(_l("Latitude (WGS84)"), validators=[Optional()])
     lon = NumberField(_l("Longitude (WGS84)"), validators=[Optional()])
-    sweref_n = NumberField(_l("Northing N (SWEREF 99 TM)"), validators=[Optional()])
-    sweref_e = NumberField(_l("Easting E (SWEREF 99 TM)"), validators=[Optional()])
+    sweref_n = NumberField(_l("Northing N (SWEREF 99)"), validators=[Optional()])
+    sweref_e = NumberField(_l("Easting E (SWEREF 99)"), validators=[Optional()])
+    sweref_system = SelectField(_l("SWEREF 99 system"), choices=_sweref_choices, default="",
+                                validate_choice=True)
+    read_as: str | None = None  # the SWEREF system the coordinates were read in
 
     def position(self) -> tuple[float, float] | None:
-        """(lat, lon) from the WGS84 fields, else from SWEREF 99 TM; adds field errors."""
+        """(lat, lon) from the WGS84 fields, else from SWEREF 99 (the chosen system, or
+        the one the easting belongs to: `read_as`); adds field errors."""
         if self.lat.data is not None and self.lon.data is not None:
             return float(self.lat.data), float(self.lon.data)
         if self.sweref_n.data is not None and self.sweref_e.data is not None:
             northing, easting = float(self.sweref_n.data), float(self.sweref_e.data)
-            if not sweref_in_range(northing, easting):
+            system = self.sweref_system.data or sweref_system_of(easting)
+            if not sweref_in_range(northing, easting, system):
                 self.sweref_n.errors = [*self.sweref_n.errors, _l(
-                    "SWEREF 99 TM coordinates in Sweden have a northing of 6 100 000–7 700 000 "
-                    "and an easting of 200 000–1 000 000 metres.")]
+                    "These are not %(system)s coordinates in Sweden: its northings run from "
+                    "6 100 000 to 7 700 000 metres, its eastings from %(low)s to %(high)s.",
+                    system=SWEREF_SYSTEMS[system],
+                    low=format_number(sweref_eastings(system)[0]),
+                    high=format_number(sweref_eastings(system)[1]))]
                 return None
-            return from_sweref(northing, easting)
+            self.read_as = SWEREF_SYSTEMS[system]
+            return from_sweref(northing, easting, system)
         self.lat.errors = [*self.lat.errors, _l(
-            "Give latitude and longitude, or SWEREF 99 TM northing and easting, or click on the map.")]
+            "Give latitude and longitude, or SWEREF 99 northing and easting, or click on the map.")]
         return None
 
 

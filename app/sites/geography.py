@@ -1,4 +1,5 @@
-"""Where a site lies: municipality boundaries, SWEREF 99 TM, distances to logistics nodes.
+"""Where a site lies: municipality boundaries, SWEREF 99 TM and SWEREF 99 15 00 (the local
+zone of the municipalities' own maps), distances to logistics nodes.
 
 The boundaries are simplified (see app/geo/data/README.md): near a border they can be
 off by several hundred metres, so a point less than 1 km outside its municipality is
@@ -24,33 +25,43 @@ WARN_OUTSIDE_KM = 1.0
 # SWEREF 99 TM covers Sweden; a typed value outside these ranges is a mistake.
 SWEREF_NORTHING = (6_100_000, 7_700_000)
 SWEREF_EASTING = (200_000, 1_000_000)
+TM, ZONE_15_00 = "EPSG:3006", "EPSG:3009"
+SWEREF_SYSTEMS = {TM: "SWEREF 99 TM", ZONE_15_00: "SWEREF 99 15 00"}
+# SWEREF 99 15 00 (central meridian 15° E, false easting 150 000 m): the region lies at
+# eastings of about 130 000–200 000, where SWEREF 99 TM has none in Sweden (over 260 000).
+ZONE_15_00_EASTING = (40_000, 300_000)
 
 
 @cache
-def _to_sweref() -> Transformer:
-    return Transformer.from_crs("EPSG:4326", "EPSG:3006", always_xy=True)
+def _transformer(source: str, target: str) -> Transformer:
+    return Transformer.from_crs(source, target, always_xy=True)
 
 
-@cache
-def _from_sweref() -> Transformer:
-    return Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
-
-
-def to_sweref(lat: float, lon: float) -> tuple[float, float]:
-    """WGS84 → SWEREF 99 TM as (northing, easting) in metres."""
-    easting, northing = _to_sweref().transform(lon, lat)
+def to_sweref(lat: float, lon: float, system: str = TM) -> tuple[float, float]:
+    """WGS84 → SWEREF 99 (TM or 15 00) as (northing, easting) in metres."""
+    easting, northing = _transformer("EPSG:4326", system).transform(lon, lat)
     return northing, easting
 
 
-def from_sweref(northing: float, easting: float) -> tuple[float, float]:
-    """SWEREF 99 TM (northing, easting) → WGS84 (lat, lon)."""
-    lon, lat = _from_sweref().transform(easting, northing)
+def from_sweref(northing: float, easting: float, system: str = TM) -> tuple[float, float]:
+    """SWEREF 99 (TM or 15 00) (northing, easting) → WGS84 (lat, lon)."""
+    lon, lat = _transformer(system, "EPSG:4326").transform(easting, northing)
     return lat, lon
 
 
-def sweref_in_range(northing: float, easting: float) -> bool:
+def sweref_system_of(easting: float) -> str:
+    """The system a typed easting belongs to: SWEREF 99 15 00 below 300 000 m, else TM."""
+    return ZONE_15_00 if easting < ZONE_15_00_EASTING[1] else TM
+
+
+def sweref_eastings(system: str) -> tuple[int, int]:
+    return ZONE_15_00_EASTING if system == ZONE_15_00 else SWEREF_EASTING
+
+
+def sweref_in_range(northing: float, easting: float, system: str = TM) -> bool:
+    eastings = sweref_eastings(system)
     return (SWEREF_NORTHING[0] <= northing <= SWEREF_NORTHING[1]
-            and SWEREF_EASTING[0] <= easting <= SWEREF_EASTING[1])
+            and eastings[0] <= easting <= eastings[1])
 
 
 @cache
@@ -75,7 +86,7 @@ def _projected_rings() -> dict[str, list[list[tuple[float, float]]]]:
     for feature in municipality_geojson()["features"]:
         slug = feature["properties"]["slug"]
         for ring in _outer_rings(feature["geometry"]):
-            xs, ys = _to_sweref().transform([p[0] for p in ring], [p[1] for p in ring])
+            xs, ys = _transformer("EPSG:4326", TM).transform([p[0] for p in ring], [p[1] for p in ring])
             rings.setdefault(slug, []).append(list(zip(xs, ys, strict=True)))
     return rings
 
@@ -98,7 +109,7 @@ def _segment_distance(x: float, y: float, a: tuple[float, float], b: tuple[float
 
 def km_outside(slug: str, lat: float, lon: float) -> float:
     """0 when the point lies inside the municipality's polygon, else its distance in km."""
-    easting, northing = _to_sweref().transform(lon, lat)
+    easting, northing = _transformer("EPSG:4326", TM).transform(lon, lat)
     rings = _projected_rings()[slug]
     if any(_inside(easting, northing, ring) for ring in rings):
         return 0.0

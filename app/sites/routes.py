@@ -178,6 +178,9 @@ def new():
             else:
                 for warning in warnings:
                     flash(str(warning), "warning")
+                if form.read_as:
+                    flash(_("The coordinates were read as %(system)s.", system=form.read_as),
+                          "info")
                 flash(_("The site is saved."), "success")
                 return redirect(url_for("sites.show", site_id=site.id))
     return _form_page(form, None, 422 if form.is_submitted() else 200)
@@ -216,6 +219,9 @@ def edit(site_id: int):
             else:
                 for warning in warnings:
                     flash(str(warning), "warning")
+                if form.read_as:
+                    flash(_("The coordinates were read as %(system)s.", system=form.read_as),
+                          "info")
                 flash(_("The site is saved."), "success")
                 return redirect(url_for("sites.show", site_id=site.id))
     return _form_page(form, site, 422 if form.is_submitted() else 200)
