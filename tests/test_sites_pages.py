@@ -51,12 +51,14 @@ def test_advisor_creates_a_site_with_distances_and_an_audit_event(client, kumla)
 
 
 def test_site_page_shows_both_coordinate_systems_and_km_with_one_decimal(client, kumla):
+    """With one decimal to the published airport; ≈ whole km to estimated nodes
+    (tests/test_logistics_nodes.py)."""
     site = make_site(lat=59.1380, lon=15.1180)
     page = client.get(f"/sites/{site.id}").get_data(as_text=True)
     northing, easting = to_sweref(59.1380, 15.1180)
     assert "59.138000, 15.118000" in page
     assert f"N {northing:.0f}, E {easting:.0f}" in page
-    assert f"{site.dist_motorway_km:.1f}".replace(".", ",") + " km" in page
+    assert f"{site.dist_airport_km:.1f}".replace(".", ",") + " km" in page
 
 
 def test_coordinates_typed_in_sweref_99_tm_are_converted(client, kumla):

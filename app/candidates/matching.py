@@ -161,12 +161,15 @@ class Wording:
 
     translations: NullTranslations
     separators: dict[int, str]  # str.translate table: "," and "." to the locale's symbols
+    # The distances (motorway_km, terminal_km, airport_km) to nodes whose position is an
+    # estimate: said in whole km, "≈ 3" (app/sites/service.estimated_distances).
+    estimated: frozenset[str] = frozenset()
 
     @classmethod
-    def current(cls) -> Wording:
+    def current(cls, estimated: frozenset[str] = frozenset()) -> Wording:
         symbols = (get_locale() or Locale("sv")).number_symbols["latn"]
         return cls(get_translations(), str.maketrans({",": symbols["group"],
-                                                      ".": symbols["decimal"]}))
+                                                      ".": symbols["decimal"]}), estimated)
 
     def __call__(self, message: str, **values: object) -> str:
         text = self.translations.ugettext(message)
@@ -178,6 +181,10 @@ class Wording:
 
     def km(self, value: float) -> str:
         return self.n(round(value, 1))
+
+    def distance(self, key: str, value: float) -> str:
+        """A site's distance of criterion `key`: "≈ 3" when its node is an estimate."""
+        return f"≈ {round(value)}" if key in self.estimated else self.km(value)
 
 
 def months_between(start: date, end: date) -> int:
@@ -247,7 +254,7 @@ def _rail(needs: Needs, site: SiteFacts, today: date, say: Wording) -> Outcome |
     return FAIL, say(N_("No rail siding"))
 
 
-def _distance(say: Wording, known: str, unknown: str, limit: float | None,
+def _distance(say: Wording, key: str, known: str, unknown: str, limit: float | None,
               distance: float | None) -> Outcome | None:
     """`known`/`unknown`: messages with %(distance)s %(sign)s %(limit)s / %(limit)s."""
     if limit is None:
@@ -256,26 +263,26 @@ def _distance(say: Wording, known: str, unknown: str, limit: float | None,
         return UNKNOWN, say(unknown, limit=say.km(limit))
     sign = "≤" if distance <= limit else ">"
     return (PASS if distance <= limit else FAIL), say(
-        known, distance=say.km(distance), sign=sign, limit=say.km(limit))
+        known, distance=say.distance(key, distance), sign=sign, limit=say.km(limit))
 
 
 def _motorway(needs: Needs, site: SiteFacts, today: date, say: Wording) -> Outcome | None:
     return _distance(
-        say, N_("Trafikplats %(distance)s km as the crow flies %(sign)s %(limit)s km"),
+        say, "motorway_km", N_("Trafikplats %(distance)s km as the crow flies %(sign)s %(limit)s km"),
         N_("Distance to a trafikplats unknown (at most %(limit)s km)"),
         needs.motorway_km_max, site.dist_motorway_km)
 
 
 def _terminal(needs: Needs, site: SiteFacts, today: date, say: Wording) -> Outcome | None:
     return _distance(
-        say, N_("Intermodal terminal %(distance)s km as the crow flies %(sign)s %(limit)s km"),
+        say, "terminal_km", N_("Intermodal terminal %(distance)s km as the crow flies %(sign)s %(limit)s km"),
         N_("Distance to an intermodal terminal unknown (at most %(limit)s km)"),
         needs.terminal_km_max, site.dist_terminal_km)
 
 
 def _airport(needs: Needs, site: SiteFacts, today: date, say: Wording) -> Outcome | None:
     return _distance(
-        say, N_("Cargo airport %(distance)s km as the crow flies %(sign)s %(limit)s km"),
+        say, "airport_km", N_("Cargo airport %(distance)s km as the crow flies %(sign)s %(limit)s km"),
         N_("Distance to a cargo airport unknown (at most %(limit)s km)"),
         needs.airport_km_max, site.dist_airport_km)
 

@@ -25,6 +25,7 @@ from app.leads.models import Lead, ShareLevel
 from app.locking import update_versioned
 from app.maps.service import CandidatePoint
 from app.sites.models import Site, SiteStatus
+from app.sites.nodes import estimated_distances
 from app.viewer import Viewer
 
 # Where a candidate may go from each status; rejecting needs a reason.
@@ -136,7 +137,7 @@ def match_page(user: Viewer, needs: Needs, shown: int, offer: Offer = Offer(),
         .outerjoin(Municipality, Municipality.id == Site.municipality_id)
         .order_by(*_rank_order(best.c))).all()
     fitting = [row for row in rows if row.id is not None]
-    say = Wording.current()
+    say = Wording.current(estimated_distances())
     ranked = [evaluate(needs, _facts_of(row), today, weights, say) for row in fitting]
     return MatchPage(ranked, rows[0].fitting, rows[0].offered - rows[0].fitting,
                      [match for match in ranked if match.unknown_musts],
@@ -154,7 +155,7 @@ def unfit_matches(user: Viewer, needs: Needs, limit: int = UNFIT_SHOWN, offer: O
         .select_from(Site).join(Municipality, Municipality.id == Site.municipality_id)
         .where(Site.id.in_(offer.sites(user).where(sa.not_(order.fits))))
         .order_by(Site.id).limit(limit)).all()
-    say = Wording.current()
+    say = Wording.current(estimated_distances())
     return [evaluate(needs, _facts_of(row), today, weights, say) for row in rows]
 
 

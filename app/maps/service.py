@@ -32,6 +32,7 @@ from app.maps.escaping import map_text
 from app.sites import labels as site_labels
 from app.sites.geography import municipality_geojson
 from app.sites.labels import STATUS_ORDER
+from app.sites.nodes import estimated_distances
 
 # The region, for maps without anything to fit: Arboga in the north-east to Hallsberg.
 REGION_BOUNDS = [[58.85, 14.65], [59.55, 16.05]]
@@ -123,8 +124,13 @@ def _site_config(municipality: str) -> dict[str, Any]:
         "statuses": [[s, labels[s], STATUS_COLOURS[s]] for s in STATUS_ORDER],
         "labels": {"municipality": _("Municipality"), "status": _("Status"),
                    "land_area": _("Land area"), "building_area": _("Building area"),
-                   "motorway": _("Motorway junction"), "terminal": _("Intermodal terminal"),
-                   "airport": _("Cargo airport")},
+                   "motorway": _("Motorway junction (km)"),
+                   "terminal": _("Intermodal terminal (km)"),
+                   "airport": _("Cargo airport (km)")},
+        # Row positions of distances to nodes whose position is an estimate: whole km.
+        "estimated": [position for position, key in ((7, "motorway_km"), (8, "terminal_km"),
+                                                     (9, "airport_km"))
+                      if key in estimated_distances()],
     }
 
 

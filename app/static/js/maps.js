@@ -37,8 +37,12 @@
       line(box, t.land_area, number(row[4], config.locale, 0) + " m² (" + number(row[4] / 10000, config.locale, 1) + " ha)");
     }
     if (row[5] !== null) { line(box, t.building_area, number(row[5], config.locale, 0) + " m²"); }
+    // Straight-line distances; to a node whose position is an estimate: "≈", whole km.
+    var estimated = config.estimated || [];
     [[7, t.motorway], [8, t.terminal], [9, t.airport]].forEach(function (pair) {
-      line(box, pair[1], row[pair[0]] === null ? "–" : number(row[pair[0]], config.locale, 1) + " km");
+      var km = row[pair[0]];
+      line(box, pair[1], km === null ? "–" : estimated.indexOf(pair[0]) >= 0
+        ? "≈ " + number(Math.round(km), config.locale, 0) : number(km, config.locale, 1));
     });
     return box;
   }
