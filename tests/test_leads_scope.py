@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from app.extensions import db
+from tests.factories import make_site
 from tests.leads_helpers import (
     LEADS,
     bearer,
@@ -44,6 +45,29 @@ def allowed(who: str, level: str | None, need: str) -> bool:
     }[need]
 
 
+@pytest.fixture
+def own_sites(app):
+    """Two offered sites of each municipality: what its advisors may propose as candidates."""
+    return {slug: [make_site(slug, name=f"Tomt {slug} {n}", lat=lat, lon=lon).id for n in (1, 2)]
+            for slug, (lat, lon) in SITE_POSITIONS.items()}
+
+
+SITE_POSITIONS = {"kumla": (59.1380, 15.1180), "orebro": (59.2100, 15.1800),
+                  "hallsberg": (59.0700, 15.1300), "arboga": (59.3940, 15.8380)}
+HOME = {"kumla": "kumla", "viewer": "kumla", "admin": "orebro", "hallsberg": "hallsberg",
+        "arboga": "arboga", "orebro": "orebro"}
+
+
+def candidate_requests(lead, sites):
+    """Candidate sites (issue 15): matching reads the lead's needs; proposing one's own
+    municipality's site is open to every advisor who may contribute to the lead."""
+    yield "GET", f"/leads/{lead.id}/matches", "view", 200, None
+    yield "POST", f"/leads/{lead.id}/candidates", "contribute", 302, {"site_id": sites[0]}
+    yield "GET", f"/api/v1/leads/{lead.id}/matches", "view", 200, None
+    yield "GET", f"/api/v1/leads/{lead.id}/candidates", "view", 200, None
+    yield "POST", f"/api/v1/leads/{lead.id}/candidates", "contribute", 201, {"site_id": sites[1]}
+
+
 def page_requests(lead):
     yield "GET", f"/leads/{lead.id}", "view", 200, None
     yield "GET", f"/leads/{lead.id}/edit", "edit", 200, None
@@ -77,8 +101,10 @@ def api_requests(lead):
         "municipalities": ["orebro"], "level": "anonymised"}
 
 
-def assert_hidden_fields(body: str, key: str, level: str | None) -> None:
-    if level in ("owner", "full"):
+def assert_hidden_fields(body: str, key: str, level: str | None, details: bool = True) -> None:
+    """`details`: the page shows the lead's company and description to who may see them
+    (the match and candidate pages show neither to anyone)."""
+    if level in ("owner", "full") and details:
         assert company_name(key) in body
         assert description(key) in body
     else:
@@ -89,11 +115,12 @@ def assert_hidden_fields(body: str, key: str, level: str | None) -> None:
 
 @pytest.mark.parametrize("key", list(LEADS))
 @pytest.mark.parametrize("who", ROLES)
-def test_scope_matrix(client, world, tokens, who, key):
+def test_scope_matrix(client, world, tokens, own_sites, who, key):
     lead = world[key]
     level = LEVELS[who].get(key)
     login(client, who)
-    for method, url, need, ok, data in [*page_requests(lead), *api_requests(lead)]:
+    for method, url, need, ok, data in [*page_requests(lead), *api_requests(lead),
+                                        *candidate_requests(lead, own_sites[HOME[who]])]:
         db.session.refresh(lead)
         payload = data() if callable(data) else data
         if url.startswith("/api/"):
@@ -106,8 +133,9 @@ def test_scope_matrix(client, world, tokens, who, key):
         if response.status_code == 404:
             assert lead.codename not in body
         if method == "GET" and response.status_code == 200 and need == "view":
-            assert_hidden_fields(body, key, level)
-            if url.startswith("/api/"):
+            is_candidates = url.endswith(("/matches", "/candidates"))
+            assert_hidden_fields(body, key, level, details=not is_candidates)
+            if url.startswith("/api/") and not is_candidates:
                 assert response.json["share_level"] == level
                 assert ("company" in response.json) == (level in ("owner", "full"))
                 assert ("description" in response.json) == (level in ("owner", "full"))
