@@ -13,6 +13,7 @@ from flask_migrate import upgrade
 from app import create_app
 from app.candidates import service as candidates
 from app.extensions import db
+from app.maps.service import NodePoint, lead_map, matches_map, site_map, sites_map
 from app.sites.models import LogisticsNode, NodeAccuracy, NodeKind, Site
 from tests.factories import make_site
 from tests.leads_helpers import login, make_lead
@@ -113,3 +114,27 @@ def test_maps_round_the_estimated_distances(client, users, path):
     login(client, "kumla")
     page = client.get(path).get_data(as_text=True)
     assert '"estimated":[7,8]' in page  # trafikplats and terminal; the airport is published
+
+
+ESTIMATED = NodePoint("Vretstorp (E20)", "Trafikplats", "Hallsberg", 59.03, 14.875, True)
+PUBLISHED = NodePoint("Hallsberg Central", "Järnvägsstation", "Hallsberg", 59.0669, 15.1111, False)
+MAPS = {"sites": lambda nodes: sites_map([], nodes),
+        "site": lambda nodes: site_map("Objekt", 59.07, 15.11, "available", nodes),
+        "lead": lambda nodes: lead_map(["hallsberg"], nodes),
+        "matches": lambda nodes: matches_map([], nodes, ["hallsberg"])}
+
+
+@pytest.mark.parametrize("kind", sorted(MAPS))
+def test_map_legends_tell_estimated_nodes_from_published_ones(app, kind):
+    with app.test_request_context("/"):
+        mixed = str(MAPS[kind]([ESTIMATED, PUBLISHED]).script)
+        estimated_only = str(MAPS[kind]([ESTIMATED]).script)
+        published_only = str(MAPS[kind]([PUBLISHED]).script)
+    dashed = '{"label":"Logistiknod, ungefärligt läge (cirka ±2 km)","colour":"#6a1b9a",' \
+             '"shape":"ring-dashed"}'
+    solid = '{"label":"Logistiknod","colour":"#6a1b9a","shape":"ring"}'
+    assert dashed in mixed and solid in mixed
+    assert dashed in estimated_only and solid not in estimated_only
+    assert solid in published_only and dashed not in published_only
+    # The marker's own label says it too (the popup and tooltip are built from it).
+    assert "ungefärligt läge (cirka ±2 km)" in mixed.replace(dashed, "")

@@ -81,6 +81,18 @@ def test_coordinates_in_sweref_99_15_00_are_read_as_such_and_the_page_says_so(cl
     assert site.lat == pytest.approx(59.1380, abs=1e-6) and site.lon == pytest.approx(15.1180, abs=1e-6)
 
 
+def test_the_site_page_gives_the_position_in_sweref_99_15_00_too(client, kumla):
+    site = make_site("kumla", name="Läge", lat=59.1380, lon=15.1180)
+    tm_n, tm_e = to_sweref(59.1380, 15.1180)
+    # By the definitions (as in test_sites_geography): 15 00 = TM without its 0.9996 scale,
+    # false easting 150 000 m instead of 500 000 m.
+    northing, easting = tm_n / 0.9996, (tm_e - 500_000) / 0.9996 + 150_000
+    page = client.get(f"/sites/{site.id}").get_data(as_text=True)
+    assert "Läge (SWEREF 99 15 00, som på kommunens kartor)" in page
+    assert f"N {northing:.0f}, E {easting:.0f}" in page
+    assert f"N {tm_n:.0f}, E {tm_e:.0f}" in page
+
+
 def test_a_chosen_sweref_system_is_used_and_a_mismatch_is_refused(client, kumla):
     northing, easting = to_sweref(59.1380, 15.1180, ZONE_15_00)
     response = client.post("/sites/new", data=form_data(

@@ -106,13 +106,24 @@ def _nodes(m: folium.Map, nodes: Iterable[NodePoint]) -> None:
     NodeLayer(rows, name=map_text(_("Logistics nodes"))).add_to(m)
 
 
-def _legend(m: folium.Map, with_sites: bool) -> None:
+def _node_legend(nodes: Sequence[NodePoint]) -> list[tuple[str, str, str]]:
+    """The nodes' legend lines, drawn as their markers are: a ring, dashed where the
+    position is an estimate."""
+    items = []
+    if not nodes or not all(node.approximate for node in nodes):
+        items.append((_("Logistics node"), NODE_COLOUR, "ring"))
+    if any(node.approximate for node in nodes):
+        items.append((_("Logistics node, approximate position (about ±2 km)"), NODE_COLOUR,
+                      "ring-dashed"))
+    return items
+
+
+def _legend(m: folium.Map, with_sites: bool, nodes: Sequence[NodePoint]) -> None:
     items = []
     if with_sites:
         labels = status_labels()
         items = [(labels[s], STATUS_COLOURS[s], "circle") for s in STATUS_ORDER]
-    items.append((_("Logistics node"), NODE_COLOUR, "circle"))
-    Legend(_("Legend"), items).add_to(m)
+    Legend(_("Legend"), items + _node_legend(nodes)).add_to(m)
 
 
 def _site_config(municipality: str) -> dict[str, Any]:
@@ -154,12 +165,13 @@ def bounds_of(points: Iterable[Sequence[float]]) -> list[list[float]] | None:
 def sites_map(layers: list[SiteLayer], nodes: Iterable[NodePoint],
               height: str = "70vh") -> MapParts:
     """The big map: a clustered layer per municipality, the nodes, boundaries, a legend."""
+    nodes = list(nodes)
     bounds = bounds_of(row for layer in layers for row in layer.rows)
     m = _base_map(height, bounds)
     _boundaries(m, None, _("Municipality boundaries"), 1.5)
     _site_layers(m, layers)
     _nodes(m, nodes)
-    _legend(m, with_sites=True)
+    _legend(m, with_sites=True, nodes=nodes)
     LayerControl(collapsed=False).add_to(m)
     return MapParts.of(m)
 
@@ -173,7 +185,7 @@ def site_map(name: str, lat: float, lon: float, status: str, nodes: list[NodePoi
     folium.CircleMarker([lat, lon], radius=10, color="#333", weight=2, fill=True,
                         fill_color=STATUS_COLOURS.get(status, "#2e7d32"), fill_opacity=0.9,
                         tooltip=folium.Tooltip(map_text(name), permanent=True)).add_to(m)
-    _legend(m, with_sites=True)
+    _legend(m, with_sites=True, nodes=nodes)
     return MapParts.of(m)
 
 
@@ -232,10 +244,9 @@ def lead_map(municipality_slugs: Iterable[str], nodes: Iterable[NodePoint],
         labels = {c.status: c.status_label for c in candidates}
         items = [(labels[status], colour, "circle") for status, colour in CANDIDATE_COLOURS.items()
                  if status in labels]
-        items.append((_("Logistics node"), NODE_COLOUR, "circle"))
-        Legend(_("Legend"), items).add_to(m)
+        Legend(_("Legend"), items + _node_legend(nodes)).add_to(m)
     else:
-        _legend(m, with_sites=False)
+        _legend(m, with_sites=False, nodes=nodes)
     LayerControl(collapsed=False).add_to(m)
     return MapParts.of(m)
 
@@ -280,6 +291,6 @@ def matches_map(matches: Sequence[tuple[Any, tuple[float, float]]], nodes: Itera
     config["labels"] = {**config["labels"], "status": _("Score")}
     SiteCluster(rows, config, name=map_text(_("Matching sites"))).add_to(m)
     Legend(_("Legend"), [(label, colour, "circle") for label, colour in bands]
-           + [(_("Logistics node"), NODE_COLOUR, "circle")]).add_to(m)
+           + _node_legend(nodes)).add_to(m)
     LayerControl(collapsed=False).add_to(m)
     return MapParts.of(m)

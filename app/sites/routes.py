@@ -28,7 +28,7 @@ from app.locking import StaleVersion, submitted_version
 from app.maps import service as maps
 from app.sites import export, geocoding, service
 from app.sites.forms import SiteForm
-from app.sites.geography import to_sweref
+from app.sites.geography import ZONE_15_00, to_sweref
 from app.sites.models import Site
 from app.submissions import AlreadySaved, already_saved, earlier, recording
 
@@ -100,6 +100,7 @@ def show(site_id: int):
                           service.nodes_near(site.lat, site.lon))
     return render_template("sites/show.html", site=site, the_map=parts, service=service,
                            sweref=to_sweref(site.lat, site.lon),
+                           sweref_15_00=to_sweref(site.lat, site.lon, ZONE_15_00),
                            score=service.completeness(site), history=service.site_history(site),
                            can_edit=service.can_edit_site(current_user, site))
 

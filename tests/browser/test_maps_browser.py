@@ -79,7 +79,7 @@ def test_hostile_names_show_literally_on_every_map(app, page, runner, live_serve
     # 3. A logistics node renamed by the admin.
     with app.app_context():
         node = db.session.scalar(sa.select(LogisticsNode).where(
-            LogisticsNode.name == "Byrstatorp (E20/rv50 x rv51/52)"))
+            LogisticsNode.name == "Byrstatorp (E20/rv50 x rv52)"))
         node.name = NODE_NAME
         db.session.commit()
 

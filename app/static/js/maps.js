@@ -95,7 +95,9 @@
       config.items.forEach(function (item) {
         var row = el("div");
         var swatch = el("span", null, "etablera-swatch etablera-swatch-" + item.shape);
-        swatch.style.background = item.colour;
+        // A ring (a logistics node) is drawn in its colour's outline, as the marker is.
+        if (item.shape.indexOf("ring") === 0) { swatch.style.borderColor = item.colour; }
+        else { swatch.style.background = item.colour; }
         row.appendChild(swatch);
         row.appendChild(el("span", item.label));
         box.appendChild(row);
