@@ -216,6 +216,10 @@ def test_openapi_describes_every_sites_endpoint(client):
     site_schema = client.get("/api/v1/openapi.json").json["components"]["schemas"]["Site"]
     assert {"municipality", "lat", "lon", "version", "price_public", "public"} <= set(
         site_schema["properties"])
+    # Distances are straight lines, and some nodes' positions are estimates: said so.
+    for key in ("dist_motorway_km", "dist_terminal_km", "dist_airport_km"):
+        description = site_schema["properties"][key]["description"]
+        assert "as the crow flies" in description and "±2 km" in description
 
 
 def test_every_api_field_is_a_model_column_or_documented_extra(client):

@@ -13,6 +13,9 @@ from pydantic import Field
 from app.api.outputs import ApiOutput, Instant
 from app.sites.models import DetaljplanStatus, RailSiding, Readiness, SiteKind, SiteOwner, SiteStatus
 
+# The distance columns as the site page explains them (app/sites/nodes.py).
+DISTANCE = ("Straight-line (as the crow flies) distance in km to the nearest {}, not by road. "
+            "The node's position may be an estimate (about ±2 km).")
 KeyField = Literal["price", "power", "detaljplan", "rail", "areas"]  # service.KEY_FIELDS
 
 
@@ -53,9 +56,9 @@ class Site(ApiOutput):
     public: bool
     description: str | None
     land_area_ha: float | None
-    dist_motorway_km: float | None
-    dist_terminal_km: float | None
-    dist_airport_km: float | None
+    dist_motorway_km: float | None = Field(description=DISTANCE.format("trafikplats"))
+    dist_terminal_km: float | None = Field(description=DISTANCE.format("intermodal terminal"))
+    dist_airport_km: float | None = Field(description=DISTANCE.format("cargo airport"))
     completeness: Completeness
     version: int
     created_at: Instant
