@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import event
 
 from app.candidates import weights
 from app.candidates.matching import DEFAULT_WEIGHTS
@@ -93,3 +94,31 @@ def test_the_match_page_and_the_api_score_with_the_stored_weights(client, auth, 
     auth.login(users["kumla"].email)
     page = client.get(f"/leads/{lead.id}/matches").get_data(as_text=True)
     assert 'data-testid="match-row"' in page and ">100<" in page
+
+
+def test_stored_weights_count_and_criteria_they_do_not_name_weigh_their_default(app):
+    row = _stored()
+    row.weights = {"power": 7, "rail_siding": 0, "no_such_criterion": 9}
+    db.session.commit()
+    with app.test_request_context():
+        assert weights.match_weights() == DEFAULT_WEIGHTS | {"power": 7, "rail_siding": 0}
+
+
+def test_a_request_reads_the_weights_once_and_a_save_reads_them_again(app, users):
+    statements: list[str] = []
+
+    def counter(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    with app.test_request_context():
+        event.listen(db.engine, "before_cursor_execute", counter)
+        try:
+            db.session.expire_all()
+            assert weights.match_weights()["power"] == 3
+            weights.match_weights()
+            reads = [s for s in statements if "match_settings" in s]
+            assert len(reads) == 1, reads
+            weights.save_weights(users["admin"], 1, DEFAULT_WEIGHTS | {"power": 8})
+            assert weights.match_weights()["power"] == 8
+        finally:
+            event.remove(db.engine, "before_cursor_execute", counter)

@@ -79,9 +79,12 @@ def _blocking_sites(municipality_id: int, reader: Any, limit: int) -> list[Diges
                         detail=_("missing: %(facts)s", facts=", ".join(
                             str(CRITERION_LABELS[key]) for key in needed if getattr(row, key))))
              for row in rows]
+    # The rest: the municipality's site list (its "incomplete" filter reads other facts,
+    # e.g. not the contiguous area or VA, so it could hide some of them).
     if rows and rows[0].total > len(rows):
         items.append(DigestItem(_("… and %(count)d more", count=rows[0].total - len(rows)),
-                                url=absolute_url_for("sites.index", incomplete="1")))
+                                url=absolute_url_for("sites.index",
+                                                     municipality=reader.municipality.slug)))
     return items
 
 
