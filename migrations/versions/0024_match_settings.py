@@ -23,7 +23,7 @@ def upgrade():
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('weights', sa.JSON(), nullable=False),
         sa.Column('version', sa.Integer(), nullable=False),
-        sa.Column('updated_at', sa.DateTime(), nullable=True),
+        sa.Column('updated_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('updated_by_id', sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'],
                                 name=op.f('fk_match_settings_updated_by_id_users'),
