@@ -76,13 +76,15 @@ def register_blueprints(app: Flask) -> None:
         main,
         navigation,
         reminders,
+        reservations,
         scheduler,
         security,
         sites,
     )
 
     for feature in (security, navigation, auth, main, admin, health, api, sites, leads, mail,
-                    digest, reminders, scheduler, calendar_feed, exports, candidates):
+                    digest, reminders, scheduler, calendar_feed, exports, candidates,
+                    reservations):
         feature.init_app(app)
     if app.config.get("BENCH_ROUTES"):
         from app import bench

@@ -174,6 +174,7 @@ _DATE_SPECS: dict[str, tuple[date | tuple[str, int], date | tuple[str, int]]] = 
     "decided_on": (date(1990, 1, 1), ("days", 1)),
     "basis_on": (date(1990, 1, 1), ("days", 0)),
     "plan_in_force": (date(1900, 1, 1), ("days", 0)),
+    "reservation": (("years", -10), ("years", 10)),
 }
 
 
@@ -270,6 +271,7 @@ NUMBER_RANGES: dict[str, tuple[float, float]] = {
     "price_sek_m2": (0, 1_000_000),
     "months": (0, 240),
     "weight": (0, 10),
+    "fee_sek": (0, 1_000_000_000),
 }
 
 _UNITS = {
@@ -281,6 +283,7 @@ _UNITS = {
     "price_sek_m2": "SEK/m²",
     "months": "months",
     "weight": "",
+    "fee_sek": "SEK",
 }
 
 Number = TypeVar("Number", int, float)

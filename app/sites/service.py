@@ -352,6 +352,20 @@ def create_site(actor: Viewer, values: Mapping[str, Any]) -> tuple[Site, list]:
     return site, warnings
 
 
+def _check_reserved_status(site: Site, values: Mapping[str, Any]) -> None:
+    """While a reservation is in force the site's status follows it, not a hand edit."""
+    from app.reservations.service import active_reservation
+
+    if "status" not in values or SiteStatus(values["status"]) == site.status:
+        return
+    reservation = active_reservation(site.id)
+    if reservation is not None:
+        raise FieldErrors({"status": [_l(
+            "The site is reserved until %(end)s: its status follows the reservation (extend, "
+            "cancel or convert it on the lead's candidate).",
+            end=reservation.valid_until.isoformat())]})
+
+
 def update_site(actor: Viewer, site: Site, submitted_version: int | None,
                 values: Mapping[str, Any]) -> list:
     """Save an edit that started from `submitted_version`. Raises NotAllowed, FieldErrors
@@ -360,6 +374,7 @@ def update_site(actor: Viewer, site: Site, submitted_version: int | None,
         raise NotAllowed()
     merged = {**{name: getattr(site, name) for name in EDITABLE_FIELDS if name != "municipality"},
               "municipality": site.municipality, **values}
+    _check_reserved_status(site, values)
     warnings = validate_site(actor, merged)
     before = site_values(site)
     columns = _columns(values)

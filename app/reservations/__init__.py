@@ -1,0 +1,12 @@
+"""Land reservations (markreservation, markanvisning): a municipality's time-limited
+exclusive right for a company to negotiate for a site, made from a selected candidate
+(issue 16). models.py the reservation, access.py who sees it, service.py the rules."""
+
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    from app.reservations import routes
+
+    app.register_blueprint(routes.bp)
+    app.jinja_env.globals.update(routes.template_helpers())
