@@ -192,3 +192,79 @@ def test_an_extension_must_end_later(client, users, selected):
         "version": "1", "action": "extend", "valid_until": "2027-05-01"}, follow_redirects=True)
     assert "En förlängning slutar senare än" in response.get_data(as_text=True)
     assert _fresh(Reservation, reservation.id).valid_until == date(2027, 6, 1)
+
+
+def _reserved_until(users, candidate, end: date) -> Reservation:
+    return service.reserve(users["kumla"], candidate, {
+        "kind": "markreservation", "decided_on": date(2026, 11, 20), "decided_by": "KS",
+        "valid_from": date(2026, 12, 1), "valid_until": end})
+
+
+def _at(day: date):
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    return time_machine.travel(datetime(day.year, day.month, day.day, 8, 0, tzinfo=UTC),
+                               tick=False)
+
+
+def test_reminders_at_60_30_and_7_days_each_once_then_expiry(app, smtp_server, users):
+    from datetime import timedelta
+
+    from app.reminders.service import send_due_reminders
+
+    app.config.update(smtp_server.settings())
+    lead = make_lead(users["kumla"], "påminnelse")
+    share(lead, "orebro", ShareLevel.ANONYMISED)
+    site = make_site("orebro", name="Törsjö tomt 2", lat=59.2050, lon=15.1700)
+    candidate = _candidate(lead, site)
+    end = date(2027, 6, 1)
+    reservation = service.reserve(users["orebro"], candidate, {
+        "kind": "markreservation", "decided_on": date(2026, 11, 20), "decided_by": "KS",
+        "valid_from": date(2026, 12, 1), "valid_until": end})
+
+    def mails() -> list[str]:
+        return [m["To"].addresses[0].addr_spec for m in smtp_server.messages()]
+
+    with _at(end - timedelta(days=61)):
+        send_due_reminders()
+    assert mails() == []
+    for days, count in ((60, 2), (30, 4), (7, 6)):
+        for _run in range(2):  # a second run (another scheduler) sends nothing more
+            with _at(end - timedelta(days=days)):
+                send_due_reminders()
+        assert sorted(mails()) == sorted(["kumla@test.example", "orebro@test.example"]
+                                         * (count // 2)), days
+    message = smtp_server.messages()[-1]
+    assert "Törsjö tomt 2" in message["Subject"]
+    assert "Bolaget" not in message.get_body(("plain",)).get_content()  # never the company
+    with _at(end):  # the last day: still in force
+        send_due_reminders()
+    assert _fresh(Reservation, reservation.id).status == ReservationStatus.ACTIVE
+    with _at(end + timedelta(days=1)):
+        send_due_reminders()
+        send_due_reminders()
+    assert _fresh(Reservation, reservation.id).status == ReservationStatus.EXPIRED
+    assert _fresh(Site, site.id).status == SiteStatus.AVAILABLE
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "reservation.expired")) == 1
+    assert len(mails()) == 6
+
+
+def test_a_short_reservation_is_reminded_at_the_milestone_it_has_reached(app, smtp_server,
+                                                                           users, selected):
+    from datetime import timedelta
+
+    from app.reminders.service import send_due_reminders
+
+    app.config.update(smtp_server.settings())
+    end = date(2027, 1, 10)
+    _reserved_until(users, selected, end)
+    with _at(end - timedelta(days=20)):  # past 60 and 30: the 30-day reminder, once
+        send_due_reminders()
+        send_due_reminders()
+    assert len(smtp_server.messages()) == 1
+    with _at(end - timedelta(days=7)):
+        send_due_reminders()
+    assert len(smtp_server.messages()) == 2

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from app.reservations import routes
+    from app.reservations import expiry, routes
 
     app.register_blueprint(routes.bp)
+    expiry.register()
     app.jinja_env.globals.update(routes.template_helpers())

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
 from app.db_types import enum_column
+from app.deliveries import DeliveryMixin, register_delivery_model
 from app.extensions import Model
 from app.leads.models import Lead
 from app.sites.models import Site
@@ -87,3 +88,26 @@ class Reservation(Model):
 
     def __repr__(self) -> str:
         return f"<Reservation site={self.site_id} lead={self.lead_id} {self.status}>"
+
+
+# Days before a reservation ends when the lead's owner and the site's municipality's
+# advisors are reminded, each once.
+REMINDER_DAYS = (60, 30, 7)
+
+
+@register_delivery_model
+class ReservationReminderDelivery(DeliveryMixin, Model):
+    """One reminder e-mail of a reservation's coming end: per milestone and recipient."""
+
+    __tablename__ = "reservation_reminders"
+    __table_args__ = (sa.UniqueConstraint("reservation_id", "days_before", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reservation_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("reservations.id", ondelete="CASCADE"))
+    days_before: Mapped[int]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+
+    def describe(self) -> str:
+        # no site or codename: admins read this for every municipality
+        return f"user {self.user_id} · reservation {self.reservation_id} · {self.days_before} days"

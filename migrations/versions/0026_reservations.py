@@ -1,5 +1,6 @@
 """Land reservations (issue 16): a site reserved for a lead's company, made from a selected
-candidate; at most one in force per site (a partial unique index).
+candidate; at most one in force per site (a partial unique index); the deliveries of the
+reminders of its end.
 
 Revision ID: 0026
 Revises: 0025
@@ -65,6 +66,36 @@ def upgrade():
                               postgresql_where=sa.text(IN_FORCE),
                               sqlite_where=sa.text(IN_FORCE))
 
+    op.create_table(
+        'reservation_reminders',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('reservation_id', sa.Integer(), nullable=False),
+        sa.Column('days_before', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('status', sa.Enum('sending', 'sent', 'failed', 'skipped', name='deliverystatus',
+                                    native_enum=False, length=16), nullable=False),
+        sa.Column('attempts', sa.Integer(), nullable=False),
+        sa.Column('claimed_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('last_error', sa.Text(), nullable=True),
+        sa.Column('message_id', sa.String(length=255), nullable=True),
+        sa.Column('mail_message_id', sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(['reservation_id'], ['reservations.id'],
+                                name=op.f('fk_reservation_reminders_reservation_id_reservations'),
+                                ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['user_id'], ['users.id'],
+                                name=op.f('fk_reservation_reminders_user_id_users'),
+                                ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['mail_message_id'], ['mail_messages.id'],
+                                name=op.f('fk_reservation_reminders_mail_message_id_mail_messages'),
+                                ondelete='SET NULL'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_reservation_reminders')),
+        sa.UniqueConstraint('reservation_id', 'days_before', 'user_id',
+                            name=op.f('uq_reservation_reminders_reservation_id_days_before_user_id')),
+    )
+
 
 def downgrade():
+    op.drop_table('reservation_reminders')
     op.drop_table('reservations')
