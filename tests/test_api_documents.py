@@ -14,6 +14,8 @@ from app.core.service import municipality_slugs
 from app.leads import api_outputs as lead_outputs
 from app.leads.api_inputs import INPUT_MODELS as LEAD_INPUTS
 from app.leads.models import ShareLevel
+from app.reservations import api_outputs as reservation_outputs
+from app.reservations.api_inputs import INPUT_MODELS as RESERVATION_INPUTS
 from app.sites import api_outputs as site_outputs
 from app.sites.api_inputs import SiteCreate, SitePatch
 from tests.factories import make_site
@@ -23,9 +25,10 @@ from tests.leads_helpers import bearer, make_lead, share
 def test_every_component_schema_is_generated_from_a_model(client):
     document = client.get("/api/v1/openapi.json").json
     generated = {
-        **model_schemas(*LEAD_INPUTS, SiteCreate, SitePatch, *CANDIDATE_INPUTS),
+        **model_schemas(*LEAD_INPUTS, SiteCreate, SitePatch, *CANDIDATE_INPUTS,
+                        *RESERVATION_INPUTS),
         **output_schemas(Error, Me, *lead_outputs.OUTPUT_MODELS, *site_outputs.OUTPUT_MODELS,
-                         *candidate_outputs.OUTPUT_MODELS),
+                         *candidate_outputs.OUTPUT_MODELS, *reservation_outputs.OUTPUT_MODELS),
     }
     slugs = list(municipality_slugs())
     assert slugs == ["orebro", "hallsberg", "kumla", "arboga"]

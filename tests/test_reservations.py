@@ -268,3 +268,35 @@ def test_a_short_reservation_is_reminded_at_the_milestone_it_has_reached(app, sm
     with _at(end - timedelta(days=7)):
         send_due_reminders()
     assert len(smtp_server.messages()) == 2
+
+
+API_BODY = {"kind": "markanvisning", "decided_on": "2026-11-20", "decided_by": "Tekniska nämnden",
+            "valid_from": "2026-12-01", "valid_until": "2027-12-01", "fee_sek": 25000}
+
+
+def test_the_api_reserves_extends_and_refuses_as_the_pages_do(client, users, tokens, selected):
+    from tests.leads_helpers import bearer
+
+    kumla = bearer(tokens["kumla"])
+    created = client.post(f"/api/v1/sites/{selected.site_id}/reservations", headers=kumla,
+                          json={**API_BODY, "candidate_id": selected.id})
+    assert created.status_code == 201, created.json
+    assert created.json["status"] == "active" and created.json["lead_codename"] == "Projekt reservation"
+    again = client.post(f"/api/v1/sites/{selected.site_id}/reservations", headers=kumla,
+                        json={**API_BODY, "candidate_id": selected.id})
+    assert again.status_code == 422 and "valid_from" in again.json["error"]["fields"]
+    other_site = make_site("kumla", name="Annan tomt")
+    wrong = client.post(f"/api/v1/sites/{other_site.id}/reservations", headers=kumla,
+                        json={**API_BODY, "candidate_id": selected.id})
+    assert wrong.status_code == 422 and "candidate_id" in wrong.json["error"]["fields"]
+    rid = created.json["id"]
+    extended = client.patch(f"/api/v1/reservations/{rid}", headers=kumla, json={
+        "version": 1, "action": "extend", "valid_until": "2028-06-01"})
+    assert extended.status_code == 200 and extended.json["status"] == "extended"
+    stale = client.patch(f"/api/v1/reservations/{rid}", headers=kumla,
+                         json={"version": 1, "action": "cancel"})
+    assert stale.status_code == 409
+    hidden = client.patch(f"/api/v1/reservations/{rid}", headers=bearer(tokens["hallsberg"]),
+                          json={"version": 2, "action": "cancel"})
+    assert hidden.status_code == 404
+    assert _fresh(Reservation, rid).status == ReservationStatus.EXTENDED

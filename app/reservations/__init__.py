@@ -6,8 +6,9 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from app.reservations import expiry, routes
+    from app.reservations import api, expiry, routes
 
     app.register_blueprint(routes.bp)
+    app.register_blueprint(api.bp)
     expiry.register()
     app.jinja_env.globals.update(routes.template_helpers())
