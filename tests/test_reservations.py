@@ -300,3 +300,57 @@ def test_the_api_reserves_extends_and_refuses_as_the_pages_do(client, users, tok
                           json={"version": 2, "action": "cancel"})
     assert hidden.status_code == 404
     assert _fresh(Reservation, rid).status == ReservationStatus.EXTENDED
+
+
+def test_reserved_sites_without_a_reservation_are_listed_for_the_admin_and_in_the_digest(
+        app, client, auth, users, smtp_server):
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    from app.digest.service import send_weekly_digests
+    from tests.mailbox import text_part
+
+    app.config.update(smtp_server.settings())
+    hand = make_site("kumla", name="Handreserverad", status=SiteStatus.RESERVED)
+    make_site("kumla", name="Ledig")
+    auth.login("admin@test.example")
+    page = client.get("/admin/reservations-missing").get_data(as_text=True)
+    assert "Handreserverad" in page and "Ledig" not in page
+    assert client.get("/admin/").get_data(as_text=True).count("reservations-missing") == 1
+    with time_machine.travel(datetime(2026, 11, 30, 6, 0, tzinfo=UTC), tick=False):
+        send_weekly_digests()
+    by_recipient = {m["To"].addresses[0].addr_spec: m for m in smtp_server.messages()}
+    title = "Era objekt som är markerade som reserverade utan registrerad reservation"
+    assert title in text_part(by_recipient["kumla@test.example"])
+    assert f"/sites/{hand.id}" in text_part(by_recipient["kumla@test.example"])
+    orebro = by_recipient.get("orebro@test.example")
+    assert orebro is None or title not in text_part(orebro)
+    auth.logout()
+    login(client, "kumla")
+    assert client.get("/admin/reservations-missing").status_code == 403
+
+
+def test_seed_demo_records_a_reservation_for_every_reserved_demo_site(runner):
+    runner.invoke(args=["seed-demo"])
+    assert service.reserved_without_details() == []
+    reserved = db.session.scalar(sa.select(sa.func.count()).select_from(Site).where(
+        Site.status == SiteStatus.RESERVED))
+    assert reserved > 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Reservation)) == reserved
+    runner.invoke(args=["seed-demo"])  # idempotent
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Reservation)) == reserved
+
+
+def test_the_site_page_names_the_reservation_to_who_may_see_it(client, users, selected):
+    service.reserve(users["kumla"], selected, {
+        "kind": "markreservation", "decided_on": date(2026, 11, 20), "decided_by": "KS",
+        "valid_from": date(2026, 12, 1), "valid_until": date(2027, 6, 1),
+        "agreement_ref": "KS 2026/9"})
+    login(client, "kumla")
+    page = client.get(f"/sites/{selected.site_id}").get_data(as_text=True)
+    assert 'data-testid="site-reservation"' in page and "Projekt reservation" in page
+    client.post("/logout")
+    login(client, "hallsberg")  # sees the site, not whose reservation it is
+    page = client.get(f"/sites/{selected.site_id}").get_data(as_text=True)
+    assert "Projekt reservation" not in page and 'data-testid="site-reservation"' not in page

@@ -3,10 +3,11 @@ reservation: forms on the lead page's candidate panel."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.auth.permissions import admin_required
 from app.candidates import service as candidates
 from app.extensions import db
 from app.flashing import flash_field_errors, flash_form_errors
@@ -78,6 +79,13 @@ def change(reservation_id: int):
     return redirect(back)
 
 
+@bp.get("/admin/reservations-missing")
+@admin_required
+def missing():
+    """Sites marked reserved with no reservation recorded behind them."""
+    return render_template("reservations/missing.html", sites=service.reserved_without_details())
+
+
 def template_helpers() -> dict:
     return {
         "reservation_kind_labels": KIND_LABELS,
@@ -88,5 +96,7 @@ def template_helpers() -> dict:
         "may_reserve": lambda candidate: can_reserve(current_user,
                                                      candidate.site.municipality_id),
         "reservation_form": ReservationForm,
+        "site_reservation": lambda site: service.visible_reservation_of_site(current_user,
+                                                                             site.id),
         "reservation_change_form": ReservationChangeForm,
     }

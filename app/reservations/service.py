@@ -41,6 +41,23 @@ def active_reservation(site_id: int) -> Reservation | None:
         Reservation.site_id == site_id, Reservation.status.in_(ACTIVE_STATUSES)))
 
 
+def visible_reservation_of_site(user: Viewer, site_id: int) -> Reservation | None:
+    """The site's reservation in force, if the user may see it (its holder is a lead)."""
+    return db.session.scalar(scope.select_visible(user, Reservation).where(
+        Reservation.site_id == site_id, Reservation.status.in_(ACTIVE_STATUSES)))
+
+
+def reserved_without_details(municipality_id: int | None = None) -> list[Site]:
+    """Sites marked reserved by hand, with no reservation in force behind them (data from
+    before reservations existed): whoever decides must record the reservation."""
+    in_force = sa.select(Reservation.id).where(Reservation.site_id == Site.id,
+                                               Reservation.status.in_(ACTIVE_STATUSES))
+    statement = sa.select(Site).where(Site.status == SiteStatus.RESERVED, ~sa.exists(in_force))
+    if municipality_id is not None:
+        statement = statement.where(Site.municipality_id == municipality_id)
+    return list(db.session.scalars(statement.order_by(Site.name, Site.id)))
+
+
 def reservations_of_lead(user: Viewer, lead_id: int) -> list[Reservation]:
     return list(db.session.scalars(
         scope.select_visible(user, Reservation).where(Reservation.lead_id == lead_id)
