@@ -177,6 +177,8 @@ def test_extend_cancel_convert(client, users, selected, action, status, site_sta
     assert _fresh(Site, selected.site_id).status == site_status
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(
         AuditEvent.action == f"reservation.{action}")) == 1
+    page = client.get(f"/leads/{selected.lead_id}").get_data(as_text=True)
+    assert ('data-testid="offer-won-stage"' in page) == (action == "convert")
     # A stale form changes nothing more.
     client.post(f"/reservations/{reservation.id}", data={
         "version": "1", "action": "cancel"})

@@ -96,6 +96,8 @@ def template_helpers() -> dict:
         "may_reserve": lambda candidate: can_reserve(current_user,
                                                      candidate.site.municipality_id),
         "reservation_form": ReservationForm,
+        "offers_established_stage": lambda lead: service.offers_established_stage(current_user,
+                                                                                  lead),
         "site_reservation": lambda site: service.visible_reservation_of_site(current_user,
                                                                              site.id),
         "reservation_change_form": ReservationChangeForm,

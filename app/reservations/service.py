@@ -47,6 +47,18 @@ def visible_reservation_of_site(user: Viewer, site_id: int) -> Reservation | Non
         Reservation.site_id == site_id, Reservation.status.in_(ACTIVE_STATUSES)))
 
 
+def offers_established_stage(user: Viewer, lead: Any) -> bool:
+    """A reservation of the lead became a land transfer, and the lead is not yet won:
+    its owner is offered the stage Etablerad."""
+    from app.leads.access import can_edit
+    from app.leads.models import Stage
+
+    if lead.stage == Stage.WON or not can_edit(user, lead):
+        return False
+    return bool(db.session.scalar(sa.select(sa.exists().where(
+        Reservation.lead_id == lead.id, Reservation.status == ReservationStatus.CONVERTED))))
+
+
 def reserved_without_details(municipality_id: int | None = None) -> list[Site]:
     """Sites marked reserved by hand, with no reservation in force behind them (data from
     before reservations existed): whoever decides must record the reservation."""
