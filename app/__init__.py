@@ -75,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
         mail,
         main,
         navigation,
+        packs,
         reminders,
         reservations,
         scheduler,
@@ -84,7 +85,7 @@ def register_blueprints(app: Flask) -> None:
 
     for feature in (security, navigation, auth, main, admin, health, api, sites, leads, mail,
                     digest, reminders, scheduler, calendar_feed, exports, candidates,
-                    reservations):
+                    reservations, packs):
         feature.init_app(app)
     if app.config.get("BENCH_ROUTES"):
         from app import bench

@@ -272,6 +272,7 @@ NUMBER_RANGES: dict[str, tuple[float, float]] = {
     "months": (0, 240),
     "weight": (0, 10),
     "fee_sek": (0, 1_000_000_000),
+    "pack_days": (1, 365),
 }
 
 _UNITS = {
@@ -284,6 +285,7 @@ _UNITS = {
     "months": "months",
     "weight": "",
     "fee_sek": "SEK",
+    "pack_days": "days",
 }
 
 Number = TypeVar("Number", int, float)

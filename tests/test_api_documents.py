@@ -14,6 +14,7 @@ from app.core.service import municipality_slugs
 from app.leads import api_outputs as lead_outputs
 from app.leads.api_inputs import INPUT_MODELS as LEAD_INPUTS
 from app.leads.models import ShareLevel
+from app.packs.api import PackInput, PackMade
 from app.reservations import api_outputs as reservation_outputs
 from app.reservations.api_inputs import INPUT_MODELS as RESERVATION_INPUTS
 from app.sites import api_outputs as site_outputs
@@ -26,9 +27,10 @@ def test_every_component_schema_is_generated_from_a_model(client):
     document = client.get("/api/v1/openapi.json").json
     generated = {
         **model_schemas(*LEAD_INPUTS, SiteCreate, SitePatch, *CANDIDATE_INPUTS,
-                        *RESERVATION_INPUTS),
+                        *RESERVATION_INPUTS, PackInput),
         **output_schemas(Error, Me, *lead_outputs.OUTPUT_MODELS, *site_outputs.OUTPUT_MODELS,
-                         *candidate_outputs.OUTPUT_MODELS, *reservation_outputs.OUTPUT_MODELS),
+                         *candidate_outputs.OUTPUT_MODELS, *reservation_outputs.OUTPUT_MODELS,
+                         PackMade),
     }
     slugs = list(municipality_slugs())
     assert slugs == ["orebro", "hallsberg", "kumla", "arboga"]

@@ -118,7 +118,8 @@ def test_blank_organisation_number_is_none():
 
 def test_date_ranges_follow_today(today):
     assert set(DATE_RANGES) == {"received", "desired_start", "follow_up", "activity",
-                                "available_from", "decided_on", "basis_on", "plan_in_force"}
+                                "available_from", "decided_on", "basis_on", "plan_in_force",
+                                "reservation"}
     assert DATE_RANGES["plan_in_force"][1](today) == today  # a plan gains legal force, past
     lower, upper = DATE_RANGES["received"]
     assert lower(today) == date(1990, 1, 1) and upper(today) == date(2026, 6, 16)

@@ -1,0 +1,21 @@
+"""The form that makes a prospect pack, on the lead page."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms.validators import DataRequired, NumberRange, Optional
+
+from app.forms import IntegerField, OneTimeForm, SelectField, SelectMultipleField
+from app.packs.service import DEFAULT_DAYS, MAX_DAYS
+
+
+class PackForm(OneTimeForm, FlaskForm):
+    candidates = SelectMultipleField(_l("Candidate sites"), coerce=int, choices=[],
+                                     validators=[DataRequired()])
+    language = SelectField(_l("Language of the pack"),
+                           choices=[("sv", _l("Swedish")), ("en", _l("English"))],
+                           validators=[DataRequired()])
+    expires_in_days = IntegerField(_l("Open for (days)"), kind="pack_days",
+                                   default=DEFAULT_DAYS,
+                                   validators=[Optional(), NumberRange(1, MAX_DAYS)])
