@@ -54,6 +54,14 @@ def _make(client, lead, candidates, language="sv", **extra):
 def test_a_pack_shows_public_facts_and_a_map_and_nothing_internal(client, users,
                                                                   lead_with_candidates):
     lead, candidates = lead_with_candidates
+    from datetime import date
+
+    from app.reservations import service as reservations
+
+    reservations.reserve(users["kumla"], candidates[0], {
+        "kind": "markreservation", "decided_on": date(2026, 11, 20),
+        "decided_by": "Kommunstyrelsen", "valid_from": date(2026, 12, 1),
+        "valid_until": date(2027, 6, 1), "agreement_ref": "KS 2026/77"})
     login(client, "kumla")
     link = _make(client, lead, candidates[:2])
     token = link.rsplit("/", 1)[1]
@@ -72,7 +80,8 @@ def test_a_pack_shows_public_facts_and_a_map_and_nothing_internal(client, users,
     assert "450" in page and "999" not in page  # price only where the site publishes it
     assert "Kim Kontakt" in page
     for internal in (lead.codename, company_name("paket"), description("paket"),
-                     "Intern kandidatnotering", "Intern-paket", "Örebro" + " (delad)"):
+                     "Intern kandidatnotering", "Intern-paket", "KS 2026/77",
+                     "Kommunstyrelsen", "Markreservation", "poäng"):
         assert internal not in page, internal
     assert "<script" not in page and "http" not in page.split("<body>", 1)[1]  # no asset
 
