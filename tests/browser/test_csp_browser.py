@@ -18,9 +18,11 @@ import sqlalchemy as sa
 from app.auth.models import User
 from app.auth.service import INVITATION, RESET, make_password_token, send_password_reset
 from app.calendar_feed.service import renew_secret
+from app.candidates.models import CandidateSite
 from app.extensions import db
 from app.leads.models import Lead, Stage
 from app.mail.models import MailMessage
+from app.packs.service import make_pack, packable_candidates
 from app.sites.models import LogisticsNode, Site
 from tests.browser.conftest import login
 
@@ -77,6 +79,11 @@ def demo(app, runner) -> dict[str, dict[str, str]]:
     send_password_reset(TOKEN_USER)
     message = db.session.scalar(sa.select(MailMessage).order_by(MailMessage.id.desc()))
     assert lead and site and node and message, "the demo data lacks something this test needs"
+    db.session.add(CandidateSite(lead_id=lead.id, site_id=site.id,
+                                 municipality_id=site.municipality_id))
+    db.session.flush()
+    _pack, pack_token = make_pack(advisor, lead, [c.id for c in packable_candidates(advisor, lead)],
+                                  "sv")
     values = {
         "args": {
             "lead_id": str(lead.id), "company_id": str(lead.company_id), "site_id": str(site.id),
@@ -85,6 +92,7 @@ def demo(app, runner) -> dict[str, dict[str, str]]:
         },
         "endpoint:auth.reset_password": {"token": make_password_token(token_user, RESET)},
         "endpoint:auth.accept_invitation": {"token": make_password_token(token_user, INVITATION)},
+        "endpoint:packs.show": {"token": pack_token},
     }
     db.session.commit()
     return values
