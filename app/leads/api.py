@@ -157,14 +157,15 @@ def list_leads():
     page, per_page = page_args()
     stage = request.args.getlist("stage")
     choices = {"stage": [s.value for s in Stage], "municipality": municipality_slugs(),
-               "sort": queries.SORTS}
+               "sort": queries.SORTS, "scope": queries.LEAD_SCOPES}
     unknown = {name: [_("Not a valid choice.")] for name, allowed in choices.items()
                if any(value not in allowed for value in request.args.getlist(name))}
     if unknown:
         raise invalid(unknown)
     filters = queries.LeadFilters(
         stage=stage, municipality=request.args.get("municipality") or None,
-        q=query_text("q", SEARCH_MAX), sort=request.args.get("sort") or "received_desc")
+        q=query_text("q", SEARCH_MAX), sort=request.args.get("sort") or "received_desc",
+        scope=request.args.get("scope") or None)
     statement = queries.lead_query(user, filters)
     result = paginated(statement, lambda lead: lead, page, per_page)
     leads = result["items"]

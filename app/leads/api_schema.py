@@ -57,7 +57,13 @@ def register() -> None:
                                    {"name": "sort", "in": "query", "schema": {
                                        "type": "string", "enum": ["received_desc", "received_asc",
                                                                   "codename", "company", "stage",
-                                                                  "updated_desc"]}}],
+                                                                  "updated_desc"]}},
+                                   {"name": "scope", "in": "query", "description":
+                                    "owned: the user's municipality's; shared: shared with it; "
+                                    "awaiting: shared with it and not yet answered by it; "
+                                    "answered: its own, answered by a partner",
+                                    "schema": {"type": "string", "enum": [
+                                        "owned", "shared", "awaiting", "answered"]}}],
                     "responses": {"200": _json(_ref("LeadPage"), "A page of leads"),
                                   **_errors(400, 401, 422)},
                 },

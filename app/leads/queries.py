@@ -43,7 +43,7 @@ from app.leads.companies import (
     visible_contacts,
 )
 from app.leads.followups import lead_followups
-from app.leads.models import Activity, Company, FollowUp, Lead, Source, Stage
+from app.leads.models import Activity, Company, FollowUp, Lead, LeadShare, Source, Stage
 from app.viewer import Viewer
 
 PAGE_SIZE = 50
@@ -98,6 +98,7 @@ class LeadFilters:
     overdue: bool = False
     q: str | None = None
     sort: str = "received_desc"
+    scope: str | None = None  # one of LEAD_SCOPES: whose leads, seen from the user's municipality
 
     @property
     def searching(self) -> bool:
@@ -107,10 +108,27 @@ class LeadFilters:
     def cache_key(self) -> tuple:
         """The filters as a hashable value (app.caching.reused_statement)."""
         return (tuple(self.stage), self.municipality, self.owner_id, self.sector, self.source,
-                self.confidential, self.overdue, self.q, self.sort)
+                self.confidential, self.overdue, self.q, self.sort, self.scope)
 
 
 SORTS = ("received_desc", "received_asc", "codename", "company", "stage", "updated_desc")
+# owned: our municipality's; shared: shared with us; awaiting: shared with us, not yet
+# answered by us; answered: ours, answered by a partner.
+LEAD_SCOPES = ("owned", "shared", "awaiting", "answered")
+
+
+def scope_criterion(user: Viewer, which: str) -> sa.ColumnElement[bool]:
+    """The leads of `which` (LEAD_SCOPES), seen from the user's municipality."""
+    ours = Lead.municipality_id == user.municipality_id
+    with_us = sa.select(LeadShare.lead_id).where(LeadShare.municipality_id == user.municipality_id)
+    if which == "owned":
+        return ours
+    if which == "shared":
+        return Lead.id.in_(with_us)
+    if which == "awaiting":
+        return Lead.id.in_(with_us.where(LeadShare.response.is_(None)))
+    answered = sa.select(LeadShare.lead_id).where(LeadShare.response.is_not(None))
+    return sa.and_(ours, Lead.id.in_(answered))
 
 
 def like_pattern(text: str) -> str:
@@ -174,6 +192,8 @@ def lead_query(user: Viewer, filters: LeadFilters) -> sa.Select:
         statement = statement.where(Lead.source == Source(filters.source))
     if filters.confidential is not None:
         statement = statement.where(Lead.confidential.is_(filters.confidential))
+    if filters.scope in LEAD_SCOPES:
+        statement = statement.where(scope_criterion(user, filters.scope))
     if filters.overdue:
         statement = statement.where(Lead.id.in_(sa.select(FollowUp.lead_id).where(
             FollowUp.done_at.is_(None), FollowUp.due_on < local_today())))

@@ -131,6 +131,8 @@ def filters_from_request() -> queries.LeadFilters:
         overdue=request.args.get("overdue") == "1",
         q=_text_arg("q"),
         sort=request.args.get("sort", "received_desc"),
+        scope=request.args.get("scope") if request.args.get("scope") in queries.LEAD_SCOPES
+        else None,
     )
 
 
