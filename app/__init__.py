@@ -75,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
         mail,
         main,
         navigation,
+        notifications,
         packs,
         reminders,
         reservations,
@@ -85,7 +86,7 @@ def register_blueprints(app: Flask) -> None:
 
     for feature in (security, navigation, auth, main, admin, health, api, sites, leads, mail,
                     digest, reminders, scheduler, calendar_feed, exports, candidates,
-                    reservations, packs):
+                    reservations, packs, notifications):
         feature.init_app(app)
     if app.config.get("BENCH_ROUTES"):
         from app import bench

@@ -19,6 +19,7 @@ from app.leads.errors import PermissionDenied
 from app.leads.models import Lead, LeadShare, ShareLevel, ShareResponse
 from app.leads.secrecy import checked_basis
 from app.mail.service import absolute_url, send_to_user
+from app.notifications import service as notifications
 from app.viewer import Viewer
 
 
@@ -63,6 +64,7 @@ def share_lead(user: Viewer, lead: Lead, municipality_slugs: list[str], level: s
             before = {"level": share.level}
             share.level = ShareLevel(level)
             share.updated_at = utcnow()
+            _notify_share(user, lead, municipality, "lead_shared", level)
         else:
             continue
         after = {"municipality": municipality.slug, "level": level}
@@ -99,8 +101,21 @@ def add_anonymised_share(user: Viewer, lead: Lead, municipality: Municipality,
     return share
 
 
+def _notify_share(actor: Viewer | None, lead: Lead, municipality: Municipality, kind: str,
+                  level: str | None) -> None:
+    """In the product: the partner municipality's users learn of the share (the codename,
+    the owner, the level: what an anonymised share shows too). Not committed."""
+    notifications.notify(
+        notifications.municipality_readers(municipality.id), kind,
+        {"codename": lead.codename, "owner": lead.municipality.name, "level": level},
+        f"/leads/{lead.id}" if kind == "lead_shared" else None, actor=actor)
+
+
 def notify_partner(lead: Lead, municipality: Municipality, level: ShareLevel) -> None:
-    """E-mail the partner's active advisors: the codename and a link, nothing else."""
+    """Tell the partner: in the product (its users), and by e-mail (its active advisors:
+    the codename and a link, nothing else)."""
+    _notify_share(None, lead, municipality, "lead_shared", level.value)
+    db.session.commit()
     advisors = db.session.scalars(sa.select(User).where(
         User.municipality_id == municipality.id, User.active.is_(True), User.role == Role.ADVISOR))
     link = absolute_url(f"/leads/{lead.id}")
@@ -125,6 +140,7 @@ def revoke_share(user: Viewer, lead: Lead, municipality_slug: str) -> None:
     audit.record(user, "lead.share_revoked", "lead", lead.id,
                  before={"municipality": municipality_slug, "level": share.level},
                  municipality_id=lead.municipality_id)
+    _notify_share(user, lead, share.municipality, "share_revoked", None)
     lead.shares.remove(share)
     db.session.commit()
 
@@ -145,5 +161,10 @@ def respond(user: User, lead: Lead, response: str, comment: str | None) -> LeadS
                  after={"municipality": user.municipality.slug, "response": response,
                         "comment": share.response_comment},
                  municipality_id=lead.municipality_id)
+    notifications.notify(notifications.municipality_readers(lead.municipality_id),
+                         "partner_answered", {"codename": lead.codename,
+                                              "partner": user.municipality.name,
+                                              "response": response},
+                         f"/leads/{lead.id}", actor=user)
     db.session.commit()
     return share
