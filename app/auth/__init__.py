@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from app.auth.models import AnonymousUser, Role, User
 from app.extensions import db, login_manager
 from app.input_rules import whole_number
+from app.notifications.models import Notification
 
 
 def init_app(app) -> None:
@@ -42,7 +43,15 @@ def load_user(login_id: str) -> User | None:
     user_id, _, generation = login_id.partition(":")
     if whole_number(user_id) is None or whole_number(generation) is None:
         return None
-    user = db.session.scalar(sa.select(User).where(User.id == int(user_id)))
-    if user is None or not user.active or user.session_generation != int(generation):
+    # The bell's unread count comes in the same statement: every page shows it.
+    unread = (sa.select(sa.func.count()).select_from(Notification)
+              .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+              .scalar_subquery())
+    row = db.session.execute(sa.select(User, unread).where(User.id == int(user_id))).first()
+    if row is None:
         return None
+    user = row[0]
+    if not user.active or user.session_generation != int(generation):
+        return None
+    user.unread_notifications = row[1]
     return user

@@ -250,6 +250,8 @@ class LeadShare(Model):
     __table_args__ = (
         sa.UniqueConstraint("lead_id", "municipality_id"),
         sa.Index("ix_lead_shares_municipality_lead", "municipality_id", "lead_id"),
+        # the start page's "shared with us, awaiting our answer", oldest first
+        sa.Index("ix_lead_shares_municipality_created", "municipality_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

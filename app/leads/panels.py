@@ -15,7 +15,6 @@ from app.extensions import db
 from app.leads.followups import overdue_count
 from app.leads.labels import RESPONSE_LABELS
 from app.leads.models import Lead, LeadShare, Stage
-from app.leads.queries import LeadFilters, lead_query
 from app.main.service import register_panel
 from app.viewer import Viewer
 
@@ -31,33 +30,40 @@ def _panel(user: Viewer) -> dict[str, Any]:
 SHOWN = 5
 
 
-def _count(user: Viewer, which: str) -> int:
-    listed = lead_query(user, LeadFilters(scope=which)).order_by(None).subquery()
-    return db.session.scalar(sa.select(sa.func.count()).select_from(listed)) or 0
-
-
 def _shared_panel(user: Viewer) -> dict[str, Any] | None:
     """Shared with us and awaiting our answer (with the days waiting), and partners'
-    answers on our leads (newest first); None for users without a municipality's work."""
+    answers on our leads (newest first); None for users without a municipality's work.
+
+    Read from the shares (indexed by municipality) rather than through the lead list's
+    query: every lead shared with the user's municipality is visible to its users, and so
+    is every lead of its own, so the counts equal the lists' (queries.scope_criterion;
+    tests/test_leads_shared_with_us.py checks it)."""
     if not user.is_advisor:
         return None
-    awaiting = lead_query(user, LeadFilters(scope="awaiting")).order_by(None).subquery()
+    with_us = sa.and_(LeadShare.municipality_id == user.municipality_id,
+                      LeadShare.response.is_(None))
+    awaiting = db.session.scalar(sa.select(sa.func.count()).select_from(LeadShare)
+                                 .where(with_us)) or 0
+    oldest = (sa.select(LeadShare.lead_id, LeadShare.created_at, LeadShare.id).where(with_us)
+              .order_by(LeadShare.created_at, LeadShare.id).limit(SHOWN).subquery())
     waiting = db.session.execute(
-        sa.select(Lead.id, Lead.codename, LeadShare.created_at)
-        .join(awaiting, awaiting.c.id == Lead.id)
-        .join(LeadShare, sa.and_(LeadShare.lead_id == Lead.id,
-                                 LeadShare.municipality_id == user.municipality_id))
-        .order_by(LeadShare.created_at, Lead.id).limit(SHOWN)).all()
-    now = utcnow()
-    answered = lead_query(user, LeadFilters(scope="answered")).order_by(None).subquery()
+        sa.select(Lead.id, Lead.codename, oldest.c.created_at)
+        .join(oldest, oldest.c.lead_id == Lead.id)
+        .order_by(oldest.c.created_at, oldest.c.id)).all()
+    ours_answered = sa.and_(Lead.municipality_id == user.municipality_id,
+                            LeadShare.response.is_not(None))
+    answered = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Lead.id))).select_from(Lead)
+        .join(LeadShare, LeadShare.lead_id == Lead.id).where(ours_answered)) or 0
     answers = db.session.execute(
         sa.select(Lead.id, Lead.codename, LeadShare.response, LeadShare.responded_at,
                   Municipality.name)
-        .join(answered, answered.c.id == Lead.id)
-        .join(LeadShare, sa.and_(LeadShare.lead_id == Lead.id, LeadShare.response.is_not(None)))
+        .join(LeadShare, LeadShare.lead_id == Lead.id)
         .join(Municipality, Municipality.id == LeadShare.municipality_id)
+        .where(ours_answered)
         .order_by(LeadShare.responded_at.desc(), Lead.id).limit(SHOWN)).all()
-    return {"awaiting": _count(user, "awaiting"), "answered": _count(user, "answered"),
+    now = utcnow()
+    return {"awaiting": awaiting, "answered": answered,
             "waiting": [(row.id, row.codename, (now - row.created_at).days) for row in waiting],
             "answers": [(row.id, row.codename, str(RESPONSE_LABELS[row.response]),
                          row.responded_at, row.name) for row in answers]}

@@ -35,5 +35,11 @@ def read_all():
     return redirect(url_for("notifications.index"))
 
 
+def _unread() -> int:
+    """Counted when the user was loaded (app/auth load_user), else now."""
+    counted = getattr(current_user, "unread_notifications", None)
+    return service.unread_count(current_user) if counted is None else counted
+
+
 def template_helpers() -> dict:
-    return {"unread_notifications": lambda: service.unread_count(current_user)}
+    return {"unread_notifications": _unread}

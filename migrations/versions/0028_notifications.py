@@ -1,4 +1,5 @@
-"""Notifications in the product (issue 17): one row per event and reader.
+"""Notifications in the product (issue 17): one row per event and reader; the shares of a
+municipality by age (the start page lists those awaiting its answer, oldest first).
 
 Revision ID: 0028
 Revises: 0027
@@ -32,7 +33,12 @@ def upgrade():
     )
     with op.batch_alter_table('notifications') as batch_op:
         batch_op.create_index('ix_notifications_user_unread', ['user_id', 'read_at'])
+    with op.batch_alter_table('lead_shares') as batch_op:
+        batch_op.create_index('ix_lead_shares_municipality_created',
+                              ['municipality_id', 'created_at'])
 
 
 def downgrade():
+    with op.batch_alter_table('lead_shares') as batch_op:
+        batch_op.drop_index('ix_lead_shares_municipality_created')
     op.drop_table('notifications')
