@@ -27,10 +27,12 @@ def candidate_rule(user: Viewer) -> ColumnElement[bool]:
     owned = [Lead.municipality_id == user.municipality_id]
     if user.is_admin:
         owned.append(Lead.confidential.is_(False))
-    of_owned_lead = CandidateSite.lead_id.in_(sa.select(Lead.id).where(sa.or_(*owned)))
+    # EXISTS, correlated on the candidate's lead: a lookup by primary key per candidate,
+    # where IN (SELECT ...) hashed every lead of the municipality first (1 ms on the bench).
+    of_owned_lead = sa.exists().where(Lead.id == CandidateSite.lead_id, sa.or_(*owned))
     on_own_site_of_visible_lead = sa.and_(
         CandidateSite.municipality_id == user.municipality_id,
-        CandidateSite.lead_id.in_(sa.select(Lead.id).where(visible_filter(user, Lead))))
+        sa.exists().where(Lead.id == CandidateSite.lead_id, visible_filter(user, Lead)))
     return sa.or_(of_owned_lead, on_own_site_of_visible_lead)
 
 
@@ -42,7 +44,7 @@ def site_visit_rule(user: Viewer) -> ColumnElement[bool]:
     owned = [Lead.municipality_id == user.municipality_id]
     if user.is_admin:
         owned.append(Lead.confidential.is_(False))
-    return SiteVisit.lead_id.in_(sa.select(Lead.id).where(sa.or_(*owned)))
+    return sa.exists().where(Lead.id == SiteVisit.lead_id, sa.or_(*owned))
 
 
 def can_propose(user: Viewer, lead: Lead, site_municipality_id: int) -> bool:

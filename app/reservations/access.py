@@ -23,7 +23,7 @@ def reservation_rule(user: Viewer) -> ColumnElement[bool]:
     if user.is_admin:
         owned.append(Lead.confidential.is_(False))
     return sa.or_(Reservation.municipality_id == user.municipality_id,
-                  Reservation.lead_id.in_(sa.select(Lead.id).where(sa.or_(*owned))))
+                  sa.exists().where(Lead.id == Reservation.lead_id, sa.or_(*owned)))
 
 
 def can_reserve(user: Viewer, site_municipality_id: int) -> bool:
