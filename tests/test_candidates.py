@@ -14,6 +14,8 @@ from app.input_rules import FieldErrors
 from app.leads.errors import PermissionDenied
 from app.leads.models import LeadShare, ShareLevel
 from app.locking import StaleVersion
+from app.notifications import service as notifications
+from app.notifications.models import Notification
 from app.sites.models import SiteStatus
 from tests.factories import make_site
 from tests.leads_helpers import make_lead, share
@@ -42,9 +44,14 @@ def test_the_owner_proposes_its_own_site(users, lead, sites):
 def test_proposing_a_partners_site_shares_the_lead_anonymised_and_mails_its_advisors(
         users, lead, sites, outbox):
     service.propose(users["kumla"], lead, sites["hallsberg"])
+    notifications.send_queued()  # as the end of the request does
     shares = db.session.scalars(sa.select(LeadShare).where(LeadShare.lead_id == lead.id)).all()
     assert [(s.municipality.slug, s.level) for s in shares] == [("hallsberg", ShareLevel.ANONYMISED)]
-    assert ["hallsberg@test.example" in m["To"] for m in outbox.messages()] == [True]
+    # the share at once; the proposal of its site waits for the digest (the default)
+    assert [m["To"].addresses[0].addr_spec for m in outbox.messages()] == ["hallsberg@test.example"]
+    kinds = db.session.scalars(sa.select(Notification.kind).where(
+        Notification.user_id == users["hallsberg"].id)).all()
+    assert sorted(kinds) == ["candidate_proposed", "lead_shared"]
 
 
 def test_an_existing_full_share_is_not_lowered(users, lead, sites, outbox):

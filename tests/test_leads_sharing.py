@@ -15,7 +15,7 @@ from tests.leads_helpers import company_name, login, make_lead, share
 from tests.mailbox import text_part
 
 
-def test_sharing_e_mails_the_partners_active_advisors_without_company_data(client, users, outbox):
+def test_sharing_e_mails_the_partners_active_users_without_company_data(client, users, outbox):
     make_user("inactive@test.example", "hallsberg", "advisor", active=False)
     make_user("hviewer@test.example", "hallsberg", "viewer")
     lead = make_lead(users["kumla"], "mail")
@@ -23,22 +23,26 @@ def test_sharing_e_mails_the_partners_active_advisors_without_company_data(clien
     response = client.post(f"/leads/{lead.id}/shares", data={"municipalities": "hallsberg",
                                                              "level": "anonymised"})
     assert response.status_code == 302
-    messages = outbox.messages()
-    assert [m["To"].addresses[0].addr_spec for m in messages] == ["hallsberg@test.example"]
+    messages = sorted(outbox.messages(), key=lambda m: m["To"].addresses[0].addr_spec)
+    assert [m["To"].addresses[0].addr_spec for m in messages] == [
+        "hallsberg@test.example", "hviewer@test.example"]
     text = text_part(messages[0])
     assert lead.codename in text and f"http://etablera.test/leads/{lead.id}" in text
     assert company_name("mail") not in messages[0].as_string()
-    assert "delats" in messages[0]["Subject"]
+    assert messages[0]["Subject"] == f"Kumla delade {lead.codename} med er kommun (Anonymiserad)"
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "lead.shared"))
     assert event.after == {"municipality": "hallsberg", "level": "anonymised"}
 
 
-def test_changing_the_level_does_not_mail_again_and_revoking_hides_the_lead(client, users, outbox):
+def test_changing_the_level_mails_the_new_level_and_revoking_hides_the_lead(client, users, outbox):
     lead = make_lead(users["kumla"], "level")
     login(client, "kumla")
     client.post(f"/leads/{lead.id}/shares", data={"municipalities": "arboga", "level": "anonymised"})
+    client.post(f"/leads/{lead.id}/shares", data={"municipalities": "arboga", "level": "anonymised"})
     client.post(f"/leads/{lead.id}/shares", data={"municipalities": "arboga", "level": "full"})
-    assert len(outbox.messages()) == 1
+    assert [m["Subject"] for m in outbox.messages()] == [
+        f"Kumla delade {lead.codename} med er kommun (Anonymiserad)",
+        f"Kumla delade {lead.codename} med er kommun (Fullständig)"]
     assert db.session.scalar(sa.select(LeadShare.level)) == ShareLevel.FULL
     client.post(f"/leads/{lead.id}/shares/revoke", data={"municipality": "arboga"})
     assert db.session.scalar(sa.select(sa.func.count()).select_from(LeadShare)) == 0

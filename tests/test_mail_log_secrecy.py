@@ -21,6 +21,7 @@ from app.leads.sharing import share_lead
 from app.mail.models import MailMessage, MailMessageLead
 from app.mail.redaction import REDACTED, Secret, redact
 from app.mail.service import send_to_user
+from app.notifications import service as notifications
 from app.reminders.service import send_due_reminders
 from tests.factories import TEST_PASSWORD
 from tests.leads_helpers import make_lead, share
@@ -119,8 +120,10 @@ def _follow_up(lead, assignee, **values) -> FollowUp:
 CONSENT = {"basis": "consent", "basis_by": "Företagets vd", "basis_on": date(2026, 11, 30)}
 
 
-def _send_lead_shared(lead, users):
+def _send_notification(lead, users):
+    """A share's notification e-mail, sent at once after the share's commit."""
     share_lead(users[lead_owner(lead, users)], lead, ["kumla"], ShareLevel.FULL.value, CONSENT)
+    assert notifications.send_queued()  # to each of Kumla's users
 
 
 def _send_reminder(lead, users):
@@ -141,7 +144,7 @@ def lead_owner(lead, users) -> str:
                 == lead.municipality_id)
 
 
-SENDERS = {"lead_shared": _send_lead_shared, "follow_up_reminder": _send_reminder,
+SENDERS = {"notification": _send_notification, "follow_up_reminder": _send_reminder,
            "digest": _send_digest}
 
 
@@ -179,7 +182,7 @@ def test_admin_still_sees_mail_about_leads_the_admin_may_see(
     _listing, detail = _admin_pages(client, auth, entry)
     assert lead.codename in detail
     assert "Sekretessmarkerat" not in detail
-    if kind != "lead_shared":
+    if kind != "notification":
         assert TITLE in detail
 
 

@@ -24,6 +24,7 @@ from app.leads.errors import PermissionDenied
 from app.leads.models import Lead, ShareLevel
 from app.locking import update_versioned
 from app.maps.service import CandidatePoint
+from app.notifications import service as notifications
 from app.sites.models import Site, SiteStatus
 from app.sites.nodes import estimated_distances
 from app.viewer import Viewer
@@ -242,10 +243,26 @@ def propose(user: Viewer, lead: Lead, site: Site, note: str | None = None) -> Ca
     audit.record(user, "candidate.proposed", "lead", lead.id,
                  after={"candidate": candidate.id, "site": site.id, "note": candidate.note},
                  municipality_id=lead.municipality_id)
+    _notify_proposed(user, lead, site)
     db.session.commit()
     if needs_share:
         sharing.notify_partner(lead, site.municipality, ShareLevel.ANONYMISED)
     return candidate
+
+
+def _notify_proposed(user: Viewer, lead: Lead, site: Site) -> None:
+    """The site's municipality learns that another municipality proposed its site; the
+    lead's municipality learns that a partner proposed a site for its lead."""
+    params = {"codename": lead.codename, "site": site.name}
+    url = f"/leads/{lead.id}#candidates"
+    if site.municipality_id != user.municipality_id:
+        notifications.notify(notifications.municipality_readers(site.municipality_id),
+                             "candidate_proposed", params, url, actor=user, lead_id=lead.id)
+    if user.municipality_id != lead.municipality_id:
+        partner = notifications.municipality_name(user.municipality_id)
+        notifications.notify(notifications.municipality_readers(lead.municipality_id),
+                             "candidate_proposed", params | {"partner": partner}, url,
+                             actor=user, lead_id=lead.id)
 
 
 def change(user: Viewer, candidate: CandidateSite, submitted_version: int | None,

@@ -28,6 +28,7 @@ from app.clock import utcnow
 from app.exports.access import own_exports
 from app.exports.models import Export, ExportKind, ExportStatus
 from app.extensions import db
+from app.notifications import service as notifications
 from app.viewer import Viewer
 
 log = logging.getLogger(__name__)
@@ -84,7 +85,9 @@ def run_export(export_id: int, now: Callable[[], datetime] = utcnow) -> Export |
     export.status, export.row_count, export.file_name = ExportStatus.DONE, count, file_name
     export.finished_at = finished
     export.expires_at = finished + current_app.config["EXPORT_RETENTION"]
+    notifications.notify([user], "export_ready", {"rows": count}, "/exports")
     db.session.commit()
+    notifications.send_queued()  # outside a request: nothing else sends it at once
     return export
 
 

@@ -27,6 +27,7 @@ from app.api.inputs import (
 from app.core.service import municipality_slugs
 from app.input_rules import MAX_ID
 from app.leads.models import (
+    SYSTEM_ACTIVITY_KINDS,
     Activity,
     ActivityKind,
     Company,
@@ -40,11 +41,11 @@ from app.leads.models import (
     Stage,
 )
 
-# The kinds a user records (not stage changes); made from ActivityKind so they cannot drift,
-# which mypy cannot follow (it needs the members written out).
+# The kinds a user records (not those the product writes); made from ActivityKind so they
+# cannot drift, which mypy cannot follow (it needs the members written out).
 NoteKind = StrEnum("ActivityInputKind",  # type: ignore[misc]
                    {kind.name: kind.value for kind in ActivityKind
-                    if kind != ActivityKind.STAGE_CHANGE})
+                    if kind not in SYSTEM_ACTIVITY_KINDS})
 
 Area = Annotated[int, *a_number("area_m2")]
 Km = Annotated[float, *a_number("km")]

@@ -18,7 +18,7 @@ from app.input_rules import FieldErrors
 from app.leads import secrecy
 from app.leads.access import can_contribute, can_edit
 from app.leads.errors import PermissionDenied
-from app.leads.models import Activity, ActivityKind, Company, Lead, Stage
+from app.leads.models import SYSTEM_ACTIVITY_KINDS, Activity, ActivityKind, Company, Lead, Stage
 from app.locking import update_versioned
 from app.viewer import Viewer
 
@@ -175,7 +175,7 @@ def add_activity(user: Viewer, lead: Lead, kind: str, body: str, internal: bool 
                  at: datetime | None = None) -> Activity:
     if not can_contribute(user, lead):
         raise PermissionDenied()
-    if kind not in ActivityKind._value2member_map_ or kind == ActivityKind.STAGE_CHANGE:
+    if kind not in ActivityKind._value2member_map_ or kind in SYSTEM_ACTIVITY_KINDS:
         raise FieldErrors({"kind": [str(_l("Not a valid choice."))]})
     if not (body or "").strip():
         raise FieldErrors({"body": [str(_l("This field is required."))]})

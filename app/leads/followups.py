@@ -18,6 +18,7 @@ from app.input_rules import FieldErrors, is_id
 from app.leads.access import ANONYMISED, can_contribute, can_edit
 from app.leads.errors import PermissionDenied
 from app.leads.models import FollowUp, Lead
+from app.notifications import service as notifications
 from app.viewer import Viewer
 
 _ASSIGNEES = ProcessCache(size=64, trick="assignees")
@@ -63,7 +64,7 @@ def new_followup(user: Viewer, lead: Lead, title: str, due_on: date | None,
         if assignee_id else user
     if assignee is None or not assignee.is_active or scope.get_visible(assignee, Lead, lead.id) is None:
         errors["assignee_id"] = [str(_l("The assignee must be able to see the lead."))]
-    if errors or assignee is None:
+    if errors or assignee is None or due_on is None:
         raise FieldErrors(errors)
     followup = FollowUp(lead_id=lead.id, title=title.strip(), due_on=due_on, due_time=due_time,
                         remind_at=remind_at, assignee_id=assignee.id, created_by_id=user.id,
@@ -74,6 +75,10 @@ def new_followup(user: Viewer, lead: Lead, title: str, due_on: date | None,
                  after={"followup_id": followup.id, "title": followup.title, "due_on": due_on,
                         "assignee_id": assignee.id},
                  municipality_id=lead.municipality_id)
+    notifications.notify([assignee], "followup_assigned", {
+        "actor": notifications.name_of(user), "title": followup.title, "codename": lead.codename,
+        "due_on": due_on.isoformat()}, f"/leads/{lead.id}#followups", actor=user,
+        lead_id=lead.id)
     return followup
 
 

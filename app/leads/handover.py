@@ -15,6 +15,7 @@ from app.input_rules import FieldErrors
 from app.leads.access import can_hand_over
 from app.leads.errors import PermissionDenied
 from app.leads.models import FollowUp, Lead
+from app.notifications import service as notifications
 from app.viewer import Viewer
 
 
@@ -67,6 +68,10 @@ def handover(actor: Viewer, from_user: User | None, to_user: User | None) -> dic
                  after={"owner_id": to_user.id, "lead_ids": lead_ids,
                         "followup_ids": followup_ids},
                  municipality_id=from_user.municipality_id)
+    if lead_ids or followup_ids:
+        notifications.notify([to_user], "lead_handed_over", {
+            "actor": notifications.name_of(actor), "from": from_user.name, "leads": len(lead_ids),
+            "followups": len(followup_ids)}, f"/leads?owner={to_user.id}", actor=actor)
     db.session.commit()
     db.session.expire_all()
     return {"leads": len(lead_ids), "followups": len(followup_ids)}

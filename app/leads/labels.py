@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
 from app.leads.models import (
+    SYSTEM_ACTIVITY_KINDS,
     ActivityKind,
     LostReason,
     ShareBasis,
@@ -62,6 +64,8 @@ ACTIVITY_LABELS = {
     ActivityKind.EMAIL: _l("E-mail"),
     ActivityKind.SITE_VISIT: _l("Site visit"),
     ActivityKind.STAGE_CHANGE: _l("Stage change"),
+    ActivityKind.SHARE_CHANGE: _l("Sharing"),
+    ActivityKind.PARTNER_ANSWER: _l("Partner's answer"),
 }
 LEVEL_LABELS = {"owner": _l("Owner"), "full": _l("Full"), "anonymised": _l("Anonymised")}
 
@@ -111,7 +115,8 @@ def response_choices():
 
 
 def activity_kind_choices():
-    return [c for c in _choices(ACTIVITY_LABELS) if c[0] != ActivityKind.STAGE_CHANGE.value]
+    system = {kind.value for kind in SYSTEM_ACTIVITY_KINDS}
+    return [c for c in _choices(ACTIVITY_LABELS) if c[0] not in system]
 
 
 def yes_no_choices():
@@ -143,3 +148,21 @@ def lead_titles() -> Callable[[str, str, bool], str]:
                                                "municipality": municipality_name}
 
     return title
+
+
+def share_event_text(activity: Any) -> str:
+    """A share change or partner answer of the timeline as a sentence (its `params`)."""
+    params = activity.params or {}
+    municipality = params.get("municipality", "")
+    level = label(LEVEL_LABELS, params.get("level")) if params.get("level") else ""
+    if activity.kind == ActivityKind.PARTNER_ANSWER:
+        return str(_l("%(municipality)s answered: %(response)s", municipality=municipality,
+                      response=label(RESPONSE_LABELS, params.get("response"))))
+    change = params.get("change")
+    if change == "shared":
+        return str(_l("Shared with %(municipality)s (%(level)s)", municipality=municipality,
+                      level=level))
+    if change == "level":
+        return str(_l("The share with %(municipality)s is now %(level)s",
+                      municipality=municipality, level=level))
+    return str(_l("No longer shared with %(municipality)s", municipality=municipality))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, time
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -78,6 +79,15 @@ class ActivityKind(enum.StrEnum):
     EMAIL = "email"
     SITE_VISIT = "site_visit"
     STAGE_CHANGE = "stage_change"
+    # Written by the product, never by a user: a share made, changed or withdrawn, and a
+    # partner's answer (their municipality in `municipality_id`, details in `params`).
+    SHARE_CHANGE = "share_change"
+    PARTNER_ANSWER = "partner_answer"
+
+
+# The kinds the product writes itself (a user records the others).
+SYSTEM_ACTIVITY_KINDS = frozenset({ActivityKind.STAGE_CHANGE, ActivityKind.SHARE_CHANGE,
+                                   ActivityKind.PARTNER_ANSWER})
 
 
 def trigram_index(name: str, column: str) -> sa.Index:
@@ -294,6 +304,8 @@ class Activity(Model):
     from_stage: Mapped[Stage | None] = mapped_column(enum_column(Stage, 20))
     to_stage: Mapped[Stage | None] = mapped_column(enum_column(Stage, 20))
     internal: Mapped[bool] = mapped_column(default=True)
+    # What a share change or partner answer was (level, response), worded when shown.
+    params: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     municipality_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("municipalities.id", ondelete="SET NULL")

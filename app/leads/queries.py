@@ -43,7 +43,7 @@ from app.leads.companies import (
     visible_contacts,
 )
 from app.leads.followups import lead_followups
-from app.leads.models import Activity, Company, FollowUp, Lead, LeadShare, Source, Stage
+from app.leads.models import Activity, ActivityKind, Company, FollowUp, Lead, LeadShare, Source, Stage
 from app.viewer import Viewer
 
 PAGE_SIZE = 50
@@ -328,9 +328,14 @@ def next_due_column(lead_id: Any = Lead.id) -> sa.ScalarSelect:
 
 def visible_activities(user: Viewer, lead: Lead, level: str, limit: int = 200) -> list[Activity]:
     """The timeline, newest first; anonymised shares see no internal entries, except
-    those their own municipality wrote."""
+    those their own municipality wrote; a partner sees only its own share changes and
+    answers (never another partner's)."""
     statement = (sa.select(Activity).where(Activity.lead_id == lead.id)
                  .order_by(Activity.at.desc(), Activity.id.desc()).limit(limit))
+    if level != OWNER:
+        statement = statement.where(sa.or_(
+            Activity.kind.not_in([ActivityKind.SHARE_CHANGE, ActivityKind.PARTNER_ANSWER]),
+            Activity.municipality_id == user.municipality_id))
     if level == ANONYMISED:
         statement = statement.where(sa.or_(Activity.internal.is_(False),
                                            Activity.municipality_id == user.municipality_id))

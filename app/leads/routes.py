@@ -90,6 +90,7 @@ def template_helpers() -> dict[str, Any]:
         "share_basis_label": lambda value: labels.label(labels.SHARE_BASIS_LABELS, value),
         "response_label": lambda value: labels.label(labels.RESPONSE_LABELS, value),
         "activity_label": lambda value: labels.label(labels.ACTIVITY_LABELS, value),
+        "share_event_text": labels.share_event_text,
         "yes_no_label": lambda value: "" if value is None else (_("Yes") if value else _("No")),
         "municipality_options": municipality_names,
         "municipality_names": lambda slugs: ", ".join(municipality_names().get(s, s)

@@ -5,29 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app import audit
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.clock import utcnow
 from app.core.models import Municipality
 from app.extensions import db
 from app.input_rules import FieldErrors
 from app.leads.access import can_edit, can_respond
 from app.leads.errors import PermissionDenied
-from app.leads.models import Lead, LeadShare, ShareLevel, ShareResponse
+from app.leads.models import Activity, ActivityKind, Lead, LeadShare, ShareLevel, ShareResponse
 from app.leads.secrecy import checked_basis
-from app.mail.service import absolute_url, send_to_user
 from app.notifications import service as notifications
 from app.viewer import Viewer
 
 
 def share_lead(user: Viewer, lead: Lead, municipality_slugs: list[str], level: str,
                basis: dict[str, Any] | None = None) -> list[LeadShare]:
-    """Share with (or change the level for) each municipality; new partners' advisors are
-    e-mailed. Only the owning municipality's advisors share. A confidential lead is shared
-    in full only with a recorded basis (`checked_basis`), stored with each share."""
+    """Share with (or change the level for) each municipality; the partners' users are
+    notified (and e-mailed, as each chose). Only the owning municipality's advisors share.
+    A confidential lead is shared in full only with a recorded basis (`checked_basis`),
+    stored with each share."""
     if not can_edit(user, lead):
         raise PermissionDenied()
     errors: dict[str, list[str]] = {}
@@ -59,12 +58,14 @@ def share_lead(user: Viewer, lead: Lead, municipality_slugs: list[str], level: s
                               shared_by_id=user.id)
             db.session.add(share)
             new_partners.append(municipality)
+            record_share_change(user, lead, municipality, "shared", level)
             before = None
         elif share.level != ShareLevel(level):
             before = {"level": share.level}
             share.level = ShareLevel(level)
             share.updated_at = utcnow()
             _notify_share(user, lead, municipality, "lead_shared", level)
+            record_share_change(user, lead, municipality, "level", level)
         else:
             continue
         after = {"municipality": municipality.slug, "level": level}
@@ -94,6 +95,7 @@ def add_anonymised_share(user: Viewer, lead: Lead, municipality: Municipality,
     share = LeadShare(lead=lead, municipality=municipality, level=ShareLevel.ANONYMISED,
                       shared_by_id=user.id)
     db.session.add(share)
+    record_share_change(user, lead, municipality, "shared", ShareLevel.ANONYMISED.value)
     db.session.flush()
     audit.record(user, "lead.shared", "lead", lead.id, after={
         "municipality": municipality.slug, "level": ShareLevel.ANONYMISED.value,
@@ -103,32 +105,30 @@ def add_anonymised_share(user: Viewer, lead: Lead, municipality: Municipality,
 
 def _notify_share(actor: Viewer | None, lead: Lead, municipality: Municipality, kind: str,
                   level: str | None) -> None:
-    """In the product: the partner municipality's users learn of the share (the codename,
-    the owner, the level: what an anonymised share shows too). Not committed."""
+    """The partner municipality's users learn of the share, in the product and by e-mail
+    as each chose (the codename, the owner, the level: what an anonymised share shows
+    too). Not committed."""
     notifications.notify(
         notifications.municipality_readers(municipality.id), kind,
         {"codename": lead.codename, "owner": lead.municipality.name, "level": level},
-        f"/leads/{lead.id}" if kind == "lead_shared" else None, actor=actor)
+        f"/leads/{lead.id}" if kind == "lead_shared" else None, actor=actor, lead_id=lead.id)
+
+
+def record_share_change(user: Viewer | None, lead: Lead, municipality: Municipality,
+                        change: str, level: str | None) -> None:
+    """The lead's timeline shows the share change to the owner's users and the partner
+    concerned (`change`: shared, level or revoked). Not committed."""
+    db.session.add(Activity(
+        lead_id=lead.id, kind=ActivityKind.SHARE_CHANGE, internal=True,
+        author_id=getattr(user, "id", None), municipality_id=municipality.id,
+        params={"change": change, "municipality": municipality.name, "level": level}))
 
 
 def notify_partner(lead: Lead, municipality: Municipality, level: ShareLevel) -> None:
-    """Tell the partner: in the product (its users), and by e-mail (its active advisors:
-    the codename and a link, nothing else)."""
+    """Tell the partner of a new share (its users: in the product, and by e-mail as each
+    chose)."""
     _notify_share(None, lead, municipality, "lead_shared", level.value)
     db.session.commit()
-    advisors = db.session.scalars(sa.select(User).where(
-        User.municipality_id == municipality.id, User.active.is_(True), User.role == Role.ADVISOR))
-    link = absolute_url(f"/leads/{lead.id}")
-    for advisor in advisors:
-        try:
-            send_to_user(advisor, "lead_shared",
-                         lambda: _l("A lead was shared with %(municipality)s",
-                                    municipality=municipality.name),
-                         codename=lead.codename, owner_municipality=lead.municipality.name,
-                         full=level == ShareLevel.FULL, link=link, leads=[lead])
-        except Exception:  # the share is saved; a mail failure must not undo or hide it
-            current_app.logger.exception("Could not e-mail %s about lead %s", advisor.email,
-                                         lead.id)
 
 
 def revoke_share(user: Viewer, lead: Lead, municipality_slug: str) -> None:
@@ -141,6 +141,7 @@ def revoke_share(user: Viewer, lead: Lead, municipality_slug: str) -> None:
                  before={"municipality": municipality_slug, "level": share.level},
                  municipality_id=lead.municipality_id)
     _notify_share(user, lead, share.municipality, "share_revoked", None)
+    record_share_change(user, lead, share.municipality, "revoked", None)
     lead.shares.remove(share)
     db.session.commit()
 
@@ -165,6 +166,13 @@ def respond(user: User, lead: Lead, response: str, comment: str | None) -> LeadS
                          "partner_answered", {"codename": lead.codename,
                                               "partner": user.municipality.name,
                                               "response": response},
-                         f"/leads/{lead.id}", actor=user)
+                         f"/leads/{lead.id}#timeline", actor=user, lead_id=lead.id)
+    # the owner's users and the answering partner see it in the timeline (the comment as
+    # its text); other partners do not
+    db.session.add(Activity(
+        lead_id=lead.id, kind=ActivityKind.PARTNER_ANSWER, internal=True,
+        body=share.response_comment or "", author_id=user.id,
+        municipality_id=user.municipality_id,
+        params={"municipality": user.municipality.name, "response": response}))
     db.session.commit()
     return share

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.input_rules import FieldErrors
 from app.notifications import service
+from app.notifications.forms import NotificationSettingsForm
+from app.notifications.wording import text_of
 from app.redirects import safe_next
 
 bp = Blueprint("notifications", __name__)
@@ -16,7 +20,7 @@ bp = Blueprint("notifications", __name__)
 def index():
     items = service.notifications_of(current_user)
     return render_template("notifications/index.html",
-                           items=[(n, service.text_of(n)) for n in items])
+                           items=[(n, text_of(n)) for n in items])
 
 
 @bp.post("/notifications/<int:notification_id>/read")
@@ -35,6 +39,32 @@ def read_all():
     return redirect(url_for("notifications.index"))
 
 
+@bp.route("/profile/notifications", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = settings_form()
+    if form.validate_on_submit():
+        try:
+            service.save_settings(current_user, form.choices())
+        except FieldErrors as error:
+            for name, messages in error.fields.items():
+                form[name].errors = list(messages)
+        else:
+            flash(_("Your notification settings are saved."), "success")
+            return redirect(url_for("auth.profile") + "#notification-settings")
+    return render_template("notifications/settings.html", form=form), (
+        422 if form.errors else 200)
+
+
+def settings_form() -> NotificationSettingsForm:
+    """The form, filled with the user's stored choices unless just submitted."""
+    form = NotificationSettingsForm(prefix="notify")
+    if not form.is_submitted():
+        for key, channel in service.settings_of(current_user).items():
+            form[key].data = channel.value
+    return form
+
+
 def _unread() -> int:
     """Counted when the user was loaded (app/auth load_user), else now."""
     counted = getattr(current_user, "unread_notifications", None)
@@ -42,4 +72,4 @@ def _unread() -> int:
 
 
 def template_helpers() -> dict:
-    return {"unread_notifications": _unread}
+    return {"unread_notifications": _unread, "notification_settings_form": settings_form}

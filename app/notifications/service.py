@@ -2,10 +2,24 @@
 callers choose them under the lead-access rules) and says only what every reader may
 see: a lead by its codename, never its company or internal text.
 
-Kinds and their wording (in the reader's language, when shown):
+Kinds and their wording (in the reader's language, when shown); topics.py groups them
+for the reader's e-mail choice:
 - lead_shared: a lead was shared with the reader's municipality (or its level changed)
 - share_revoked: that share was withdrawn (no link: the reader no longer sees the lead)
 - partner_answered: a partner answered on the reader's municipality's lead
+- lead_handed_over: someone handed another user's leads and follow-ups over to the reader
+- followup_assigned: someone gave the reader a follow-up on a lead
+- candidate_proposed: a site of the reader's municipality was proposed for a lead, or a
+  partner proposed a site for the reader's municipality's lead
+- reservation_ending / reservation_expired: a reservation of the reader's lead or of a
+  site of the reader's municipality ends in 60, 30 or 7 days, or has ended
+- pack_opened: the company opened a prospect pack of the reader's lead (first opening)
+- export_ready: the reader's export can be downloaded
+
+E-mail: a notification made with the channel "now" is queued on the session and sent by
+`send_queued()` after the change that made it is committed (after each request, and by
+the senders that run outside requests); the scheduler's "notifications" reminder sender
+retries what failed (app/notifications/email.py). "digest" ones go into the weekly digest.
 """
 
 from __future__ import annotations
@@ -14,16 +28,23 @@ from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
-from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
 
 from app.auth.models import Role, User
 from app.clock import utcnow
+from app.core.models import Municipality
 from app.extensions import db
-from app.leads.labels import RESPONSE_LABELS, SHARE_LEVEL_LABELS
-from app.notifications.models import Notification
+from app.input_rules import FieldErrors
+from app.notifications.email import send_notifications
+from app.notifications.models import Notification, NotificationSetting
+from app.notifications.topics import TOPIC_OF_KIND, TOPICS, Channel, Topic
 from app.viewer import Viewer
 
 SHOWN = 100
+# db.session.info keys: notifications "at once" made in the open transaction, and committed
+PENDING, COMMITTED = "notifications_pending", "notifications_committed"
+TOPIC_KEYS = frozenset(topic.key for topic in TOPICS)
 
 
 def municipality_readers(municipality_id: int) -> list[User]:
@@ -33,43 +54,93 @@ def municipality_readers(municipality_id: int) -> list[User]:
         User.role.in_([Role.ADVISOR, Role.VIEWER]))))
 
 
+def name_of(viewer: Viewer) -> str:
+    """The display name of the person acting (a Viewer carries no name)."""
+    user = db.session.get(User, viewer.id)
+    return user.name if user is not None else ""
+
+
+def municipality_name(municipality_id: int) -> str:
+    municipality = db.session.get(Municipality, municipality_id)
+    return municipality.name if municipality is not None else ""
+
+
 def notify(readers: Iterable[Any], kind: str, params: dict[str, Any], url: str | None,
-           actor: Viewer | None = None) -> int:
-    """One notification per reader (not the actor: nobody is told of their own act).
-    Added to the session; the caller's commit stores them with its change."""
-    count = 0
+           actor: Viewer | None = None, lead_id: int | None = None) -> list[Notification]:
+    """One notification per reader (not the actor: nobody is told of their own act), with
+    the e-mail channel each reader chose for its topic. Added to the session; the caller's
+    commit stores them with its change, then `send_queued()` e-mails those due at once."""
+    actor_id = getattr(actor, "id", None)
+    readers = [reader for reader in readers if reader.id != actor_id]
+    channels = channels_for([reader.id for reader in readers], TOPIC_OF_KIND[kind])
+    made = []
     for reader in readers:
-        if actor is not None and reader.id == getattr(actor, "id", None):
-            continue
-        db.session.add(Notification(user_id=reader.id, kind=kind, params=params, url=url))
-        count += 1
-    return count
+        channel = channels[reader.id]
+        notification = Notification(user_id=reader.id, kind=kind, params=params, url=url,
+                                    lead_id=lead_id,
+                                    email=None if channel == Channel.OFF else channel)
+        db.session.add(notification)
+        made.append(notification)
+        if channel == Channel.NOW:
+            db.session.info.setdefault(PENDING, []).append(notification)
+    return made
 
 
-def text_of(notification: Notification) -> str:
-    params = notification.params or {}
-    if notification.kind == "lead_shared":
-        return _("%(owner)s shared %(codename)s with your municipality (%(level)s)",
-                 owner=params.get("owner", ""), codename=params.get("codename", ""),
-                 level=_level(params.get("level")))
-    if notification.kind == "share_revoked":
-        return _("%(owner)s no longer shares %(codename)s with your municipality",
-                 owner=params.get("owner", ""), codename=params.get("codename", ""))
-    if notification.kind == "partner_answered":
-        return _("%(partner)s answered on %(codename)s: %(response)s",
-                 partner=params.get("partner", ""), codename=params.get("codename", ""),
-                 response=_response(params.get("response")))
-    return notification.kind
+def channels_for(user_ids: list[int], topic: Topic) -> dict[int, Channel]:
+    """Each user's e-mail channel for `topic` (its default where they chose none)."""
+    chosen = dict(db.session.execute(sa.select(
+        NotificationSetting.user_id, NotificationSetting.channel).where(
+        NotificationSetting.user_id.in_(user_ids), NotificationSetting.topic == topic.key))
+        .all()) if user_ids else {}
+    return {user_id: chosen.get(user_id, topic.default) for user_id in user_ids}
 
 
-def _level(value: str | None) -> str:
-    labels = {level.value: label for level, label in SHARE_LEVEL_LABELS.items()}
-    return str(labels.get(value, value)) if value else ""
+def settings_of(user: Viewer) -> dict[str, Channel]:
+    """The user's channel per topic key."""
+    chosen = dict(db.session.execute(sa.select(
+        NotificationSetting.topic, NotificationSetting.channel).where(
+        NotificationSetting.user_id == user.id)).all())
+    return {topic.key: chosen.get(topic.key, topic.default) for topic in TOPICS}
 
 
-def _response(value: str | None) -> str:
-    labels = {response.value: label for response, label in RESPONSE_LABELS.items()}
-    return str(labels.get(value, value)) if value else ""
+def save_settings(user: Viewer, choices: dict[str, str]) -> None:
+    """Store the user's channel per topic (unknown topics or channels are refused)."""
+    errors = {key: [str(_l("Not a valid choice."))] for key, value in choices.items()
+              if key not in TOPIC_KEYS or value not in Channel._value2member_map_}
+    if errors:
+        raise FieldErrors(errors)
+    stored = {setting.topic: setting for setting in db.session.scalars(
+        sa.select(NotificationSetting).where(NotificationSetting.user_id == user.id))}
+    for key, value in choices.items():
+        setting = stored.get(key)
+        if setting is None:
+            db.session.add(NotificationSetting(user_id=user.id, topic=key,
+                                               channel=Channel(value)))
+        else:
+            setting.channel = Channel(value)
+    db.session.commit()
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    """Notifications "at once" become sendable when their change is committed (their ids
+    are known without a query: no SQL may run here)."""
+    pending = session.info.pop(PENDING, [])
+    if pending:
+        session.info.setdefault(COMMITTED, []).extend(
+            sa.inspect(notification).identity[0] for notification in pending)
+
+
+@sa.event.listens_for(Session, "after_soft_rollback")
+def _rolled_back(session: Session, _previous) -> None:
+    session.info.pop(PENDING, None)  # never stored: nothing to send
+
+
+def send_queued() -> int:
+    """E-mail the notifications "at once" whose change this session committed; how many
+    were sent. A notification of a change rolled back is never sent."""
+    ids = db.session.info.pop(COMMITTED, [])
+    return send_notifications(ids) if ids else 0
 
 
 def unread_count(user: Viewer) -> int:

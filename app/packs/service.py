@@ -16,12 +16,14 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app import audit, scope
+from app.auth.models import User
 from app.candidates.models import CandidateSite, CandidateStatus
 from app.clock import utcnow
 from app.extensions import db
 from app.input_rules import FieldErrors
 from app.leads.errors import PermissionDenied
 from app.leads.models import Lead
+from app.notifications import service as notifications
 from app.packs import staticmap
 from app.packs.access import can_make_pack
 from app.packs.models import PackOpening, ProspectPack
@@ -115,10 +117,22 @@ def open_by_token(token: str, client_address: str | None) -> ProspectPack | None
     now = utcnow()
     if pack is None or not pack.is_open(now):
         return None
+    first = not pack.openings
     db.session.add(PackOpening(pack_id=pack.id, opened_at=now,
                                network=truncated_network(client_address)))
+    if first:
+        _notify_opened(pack)
     db.session.commit()
     return pack
+
+
+def _notify_opened(pack: ProspectPack) -> None:
+    """The pack's maker and the lead's owner learn of its first opening. Not committed."""
+    readers = db.session.scalars(sa.select(User).where(
+        User.id.in_({pack.created_by_id, pack.lead.owner_id} - {None}),
+        User.active.is_(True)))
+    notifications.notify(readers, "pack_opened", {"codename": pack.lead.codename},
+                         f"/leads/{pack.lead_id}#packs", lead_id=pack.lead_id)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
-"""A reservation's end: reminders 60, 30 and 7 days before it, each once to the lead's
-owner and the site's municipality's advisors (delivery claims: two scheduler processes
-never send one twice), and on the day after, expiry (the site is offered again).
+"""A reservation's end: notifications 60, 30 and 7 days before it, each once to the lead's
+owner and the site's municipality's advisors (a claim per milestone: two scheduler
+processes never make them twice; the e-mail follows each reader's choice, see
+app/notifications), and on the day after, expiry (the site is offered again, the same
+people are told).
 
 Registered as a reminder sender, so the scheduler runs it every minute (and
 `flask reminders send-due`). A reservation made with less time left is reminded at the
@@ -13,15 +15,14 @@ from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from app import audit, scope
 from app.auth.models import Role, User
 from app.clock import local_today
-from app.deliveries import Claim, Outcome, run_delivery
+from app.deliveries import Outcome, claim, finish
 from app.extensions import db
 from app.leads.models import Lead
-from app.mail.service import absolute_url_for, send_to_user
+from app.notifications import service as notifications
 from app.reservations.models import (
     ACTIVE_STATUSES,
     REMINDER_DAYS,
@@ -30,8 +31,6 @@ from app.reservations.models import (
     ReservationStatus,
 )
 from app.sites.models import Site, SiteStatus
-
-TEMPLATE = "reservation_ending"
 
 
 def milestone(reservation: Reservation, today: date) -> int | None:
@@ -49,22 +48,36 @@ def recipients(reservation: Reservation) -> list[User]:
         .order_by(User.id)))
 
 
-def _message(reservation: Reservation, reader: User, today: date) -> dict[str, Any]:
-    """What the reminder says: the site, the end date, the lead by codename (linked when
-    the reader may see it) — never the company."""
-    lead = scope.get_visible(reader, Lead, reservation.lead_id)
-    return {"site": reservation.site.name, "valid_until": reservation.valid_until,
-            "days_left": (reservation.valid_until - today).days,
-            "codename": reservation.lead.codename,
-            "link": absolute_url_for("leads.show", lead_id=lead.id) if lead is not None
-            else absolute_url_for("sites.show", site_id=reservation.site_id)}
+def _notice(reservation: Reservation, today: date | None = None) -> dict[str, Any]:
+    """What the notification says: the site, the end, the lead by codename — never the
+    company."""
+    params: dict[str, Any] = {"site": reservation.site.name,
+                              "codename": reservation.lead.codename,
+                              "valid_until": reservation.valid_until.isoformat()}
+    if today is not None:
+        params["days_left"] = (reservation.valid_until - today).days
+    return params
+
+
+def _notify(reservation: Reservation, users: list[User], kind: str,
+            today: date | None = None) -> None:
+    """One notification per user, each linked to what that reader may open: the lead
+    when they may see it, else the site. Not committed."""
+    for user in users:
+        sees_lead = scope.get_visible(user, Lead, reservation.lead_id) is not None
+        url = (f"/leads/{reservation.lead_id}" if sees_lead
+               else f"/sites/{reservation.site_id}")
+        notifications.notify([user], kind, _notice(reservation, today), url,
+                             lead_id=reservation.lead_id)
 
 
 def send_reservation_reminders(now: datetime) -> int:
-    """The registered sender: expire what has ended, then remind of what will."""
+    """The registered sender: expire what has ended, then remind of what will. A
+    milestone's claim per recipient and its notification are committed together
+    (finish), so each is made once however many scheduler processes run; the e-mails follow, each once."""
     today = local_today()
     expire_ended(today)
-    sent = 0
+    reminded = 0
     for reservation in db.session.scalars(sa.select(Reservation).where(
             Reservation.status.in_(ACTIVE_STATUSES),
             Reservation.valid_until <= today + timedelta(max(REMINDER_DAYS)))).all():
@@ -72,22 +85,21 @@ def send_reservation_reminders(now: datetime) -> int:
         if days is None:
             continue
         for user in recipients(reservation):
-            # The claim is None when the reminder was sent, or another process sends it.
-            key = {"reservation_id": reservation.id, "days_before": days, "user_id": user.id}
-
-            def send(held: Claim, user: User = user, reservation: Reservation = reservation):
-                context = _message(reservation, user, today)
-                return send_to_user(user, TEMPLATE, lambda: _l(
-                    "Reservation of %(site)s ends %(date)s", site=context["site"],
-                    date=context["valid_until"].isoformat()), delivery=held, **context)
-
-            if run_delivery(ReservationReminderDelivery, key, send, now) == Outcome.SENT:
-                sent += 1
-    return sent
+            held = claim(ReservationReminderDelivery, {
+                "reservation_id": reservation.id, "days_before": days, "user_id": user.id},
+                now)
+            if held is None:  # done already, or another process has it
+                continue
+            _notify(reservation, [user], "reservation_ending", today)
+            finish(held, Outcome.SENT, now=now)
+            reminded += 1
+    notifications.send_queued()
+    return reminded
 
 
 def expire_ended(today: date) -> int:
-    """Reservations whose last day has passed end; their sites are offered again."""
+    """Reservations whose last day has passed end; their sites are offered again and the
+    recipients of its reminders are told."""
     ended = list(db.session.scalars(sa.select(Reservation).where(
         Reservation.status.in_(ACTIVE_STATUSES), Reservation.valid_until < today)))
     for reservation in ended:
@@ -104,6 +116,7 @@ def expire_ended(today: date) -> int:
                      after={"reservation": reservation.id,
                             "valid_until": reservation.valid_until.isoformat()},
                      municipality_id=reservation.municipality_id)
+        _notify(reservation, recipients(reservation), "reservation_expired")
         db.session.commit()
     return len(ended)
 

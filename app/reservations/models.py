@@ -97,7 +97,9 @@ REMINDER_DAYS = (60, 30, 7)
 
 @register_delivery_model
 class ReservationReminderDelivery(DeliveryMixin, Model):
-    """One reminder e-mail of a reservation's coming end: per milestone and recipient."""
+    """One reminder of a reservation's coming end, per milestone and recipient: its claim
+    is finished in the commit that makes the recipient's notification (app/reservations/
+    expiry.py); the notification's e-mail has a delivery of its own."""
 
     __tablename__ = "reservation_reminders"
     __table_args__ = (sa.UniqueConstraint("reservation_id", "days_before", "user_id"),)
