@@ -6,6 +6,7 @@ import secrets
 from typing import Any
 
 import wtforms
+from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import widgets
@@ -168,17 +169,47 @@ class DateTimeLocalField(RuleField, wtforms.DateTimeLocalField):
 
 
 class NumberRule(RuleField):
+    """A number typed as people type it ("50 000", "5,5"; input_rules.parse_typed_number),
+    in a text input (a number input turns "5,5" into 55 in some browsers), shown again
+    grouped, with the locale's decimal sign; within the range of its kind."""
+
     kind: str
+    whole: bool
+    raw_data: list[Any] | None
+    widget = widgets.TextInput()
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist:
+            return
+        self.data = None
+        try:
+            self.data = input_rules.parse_typed_number(valuelist[0], whole=self.whole)
+        except input_rules.InputRejected as rejected:
+            raise ValueError(str(rejected)) from None
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else typed_number(self.data)
 
     def apply_rule(self, value: Any) -> Any:
         return input_rules.check_number(value, self.kind)
 
 
+def typed_number(value: float) -> str:
+    """A number as an input shows it: grouped with plain spaces, the locale's decimal sign."""
+    return format_decimal(value, format="#,##0.######").replace("\u00a0", " ").replace(
+        "\u202f", " ")
+
+
 class IntegerField(NumberRule, wtforms.IntegerField):
     """A whole number within the range of its kind (input_rules.NUMBER_RANGES)."""
 
+    whole = True
+
     def __init__(self, label: Any = None, validators: Any = None, *, kind: str,
                  **kwargs: Any) -> None:
+        kwargs.setdefault("render_kw", {}).setdefault("inputmode", "numeric")
         super().__init__(label, validators, **kwargs)
         self.kind = kind
 
@@ -186,8 +217,11 @@ class IntegerField(NumberRule, wtforms.IntegerField):
 class FloatField(NumberRule, wtforms.FloatField):
     """A finite number within the range of its kind (input_rules.NUMBER_RANGES)."""
 
+    whole = False
+
     def __init__(self, label: Any = None, validators: Any = None, *, kind: str,
                  **kwargs: Any) -> None:
+        kwargs.setdefault("render_kw", {}).setdefault("inputmode", "decimal")
         super().__init__(label, validators, **kwargs)
         self.kind = kind
 

@@ -297,6 +297,47 @@ def format_number(value: float) -> str:
     return text.replace(",", " ")
 
 
+# What a person types for a number, once spaces are plain: digits grouped by threes with
+# spaces or not at all, then a decimal comma or point. "1.234.567" and "1,234,567" are
+# thousands written another way; "12.000" alone could be twelve or twelve thousand.
+_TYPED_SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
+_TYPED_NUMBER = re.compile(r"(?P<sign>[-−]?)(?P<whole>\d{1,3}(?: \d{3})+|\d+)"
+                           r"(?:[.,](?P<fraction>\d+))?")
+_FOREIGN_GROUPING = re.compile(r"[-−]?\d{1,3}(?:[.,]\d{3}){2,}(?:[.,]\d+)?")
+
+
+def parse_typed_number(text: str | None, *, whole: bool = False) -> int | float | None:
+    """A number as a person types it in a form or a query string: "50 000", "50000",
+    "5,5" and "5.5" (None for blank). One clear message for anything else: words,
+    "12.000" (twelve, or twelve thousand?), a fraction where a whole number is asked for.
+    The JSON API does not use this: it takes JSON numbers."""
+    typed = " ".join((text or "").translate(_TYPED_SPACES).split())
+    if not typed:
+        return None
+    match = _TYPED_NUMBER.fullmatch(typed)
+    if match is None:
+        if _FOREIGN_GROUPING.fullmatch(typed):
+            raise InputRejected(_l("Write thousands with a space, e.g. 1 234 567."))
+        if whole:
+            raise InputRejected(_l("“%(text)s” is not a whole number: write digits, e.g. "
+                                   "50 000.", text=typed[:40]))
+        raise InputRejected(_l("“%(text)s” is not a number: write digits, e.g. 50 000 or 5,5.",
+                               text=typed[:40]))
+    digits, fraction = match["whole"].replace(" ", ""), match["fraction"]
+    if (fraction is not None and len(fraction) == 3 and " " not in match["whole"]
+            and len(digits) <= 3 and digits != "0"):
+        raise InputRejected(_l("“%(text)s” can be read two ways: write %(thousands)s for "
+                               "thousands, or %(decimal)s for a decimal number.", text=typed,
+                               thousands=format_number(int(digits + fraction)),
+                               decimal=f"{digits},{fraction.rstrip('0') or '0'}"))
+    sign = -1 if match["sign"] else 1
+    if fraction is None or (whole and not fraction.strip("0")):
+        return sign * int(digits)
+    if whole:
+        raise InputRejected(_l("Write a whole number."))
+    return sign * float(f"{digits}.{fraction}")
+
+
 def describe_number_range(kind: str) -> str:
     """The range of a kind of number in English, for the OpenAPI descriptions."""
     low, high = NUMBER_RANGES[kind]

@@ -52,7 +52,7 @@ BASE = {"source": "direct", "codename": "Projekt Testfall"}
     ({"description": "x" * 5001}, "description", "Högst 5000"),
     ({"company_name": "y" * 201}, "company_name", "Högst 200"),
     ({"source": "carrier-pigeon"}, "source", "giltigt"),
-    ({"power_mw": "nan"}, "power_mw", "ändligt"),
+    ({"power_mw": "nan"}, "power_mw", "inte ett tal"),
 ])
 def test_bad_lead_input_is_a_field_error_in_swedish_and_nothing_is_stored(
         client, users, extra, field, swedish):

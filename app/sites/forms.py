@@ -9,9 +9,9 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import (
     DateField,
+    FloatField,
     HiddenInput,
     IntegerField,
-    NumberRule,
     OneTimeForm,
     SelectField,
     TextAreaField,
@@ -36,7 +36,9 @@ def _choices(labels: dict, blank: str | None = None) -> list[tuple[str, str]]:
 
 
 class NumberField(DecimalField):
-    """A decimal number typed by a person: finite (no NaN or Infinity), comma allowed."""
+    """A coordinate typed by a person: finite (no NaN or Infinity), comma allowed; always
+    read as a decimal number ("59.271" is a latitude, never thousands), unlike the
+    measures (app.forms.FloatField)."""
 
     data: Any
 
@@ -51,14 +53,6 @@ class NumberField(DecimalField):
         if self.data is not None and not self.data.is_finite():
             self.data = None
             raise ValueError(self.gettext("Not a valid decimal value."))
-
-
-class MeasureField(NumberRule, NumberField):
-    """A decimal number within the range of its kind (app.input_rules.NUMBER_RANGES)."""
-
-    def __init__(self, *args, kind: str, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.kind = kind
 
 
 def _sweref_choices() -> list[tuple[str, Any]]:
@@ -127,8 +121,8 @@ class SiteForm(OneTimeForm, CoordinateForm):
     price_public = BooleanField(_l("The price may be shown publicly"))
     rail_siding = SelectField(_l("Rail siding"),
                               choices=lambda: _choices(labels.rail_labels(), _l("Unknown")))
-    power_mw = MeasureField(_l("Available power (MW)"), validators=[Optional()], kind="power_mw")
-    power_expandable_mw = MeasureField(_l("More power obtainable (MW)"), validators=[Optional()],
+    power_mw = FloatField(_l("Available power (MW)"), validators=[Optional()], kind="power_mw")
+    power_expandable_mw = FloatField(_l("More power obtainable (MW)"), validators=[Optional()],
                                        kind="power_mw")
     power_lead_time_months = IntegerField(_l("Months to obtain it"), validators=[Optional()],
                                           kind="months")

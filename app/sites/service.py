@@ -17,7 +17,7 @@ from app.clock import utcnow
 from app.core.models import Municipality
 from app.core.service import all_municipalities
 from app.extensions import db
-from app.input_rules import FieldErrors
+from app.input_rules import FieldErrors, InputRejected, parse_typed_number
 from app.locking import update_versioned
 from app.sites.geography import check_position, nearest_km
 from app.sites.labels import key_field_labels, node_kind_labels
@@ -232,16 +232,16 @@ class SiteFilter:
         return args
 
 
-def _number(raw: str | None, name: str, errors: dict, parse=float,
+def _number(raw: str | None, name: str, errors: dict, whole: bool = False,
             maximum: float = FILTER_MAX) -> Any:
-    if raw in (None, ""):
-        return None
+    """A filter's number as typed ("50 000", "5,5": the forms' parser); a clear message
+    for anything else, never a filter silently dropped."""
     try:
-        value = parse(raw)
-    except ValueError:
-        errors[name] = [_l("Must be a number not below zero.")]
+        value = parse_typed_number(raw, whole=whole)
+    except InputRejected as rejected:
+        errors[name] = [rejected.message]
         return None
-    if not math.isfinite(value) or value < 0 or value > maximum:
+    if value is not None and not 0 <= value <= maximum:
         errors[name] = [_l("Must be a number not below zero.")]
         return None
     return value
@@ -263,7 +263,7 @@ def parse_filter(args: Mapping[str, Any]) -> SiteFilter:
         if any(value not in allowed for value in chosen):
             errors[name] = [_l("Unknown value.")]
         values[name] = [value for value in chosen if value in allowed]
-    values["min_area"] = _number(args.get("min_area"), "min_area", errors, parse=int,
+    values["min_area"] = _number(args.get("min_area"), "min_area", errors, whole=True,
                                  maximum=AREA_FILTER_MAX)
     values["min_power"] = _number(args.get("min_power"), "min_power", errors)
     incomplete = args.get("incomplete") or ""
