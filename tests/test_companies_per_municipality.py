@@ -21,9 +21,10 @@ def test_partner_cannot_link_or_edit_the_owners_company_through_the_api(client, 
     secret = make_lead(users["hallsberg"], "secret", confidential=True)
     share(secret, "kumla", ShareLevel.FULL)
     linked = client.post("/api/v1/leads", headers=bearer(tokens["kumla"]), json={
-        "codename": "Kapat", "source": "web_form", "company_id": secret.company_id})
+        "codename": "Kapat", "source": "web_form",
+                             "description": "Lagerbehov", "company_id": secret.company_id})
     missing = client.post("/api/v1/leads", headers=bearer(tokens["kumla"]), json={
-        "codename": "Kapat", "source": "web_form", "company_id": 999_999})
+        "codename": "Kapat", "source": "web_form", "description": "Lagerbehov", "company_id": 999_999})
     assert linked.status_code == missing.status_code == 422
     assert linked.json == missing.json  # the same answer as an id that does not exist
     assert db.session.scalar(sa.select(Lead).where(Lead.codename == "Kapat")) is None
@@ -40,7 +41,8 @@ def test_partner_cannot_link_the_owners_company_through_the_lead_form(client, us
     secret = make_lead(users["hallsberg"], "secret", confidential=True)
     share(secret, "kumla", ShareLevel.FULL)
     login(client, "kumla")
-    response = client.post("/leads/new", data={"source": "direct", "codename": "Kapat",
+    response = client.post("/leads/new", data={"source": "direct",
+                                               "description": "Lagerbehov", "codename": "Kapat",
                                                "link_company_id": str(secret.company_id)})
     assert response.status_code == 422
     assert db.session.scalar(sa.select(Lead).where(Lead.codename == "Kapat")) is None
@@ -50,7 +52,8 @@ def test_contacts_added_after_a_revoked_share_never_show_to_the_partner(client, 
     owned = make_lead(users["hallsberg"], "owned", confidential=True)
     share(owned, "kumla", ShareLevel.FULL)
     created = client.post("/api/v1/leads", headers=bearer(tokens["kumla"]), json={
-        "codename": "Partnerns", "source": "web_form", "company_id": owned.company_id})
+        "codename": "Partnerns", "source": "web_form",
+                                 "description": "Lagerbehov", "company_id": owned.company_id})
     partner_lead = created.json["id"] if created.status_code == 201 else make_lead(
         users["kumla"], "partner").id
     login(client, "hallsberg")
@@ -109,7 +112,8 @@ def test_admin_edits_own_municipalitys_company(client, users):
 
 def test_a_new_company_joins_the_register_of_the_leads_municipality(client, users, tokens):
     created = client.post("/api/v1/leads", headers=bearer(tokens["kumla"]), json={
-        "codename": "Nytt", "source": "web_form", "company": {"name": "Nybolaget AB"}})
+        "codename": "Nytt", "source": "web_form",
+                            "description": "Lagerbehov", "company": {"name": "Nybolaget AB"}})
     assert created.status_code == 201
     company = db.session.scalar(sa.select(Company).where(Company.name == "Nybolaget AB"))
     assert company.municipality_id == users["kumla"].municipality_id
@@ -134,12 +138,13 @@ def test_the_same_organisation_number_may_exist_once_per_municipality(client, us
 def test_codename_of_other_municipalitys_confidential_lead_is_no_oracle(client, users, tokens):
     make_lead(users["arboga"], "hemlig", confidential=True)  # codename "Projekt hemlig"
     login(client, "kumla")
-    response = client.post("/leads/new", data={"source": "direct", "codename": "Projekt hemlig"})
+    response = client.post("/leads/new", data={"source": "direct",
+                                               "description": "Lagerbehov", "codename": "Projekt hemlig"})
     assert response.status_code == 302
     assert "already" not in response.get_data(as_text=True)
     make_lead(users["arboga"], "hemlig2", confidential=True)
     api = client.post("/api/v1/leads", headers=bearer(tokens["kumla"]),
-                      json={"codename": "Projekt hemlig2", "source": "direct"})
+                      json={"codename": "Projekt hemlig2", "source": "direct", "description": "Lagerbehov"})
     assert api.status_code == 201
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Lead).where(
         Lead.codename.like("Projekt hemlig%"))) == 4
@@ -148,7 +153,8 @@ def test_codename_of_other_municipalitys_confidential_lead_is_no_oracle(client, 
 def test_codename_is_unique_within_the_own_municipality(client, users):
     make_lead(users["kumla"], "egen")
     login(client, "kumla")
-    response = client.post("/leads/new", data={"source": "direct", "codename": "Projekt egen"})
+    response = client.post("/leads/new", data={"source": "direct",
+                                               "description": "Lagerbehov", "codename": "Projekt egen"})
     assert response.status_code == 422
     assert "En annan förfrågan har redan detta kodnamn." in response.get_data(as_text=True)
 
@@ -181,14 +187,14 @@ def test_registering_an_orgnr_of_another_municipalitys_open_matter_shows_a_hint(
     _with_orgnr(make_lead(users["hallsberg"], "x"))
     login(client, "kumla")
     response = client.post("/leads/new", follow_redirects=True, data={
-        "source": "direct", "codename": "Vårt", "company_name": "Vårt Bolag AB",
+        "source": "direct", "description": "Lagerbehov", "codename": "Vårt", "company_name": "Vårt Bolag AB",
         "company_orgnr": "5560160680"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert (f"Hallsberg har ett pågående ärende med detta företag (Projekt x, handläggare: "
             f"{users['hallsberg'].name})") in page
     api = client.post("/api/v1/leads", headers=bearer(tokens["kumla"]), json={
-        "codename": "Vårt 2", "source": "direct",
+        "codename": "Vårt 2", "source": "direct", "description": "Lagerbehov",
         "company": {"name": "Vårt Bolag AB", "orgnr": ORGNR}})
     assert api.status_code == 201 and len(api.json["regional_hints"]) == 1
 
@@ -200,12 +206,13 @@ def test_a_confidential_matter_never_produces_a_regional_hint(client, users, tok
     answers = []
     for n, orgnr in enumerate(["5560160680", "5560360793"]):  # taken (confidential) / unused
         response = client.post("/leads/new", data={
-            "source": "direct", "codename": f"Vårt {n}", "company_name": f"Bolag {n} AB",
+            "source": "direct",
+            "description": "Lagerbehov", "codename": f"Vårt {n}", "company_name": f"Bolag {n} AB",
             "company_orgnr": orgnr})
         page = client.get(response.headers["Location"]).get_data(as_text=True)
         answers.append((response.status_code, page))
         api = client.post("/api/v1/leads", headers=bearer(tokens["kumla"]), json={
-            "codename": f"API {n}", "source": "direct",
+            "codename": f"API {n}", "source": "direct", "description": "Lagerbehov",
             "company": {"name": f"API {n} AB", "orgnr": orgnr}})
         assert api.status_code == 201 and api.json["regional_hints"] == []
     assert answers[0][0] == answers[1][0] == 302

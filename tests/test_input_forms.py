@@ -44,7 +44,8 @@ def test_item_1_control_characters_that_break_the_xlsx_export_are_refused_in_lea
         client, users, field, value):
     login(client, "kumla")
     before = (_count(Lead), _count(Company))
-    response = client.post("/leads/new", data={"source": "direct", "codename": "Projekt Ok",
+    response = client.post("/leads/new", data={"source": "direct",
+                                               "description": "Lagerbehov", "codename": "Projekt Ok",
                                                field: value})
     assert response.status_code == 422
     body = response.get_data(as_text=True)
@@ -111,7 +112,8 @@ def test_item_5_reminder_of_an_existing_follow_up_in_year_9999_is_refused(client
 @pytest.mark.parametrize("field", ["received_on", "desired_start"])
 def test_item_6_implausible_years_in_lead_dates_are_refused(client, users, field, year):
     login(client, "kumla")
-    response = client.post("/leads/new", data={"source": "direct", "codename": "Projekt År",
+    response = client.post("/leads/new", data={"source": "direct",
+                                               "description": "Lagerbehov", "codename": "Projekt År",
                                                field: f"{year}-06-01"})
     assert response.status_code == 422
     assert "rimliga intervallet" in response.get_data(as_text=True)
@@ -172,7 +174,8 @@ def test_item_6_plausible_dates_are_accepted(client, users):
     login(client, "kumla")
     today = local_today()
     response = client.post("/leads/new", data={
-        "source": "direct", "codename": "Projekt Rimlig", "received_on": today.isoformat(),
+        "source": "direct",
+        "description": "Lagerbehov", "codename": "Projekt Rimlig", "received_on": today.isoformat(),
         "desired_start": (today + timedelta(days=400)).isoformat()})
     assert response.status_code == 302
     assert _count(Lead) == 1
@@ -180,7 +183,8 @@ def test_item_6_plausible_dates_are_accepted(client, users):
 
 def test_item_6_numbers_name_the_real_problem(client, users):
     login(client, "kumla")
-    response = client.post("/leads/new", data={"source": "direct", "codename": "Projekt Kraft",
+    response = client.post("/leads/new", data={"source": "direct",
+                                               "description": "Lagerbehov", "codename": "Projekt Kraft",
                                                "power_mw": "1000000"})
     assert response.status_code == 422
     body = response.get_data(as_text=True)
@@ -195,7 +199,8 @@ def test_item_6_numbers_name_the_real_problem(client, users):
 def test_item_11_organisation_numbers_are_normalised_before_the_length_check_in_forms(
         client, users, raw):
     login(client, "kumla")
-    response = client.post("/leads/new", data={"source": "direct", "codename": "Projekt Orgnr",
+    response = client.post("/leads/new", data={"source": "direct",
+                                               "description": "Lagerbehov", "codename": "Projekt Orgnr",
                                                "company_name": "Bolaget AB",
                                                "company_orgnr": raw})
     assert response.status_code == 302, response.get_data(as_text=True)
@@ -216,14 +221,16 @@ def test_item_11_company_edit_form_normalises_the_organisation_number(client, le
 def test_item_11_api_accepts_organisation_numbers_normalised_before_the_length_check(
         client, users, tokens, raw):
     response = client.post("/api/v1/leads", headers=bearer(tokens["kumla"]), json={
-        "source": "direct", "codename": "Projekt Api", "company": {"name": "X AB", "orgnr": raw}})
+        "source": "direct",
+        "description": "Lagerbehov", "codename": "Projekt Api", "company": {"name": "X AB", "orgnr": raw}})
     assert response.status_code == 201, response.json
     assert response.json["company"]["orgnr"] == "556012-5790"
 
 
 def test_item_1_api_refuses_a_codename_with_a_control_character(client, users, tokens):
     response = client.post("/api/v1/leads", headers=bearer(tokens["kumla"]),
-                           json={"source": "direct", "codename": "Projekt\x0bVT"})
+                           json={"source": "direct",
+                                 "description": "Lagerbehov", "codename": "Projekt\x0bVT"})
     assert response.status_code == 422
     assert "codename" in response.json["error"]["fields"]
     assert _count(Lead) == 0

@@ -28,7 +28,7 @@ def _lead_row(lead_id: int) -> Lead:
 
 
 def test_the_new_keys_go_in_and_come_back_through_the_api(client, users, tokens):
-    body = {"source": "direct", "requirements": {
+    body = {"source": "direct", "description": "Lagerbehov", "requirements": {
         **NEW_KEYS, "rail_siding": {"value": True, "must": True},
         "power_mw": {"value": 5.0, "must": False}}}
     created = client.post("/api/v1/leads", json=body, headers=bearer(tokens["kumla"]))
@@ -77,7 +77,8 @@ def test_bad_values_of_the_new_keys_are_422_and_change_nothing(client, users, to
 def test_the_form_stores_the_new_keys_and_the_lead_page_shows_them(client, users):
     login(client, "kumla")
     response = client.post("/leads/new", data={
-        "source": "direct", "codename": "Projekt Nycklar", "contiguous_m2": "45000",
+        "source": "direct",
+        "description": "Lagerbehov", "codename": "Projekt Nycklar", "contiguous_m2": "45000",
         "contiguous_must": "y", "airport_km_max": "20", "price_max_sek_m2": "700",
         "price_must": "y", "rail_siding": "yes", "rail_accept_possible": "y",
         "power_mw": "4", "power_lead_time_months": "24"})
@@ -101,7 +102,7 @@ def test_bad_form_values_of_the_new_keys_are_swedish_field_errors(client, users,
                                                                    swedish):
     login(client, "kumla")
     before = db.session.scalar(sa.select(sa.func.count()).select_from(Lead))
-    response = client.post("/leads/new", data={"source": "direct", field: value})
+    response = client.post("/leads/new", data={"source": "direct", "description": "Lagerbehov", field: value})
     assert response.status_code == 422
     body = response.get_data(as_text=True)
     assert f'id="{field}"' in body and "is-invalid" in body

@@ -37,7 +37,7 @@ def _count(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
-BASE = {"source": "direct", "codename": "Projekt Testfall"}
+BASE = {"source": "direct", "description": "Lagerbehov", "codename": "Projekt Testfall"}
 
 
 @pytest.mark.parametrize(("extra", "field", "swedish"), [
@@ -67,14 +67,17 @@ def test_bad_lead_input_is_a_field_error_in_swedish_and_nothing_is_stored(
 
 
 @pytest.mark.parametrize(("payload", "field"), [
-    ({"source": "direct", "company": {"name": "X AB", "orgnr": "811228-9874"}}, "company.orgnr"),
-    ({"source": "direct", "requirements": {"land_area": {"min": 10, "max": 5}}},
+    ({"source": "direct",
+      "description": "Lagerbehov", "company": {"name": "X AB", "orgnr": "811228-9874"}}, "company.orgnr"),
+    ({"source": "direct", "description": "Lagerbehov", "requirements": {"land_area": {"min": 10, "max": 5}}},
      "requirements.land_area.max"),
-    ({"source": "direct", "requirements": {"power_mw": {"value": -2}}}, "requirements.power_mw.value"),
-    ({"source": "direct", "requirements": {"preferred_municipalities": {"value": ["malmo"]}}},
+    ({"source": "direct", "description": "Lagerbehov",
+      "requirements": {"power_mw": {"value": -2}}}, "requirements.power_mw.value"),
+    ({"source": "direct",
+      "description": "Lagerbehov", "requirements": {"preferred_municipalities": {"value": ["malmo"]}}},
      "requirements.preferred_municipalities.value"),
-    ({"source": "direct", "codename": "x" * 200}, "codename"),
-    ({"source": "direct", "expected_jobs": "many"}, "expected_jobs"),
+    ({"source": "direct", "description": "Lagerbehov", "codename": "x" * 200}, "codename"),
+    ({"source": "direct", "description": "Lagerbehov", "expected_jobs": "many"}, "expected_jobs"),
     ({"source": "nope"}, "source"),
 ])
 def test_bad_api_input_is_422_with_fields_and_nothing_stored(client, users, tokens, payload, field):
@@ -87,7 +90,7 @@ def test_bad_api_input_is_422_with_fields_and_nothing_stored(client, users, toke
 
 def test_a_blank_codename_gets_a_suggestion(client, users):
     login(client, "kumla")
-    response = client.post("/leads/new", data={"source": "direct"})
+    response = client.post("/leads/new", data={"source": "direct", "description": "Lagerbehov"})
     assert response.status_code == 302
     assert db.session.scalar(sa.select(Lead.codename)) == "Projekt Trana"
 
@@ -268,10 +271,12 @@ def test_advisor_hands_over_within_own_municipality_only(client, users):
 
 def test_text_the_database_cannot_store_is_a_field_error(client, users, tokens):
     login(client, "kumla")
-    page = client.post("/leads/new", data={"source": "direct", "codename": "Projekt \x00 Nul"})
+    page = client.post("/leads/new", data={"source": "direct",
+                                           "description": "Lagerbehov", "codename": "Projekt \x00 Nul"})
     assert page.status_code == 422
     api = client.post("/api/v1/leads", headers=bearer(tokens["kumla"]),
-                      json={"source": "direct", "sector": "bad \ud800 surrogate"})
+                      json={"source": "direct",
+                            "description": "Lagerbehov", "sector": "bad \ud800 surrogate"})
     assert api.status_code == 422 and "sector" in api.json["error"]["fields"]
     assert _count(Lead) == 0
     for url in ("/leads?q=a%00b", "/leads?source=nope&owner=99999999999999&sort=x",

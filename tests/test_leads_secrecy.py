@@ -103,7 +103,8 @@ def test_api_full_share_of_confidential_lead_takes_the_basis(client, users, toke
 
 def test_marking_a_lead_confidential_records_basis_who_and_when(client, users):
     login(client, "kumla")
-    client.post("/leads/new", data={"source": "direct", "codename": "Projekt Hemlig",
+    client.post("/leads/new", data={"source": "direct",
+                                    "description": "Lagerbehov", "codename": "Projekt Hemlig",
                                     "confidential": "y"})
     lead = db.session.scalar(sa.select(Lead))
     assert lead.confidential_basis == "OSL 31:16"

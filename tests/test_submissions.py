@@ -36,7 +36,8 @@ def tokens_in(html: str) -> list[str]:
 
 
 def lead_data(**overrides) -> dict:
-    return {"codename": "", "source": "direct", "submission_token": TOKEN, **overrides}
+    return {"codename": "", "source": "direct",
+                            "description": "Lagerbehov", "submission_token": TOKEN, **overrides}
 
 
 def login(client, email: str) -> None:
@@ -323,7 +324,8 @@ def test_two_concurrent_lead_edits_to_one_codename_give_a_field_error_not_500(
     answers = []
 
     def edit(lead, version):
-        return {"codename": "Projekt Trana", "source": "direct", "version": str(version)}
+        return {"codename": "Projekt Trana", "source": "direct",
+                                             "description": "Lagerbehov", "version": str(version)}
 
     monkeypatch.setattr(commands, "_check_lead_values", _during(
         app, commands, "_check_lead_values",

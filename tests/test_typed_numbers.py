@@ -47,7 +47,7 @@ def test_the_lead_form_reads_swedish_numbers_and_shows_them_again(client, users)
     assert 'name="land_min_m2" type="text"' in edit and 'inputmode="numeric"' in edit
     assert 'value="10 000"' in edit  # the stored 10000, grouped
     response = client.post("/leads/new", data={
-        "source": "direct", "codename": "Projekt Tal", "land_min_m2": "50 000",
+        "source": "direct", "description": "Lagerbehov", "codename": "Projekt Tal", "land_min_m2": "50 000",
         "land_max_m2": "80000", "power_mw": "5,5", "motorway_km_max": "2.5"})
     assert response.status_code == 302
     created = db.session.scalar(sa.select(Lead).where(Lead.codename == "Projekt Tal"))
@@ -64,7 +64,8 @@ def test_a_number_the_form_cannot_read_is_one_message_and_nothing_stored(client,
                                                                          message):
     login(client, "kumla")
     before = db.session.scalar(sa.select(sa.func.count()).select_from(Lead))
-    response = client.post("/leads/new", data={"source": "direct", "land_min_m2": typed})
+    response = client.post("/leads/new", data={"source": "direct",
+                                               "description": "Lagerbehov", "land_min_m2": typed})
     assert response.status_code == 422
     body = response.get_data(as_text=True)
     assert body.count("invalid-feedback") == 1 and message in body

@@ -69,6 +69,9 @@ def register() -> None:
                 },
                 "post": {
                     "summary": "Create a lead owned by the token's user (advisors)",
+                    "description": "A lead needs a company (`company_id` or `company`) or "
+                                   "a `description`: without either it is refused with "
+                                   "422, the message at `description`.",
                     "requestBody": _body("LeadInput"),
                     "responses": {"201": _json(_ref("Lead"), "The new lead"),
                                   **_errors(400, 401, 403, 422)},

@@ -105,6 +105,11 @@ def create_lead(user: Viewer, values: dict[str, Any], company: Company | None = 
     if not user.is_advisor:
         raise PermissionDenied()
     values = dict(values)
+    if company is None and not (values.get("description") or "").strip():
+        # an empty "Projekt Stenknäck" tells nobody anything: who, or what, is asking?
+        raise FieldErrors({"description": [str(_l(
+            "Say who is asking or what they need: give the company or describe the "
+            "inquiry."))]})
     if not values.get("codename"):
         values["codename"] = suggest_codename(user.municipality_id)
     _check_lead_values(values, user.municipality_id)

@@ -260,6 +260,10 @@ class MergeForm(LeadsForm):
     target = PlainIntegerField(_l("into this company (id)"), validators=[InputRequired()])
 
 
+class DeleteForm(LeadsForm):
+    """Only the CSRF token: deleting a lead created by mistake (app/leads/deletion.py)."""
+
+
 class DoneForm(LeadsForm):
     done = HiddenInput()
 

@@ -38,6 +38,7 @@ from app.leads import (
     cards,
     commands,
     companies,
+    deletion,
     errors,
     export,
     followups,
@@ -50,6 +51,7 @@ from app.leads.forms import (
     ActivityForm,
     CompanyForm,
     ContactForm,
+    DeleteForm,
     DoneForm,
     FollowUpForm,
     HandoverForm,
@@ -304,7 +306,26 @@ def show(lead_id: int):
         followup_form=followup_form, share_form=share_form, response_form=ResponseForm(),
         contact_form=ContactForm(), stage_form=stage_form, revoke_form=RevokeForm(),
         done_form=DoneForm(), today=local_today(),
+        can_delete=deletion.can_delete(current_user, lead),
     )
+
+
+@bp.post("/leads/<int:lead_id>/delete")
+@login_required
+def delete(lead_id: int):
+    lead = queries.get_lead_or_404(current_user, lead_id)
+    if not access.can_edit(current_user, lead):
+        abort(403)
+    if not DeleteForm().validate():
+        abort(400)
+    codename = lead.codename
+    try:
+        deletion.delete_lead(current_user, lead)
+    except FieldErrors as error:
+        flash_field_errors(error)
+        return redirect(url_for("leads.show", lead_id=lead_id))
+    flash(_("The lead %(codename)s is deleted.", codename=codename), "success")
+    return redirect(url_for("leads.index"))
 
 
 def _fill_form(form: LeadForm, lead: Lead) -> None:

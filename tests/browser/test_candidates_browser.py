@@ -36,6 +36,7 @@ def test_register_match_propose_map_and_plan_a_visit(page, region):
     login(page, "kumla@test.example", TEST_PASSWORD)
     page.goto("/leads/new")
     page.locator("#codename").fill("Projekt Spår")
+    page.locator("#description").fill("Lager och kombiterminal")
     page.locator("#land_min_m2").fill("50000")
     page.locator("#land_must").check()
     page.locator("#rail_siding").select_option("yes")

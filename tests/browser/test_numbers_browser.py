@@ -18,6 +18,7 @@ def test_swedish_numbers_typed_in_chromium_are_stored_as_meant(page, users):
     login(page, "kumla@test.example", TEST_PASSWORD)
     page.goto("/leads/new")
     page.locator("#codename").fill("Projekt Komma")
+    page.locator("#description").fill("Ett lager vid E20")
     page.locator("#land_min_m2").fill("50 000")
     page.locator("#power_mw").fill("5,5")
     with page.expect_navigation():
