@@ -31,3 +31,8 @@ def local_today() -> date:
 def local_now() -> datetime:
     """Now in the application's time zone."""
     return utcnow().astimezone(local_zone())
+
+
+def local_date_of(moment: datetime) -> date:
+    """The date of an aware moment in the application's time zone."""
+    return moment.astimezone(local_zone()).date()

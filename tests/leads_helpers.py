@@ -74,3 +74,29 @@ def login(client, who: str) -> None:
     response = client.post("/login", data={"email": f"{who}@test.example",
                                            "password": TEST_PASSWORD})
     assert response.status_code == 302
+
+
+def export_rows(text: str) -> list[dict[str, str]]:
+    """A lead export's CSV (byte-order mark, semicolons, Swedish headers) as rows keyed
+    by the export's column keys (app.leads.export.COLUMNS)."""
+    import csv
+    import io
+
+    from flask_babel import force_locale
+
+    from app.leads.export import COLUMNS
+
+    with force_locale("sv"):
+        keys = {str(label): key for key, label in COLUMNS}
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")
+    return [{keys[header]: value for header, value in row.items()} for row in reader]
+
+
+def export_header(key: str) -> str:
+    """The Swedish header of the lead export's column `key`."""
+    from flask_babel import force_locale
+
+    from app.leads.export import COLUMNS
+
+    with force_locale("sv"):
+        return next(str(label) for name, label in COLUMNS if name == key)

@@ -14,6 +14,7 @@ import time_machine
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from app.clock import local_today
 from app.core.models import AuditEvent
 from app.exports import service
 from app.exports.cells import safe_cell
@@ -24,6 +25,8 @@ from tests.factories import make_site, make_user
 from tests.leads_helpers import (
     company_name,
     description,
+    export_header,
+    export_rows,
     login,
     make_lead,
     share,
@@ -65,8 +68,8 @@ def test_xlsx_export_does_not_break_on_control_character_in_codename_or_descript
     response = client.get("/leads/export.xlsx")
     assert response.status_code == 200
     header, row = _sheet(response.data)
-    assert row[header.index("codename")] == "ProjektVT"
-    assert row[header.index("description")] == "Rad ettrad två"
+    assert row[header.index(export_header("codename"))] == "ProjektVT"
+    assert row[header.index(export_header("description"))] == "Rad ettrad två"
 
 
 def test_sites_xlsx_export_does_not_break_on_vertical_tab(client, users):
@@ -100,7 +103,7 @@ def test_xlsx_export_defuses_formulas(client, users):
     db.session.commit()
     login(client, "kumla")
     header, row = _sheet(client.get("/leads/export.xlsx").data)
-    assert row[header.index("sector")] == "'=HYPERLINK(\"http://x\")"
+    assert row[header.index(export_header("sector"))] == "'=HYPERLINK(\"http://x\")"
 
 
 # --- CSV streams -----------------------------------------------------------------------
@@ -112,10 +115,11 @@ def test_leads_csv_export_streams_with_share_levels_and_audit(client, users, wor
     login(client, "kumla")
     response = client.get("/leads/export.csv")
     assert response.is_streamed
-    assert response.headers["Content-Disposition"] == "attachment; filename=leads.csv"
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="arenden-{local_today().isoformat()}.csv"')
     text = response.get_data(as_text=True)
-    assert text.startswith("\ufeffid,codename,stage")
-    rows = {row["codename"]: row for row in csv.DictReader(io.StringIO(text.lstrip("\ufeff")))}
+    assert text.startswith("\ufeffID;Kodnamn;Skede") or text.startswith("\ufeffID;Kodnamn;")
+    rows = {row["codename"]: row for row in export_rows(text)}
     assert set(rows) == {"Projekt kumla_own", "Projekt arboga_shared_anonymised",
                          "Projekt arboga_shared_full", "Projekt arboga_unshared_confidential"}
     assert rows["Projekt arboga_shared_anonymised"]["company"] == ""
@@ -134,8 +138,7 @@ def test_leads_csv_export_keeps_the_list_order_across_chunks(client, users, monk
         make_lead(users["kumla"], f"n{n}", company=False)
     login(client, "kumla")
     text = client.get("/leads/export.csv?sort=codename").get_data(as_text=True)
-    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
-    assert [row["codename"] for row in rows] == [f"Projekt n{n}" for n in range(5)]
+    assert [row["codename"] for row in export_rows(text)] == [f"Projekt n{n}" for n in range(5)]
 
 
 def test_sites_csv_export_streams(client, users):
@@ -391,7 +394,7 @@ def test_leads_csv_export_is_not_capped_at_20000_rows(client, users):
     assert response.is_streamed
     lines = response.get_data(as_text=True).lstrip("\ufeff").splitlines()
     assert len(lines) == 1 + 20_001
-    assert lines[-1].split(",")[1] == "Projekt 20000"
+    assert lines[-1].split(";")[1] == "Projekt 20000"
 
 
 def test_a_site_export_after_23_utc_is_named_after_the_swedish_date(client, users):
@@ -400,4 +403,4 @@ def test_a_site_export_after_23_utc_is_named_after_the_swedish_date(client, user
     with time_machine.travel(datetime(2026, 12, 4, 23, 30, tzinfo=UTC), tick=False):
         login(client, "kumla")
         response = client.get("/sites/export.csv")
-    assert response.headers["Content-Disposition"] == 'attachment; filename="sites-2026-12-05.csv"'
+    assert response.headers["Content-Disposition"] == 'attachment; filename="objekt-2026-12-05.csv"'

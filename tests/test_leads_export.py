@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from openpyxl import load_workbook
 
 from app.extensions import db
-from tests.leads_helpers import company_name, description, login, make_lead
+from tests.leads_helpers import company_name, description, export_rows, login, make_lead
 
 
 def _csv(client, query=""):
-    text = client.get(f"/leads/export.csv{query}").get_data(as_text=True).lstrip("\ufeff")
-    return list(csv.DictReader(io.StringIO(text)))
+    return export_rows(client.get(f"/leads/export.csv{query}").get_data(as_text=True))
 
 
 def test_csv_export_holds_only_visible_leads_at_their_level(client, world):
@@ -23,7 +21,7 @@ def test_csv_export_holds_only_visible_leads_at_their_level(client, world):
                          "Projekt arboga_shared_full"}
     anonymised = rows["Projekt arboga_shared_anonymised"]
     assert anonymised["company"] == "" and anonymised["description"] == ""
-    assert anonymised["share_level"] == "anonymised" and anonymised["land_min_m2"] == "10000"
+    assert anonymised["share_level"] == "Anonymiserad" and anonymised["land_min_m2"] == "10000"
     assert rows["Projekt arboga_shared_full"]["company"] == company_name("arboga_shared_full")
 
 
@@ -39,7 +37,7 @@ def test_xlsx_export_matches_the_csv(client, world):
     assert response.mimetype.endswith("spreadsheetml.sheet")
     sheet = load_workbook(io.BytesIO(response.data)).active
     values = list(sheet.iter_rows(values_only=True))
-    assert values[0][1] == "codename" and len(values) == 4
+    assert values[0][1] == "Kodnamn" and len(values) == 4
     flat = [str(v) for row in values for v in row]
     assert company_name("arboga_shared_anonymised") not in flat
     assert description("arboga_shared_anonymised") not in flat

@@ -24,8 +24,9 @@ from flask import abort, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from app.clock import utcnow
+from app.clock import local_date_of, utcnow
 from app.exports.access import own_exports
+from app.exports.files import file_name
 from app.exports.models import Export, ExportKind, ExportStatus
 from app.extensions import db
 from app.notifications import service as notifications
@@ -153,8 +154,8 @@ def downloadable_file(user: Viewer, export_id: int,
     path = exports_dir() / export.file_name
     if not path.is_file():
         abort(404)
-    stamp = export.created_at.date().isoformat()
-    return path, f"{export.kind.value}-{stamp}.xlsx"
+    stem = _("leads") if export.kind == ExportKind.LEADS else _("sites")
+    return path, file_name(stem, "xlsx", local_date_of(export.created_at))
 
 
 def delete_expired_exports(now: Callable[[], datetime] = utcnow) -> int:

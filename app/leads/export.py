@@ -16,9 +16,12 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from app import scope
+from app.core.models import Municipality
 from app.exports.cells import safe_cell
+from app.exports.files import CsvDialect
 from app.extensions import db
 from app.leads import labels
 from app.leads.access import share_levels, shows_company
@@ -27,14 +30,33 @@ from app.leads.queries import LeadFilters, lead_query, record_views
 from app.viewer import Viewer
 
 CHUNK = 500
+# (key, header): the headers are the product's own labels, in the user's language.
 COLUMNS = (
-    "id", "codename", "stage", "municipality", "owner", "source", "received_on", "sector",
-    "confidential", "share_level", "company", "orgnr", "description", "land_min_m2", "land_max_m2",
-    "contiguous_m2", "building_m2", "rail_siding", "rail_accept_possible", "motorway_km_max",
-    "terminal_km_max", "airport_km_max", "power_mw", "power_lead_time_months", "water_sewage",
-    "preferred_municipalities", "desired_start", "price_max_sek_m2", "expected_jobs",
-    "investment_msek",
+    ("id", _l("ID")), ("codename", _l("Codename")), ("stage", _l("Stage")),
+    ("municipality", _l("Municipality")), ("owner", _l("Owner")), ("source", _l("Source")),
+    ("received_on", _l("Received")), ("sector", _l("Sector")),
+    ("confidential", _l("Confidential")), ("share_level", _l("Share level")),
+    ("company", _l("Company")), ("orgnr", _l("Organisation number")),
+    ("description", _l("Description")), ("land_min_m2", _l("Land area min (m²)")),
+    ("land_max_m2", _l("Land area max (m²)")),
+    ("contiguous_m2", _l("Largest contiguous land area (m²)")),
+    ("building_m2", _l("Building area (m²)")), ("rail_siding", _l("Rail siding needed")),
+    ("rail_accept_possible", _l("A site where a rail siding is possible will do")),
+    ("motorway_km_max", _l("Max km to motorway")),
+    ("terminal_km_max", _l("Max km to intermodal terminal")),
+    ("airport_km_max", _l("Max km to cargo airport")), ("power_mw", _l("Power (MW)")),
+    ("power_lead_time_months", _l("Can wait for more power (months)")),
+    ("water_sewage", _l("Water and sewage needed")),
+    ("preferred_municipalities", _l("Preferred municipalities")),
+    ("desired_start", _l("Desired start")), ("price_max_sek_m2", _l("Max price (SEK/m²)")),
+    ("expected_jobs", _l("Expected jobs")), ("investment_msek", _l("Investment (MSEK)")),
 )
+KEYS = tuple(key for key, _label in COLUMNS)
+FILE_STEM, SHEET = _l("leads"), _l("Leads")
+
+
+def headers() -> list[str]:
+    return [str(label) for _key, label in COLUMNS]
 
 
 def count_rows(user: Viewer, filters: LeadFilters) -> int:
@@ -59,7 +81,10 @@ def iter_export_rows(user: Viewer, ids: list[int]) -> Iterator[dict[str, Any]]:
     """The export's rows of the leads `ids` (export_lead_ids), loaded a chunk at a time
     so that memory stays flat."""
     names = _Labels(labels.translated(labels.STAGE_LABELS),
-                    labels.translated(labels.SOURCE_LABELS))
+                    labels.translated(labels.SOURCE_LABELS),
+                    labels.translated(labels.LEVEL_LABELS),
+                    {m.slug: m.name for m in db.session.scalars(sa.select(Municipality))},
+                    str(_l("Yes")), str(_l("No")))
     for start in range(0, len(ids), CHUNK):
         chunk_ids = ids[start:start + CHUNK]
         # Through the scope again: the rows are produced later (a streamed response).
@@ -74,46 +99,58 @@ def iter_export_rows(user: Viewer, ids: list[int]) -> Iterator[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class _Labels:
-    """The stage and source labels, translated once per export (not once per row)."""
+    """The labels the rows show, translated once per export (not once per row)."""
 
     stages: dict
     sources: dict
+    levels: dict
+    municipalities: dict[str, str]
+    yes: str
+    no: str
+
+    def yes_no(self, value: bool | None) -> str:
+        return "" if value is None else (self.yes if value else self.no)
 
 
 def _row(lead: Lead, level: str | None, names: _Labels) -> dict[str, Any]:
+    """A lead as the product shows it: labels, not codes; dates and numbers as such."""
     full = shows_company(level)
     return {
         "id": lead.id, "codename": lead.codename, "stage": labels.label(names.stages, lead.stage),
         "municipality": lead.municipality.name, "owner": lead.owner.name,
         "source": labels.label(names.sources, lead.source),
-        "received_on": lead.received_on.isoformat(), "sector": lead.sector or "",
-        "confidential": "1" if lead.confidential else "0", "share_level": level,
+        "received_on": lead.received_on, "sector": lead.sector or "",
+        "confidential": names.yes_no(lead.confidential),
+        "share_level": labels.label(names.levels, level),
         "company": (lead.company.name if full and lead.company else ""),
         "orgnr": (lead.company.orgnr or "" if full and lead.company else ""),
         "description": (lead.description or "") if full else "",
         "land_min_m2": lead.land_min_m2, "land_max_m2": lead.land_max_m2,
         "contiguous_m2": lead.contiguous_m2,
-        "building_m2": lead.building_m2, "rail_siding": labels.yes_no_data(lead.rail_siding),
-        "rail_accept_possible": labels.yes_no_data(lead.rail_accept_possible),
+        "building_m2": lead.building_m2, "rail_siding": names.yes_no(lead.rail_siding),
+        "rail_accept_possible": names.yes_no(lead.rail_accept_possible),
         "motorway_km_max": lead.motorway_km_max, "terminal_km_max": lead.terminal_km_max,
         "airport_km_max": lead.airport_km_max, "power_mw": lead.power_mw,
         "power_lead_time_months": lead.power_lead_time_months,
-        "water_sewage": labels.yes_no_data(lead.water_sewage),
+        "water_sewage": names.yes_no(lead.water_sewage),
         "price_max_sek_m2": lead.price_max_sek_m2,
-        "preferred_municipalities": lead.preferred_municipalities or "",
-        "desired_start": lead.desired_start.isoformat() if lead.desired_start else "",
+        "preferred_municipalities": ", ".join(names.municipalities.get(slug, slug)
+                                              for slug in lead.preferred_slugs),
+        "desired_start": lead.desired_start,
         "expected_jobs": lead.expected_jobs, "investment_msek": lead.investment_msek,
     }
 
 
-def iter_csv(rows: Iterator[dict[str, Any]]) -> Iterator[str]:
-    """The CSV (with a byte-order mark for spreadsheet programs) a chunk of lines at a time."""
+def iter_csv(rows: Iterator[dict[str, Any]],
+             dialect: CsvDialect = CsvDialect.named(None)) -> Iterator[str]:
+    """The CSV (UTF-8 with a byte-order mark, the dialect's separators) a chunk of lines
+    at a time."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
+    writer = csv.writer(buffer, delimiter=dialect.delimiter)
+    writer.writerow(headers())
     yield "\ufeff" + _take(buffer)
     for number, row in enumerate(rows, 1):
-        writer.writerow([safe_cell(row[column]) for column in COLUMNS])
+        writer.writerow([safe_cell(dialect.cell(row[key])) for key in KEYS])
         if number % CHUNK == 0:
             yield _take(buffer)
     yield _take(buffer)
@@ -126,8 +163,8 @@ def _take(buffer: io.StringIO) -> str:
     return text
 
 
-def to_csv(rows: Iterator[dict[str, Any]]) -> str:
-    return "".join(iter_csv(rows))
+def to_csv(rows: Iterator[dict[str, Any]], dialect: CsvDialect = CsvDialect.named(None)) -> str:
+    return "".join(iter_csv(rows, dialect))
 
 
 def write_xlsx(rows: Iterator[dict[str, Any]], target: IO[bytes] | str) -> int:
@@ -135,11 +172,11 @@ def write_xlsx(rows: Iterator[dict[str, Any]], target: IO[bytes] | str) -> int:
     from openpyxl import Workbook  # imported when used: it slows every worker's start
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Leads")
-    sheet.append(list(COLUMNS))
+    sheet = workbook.create_sheet(str(SHEET))
+    sheet.append(headers())
     count = 0
     for row in rows:
-        sheet.append([safe_cell(row[column]) for column in COLUMNS])
+        sheet.append([safe_cell(row[key]) for key in KEYS])
         count += 1
     workbook.save(target)
     return count

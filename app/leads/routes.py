@@ -26,6 +26,7 @@ from app.clock import local_today
 from app.core.service import municipality_names
 from app.errors import handle_http_error
 from app.exports import service as exports_service
+from app.exports.files import CsvDialect, file_name
 from app.exports.models import ExportKind
 from app.exports.streaming import stream_for
 from app.exports.tasks import start_export
@@ -163,9 +164,11 @@ def index():
 @login_required
 def export_csv():
     ids = export.export_lead_ids(current_user, filters_from_request(), "csv")
-    body = stream_for(current_user, lambda user: export.iter_csv(export.iter_export_rows(user, ids)))
-    return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=leads.csv"})
+    dialect = CsvDialect.named(request.args.get("format"))
+    body = stream_for(current_user, lambda user: export.iter_csv(
+        export.iter_export_rows(user, ids), dialect))
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": (
+        f'attachment; filename="{file_name(export.FILE_STEM, "csv")}"')})
 
 
 @bp.route("/leads/export.xlsx", methods=["GET", "POST"])
@@ -187,7 +190,8 @@ def export_xlsx():
         export.to_xlsx(export.iter_export_rows(
             user, export.export_lead_ids(user, filters, "xlsx"))),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": "attachment; filename=leads.xlsx"},
+        headers={"Content-Disposition": (
+            f'attachment; filename="{file_name(export.FILE_STEM, "xlsx")}"')},
     )
 
 

@@ -14,13 +14,16 @@ from typing import IO, Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.exports.cells import safe_cell
+from app.exports.files import CsvDialect
 from app.extensions import db
 from app.sites import labels, service
 from app.sites.models import Site
 
 CHUNK = 500
+FILE_STEM, SHEET = _l("sites"), _l("Sites")
 
 
 def headers() -> list[str]:
@@ -70,16 +73,18 @@ def iter_sites(statement: sa.Select) -> Iterator[Site]:
         yield from (by_id[ident] for ident in chunk if ident in by_id)
 
 
-def iter_csv(sites: Iterable[Site]) -> Iterator[bytes]:
-    """The CSV (semicolons, byte-order mark) a chunk of lines at a time."""
+def iter_csv(sites: Iterable[Site],
+             dialect: CsvDialect = CsvDialect.named(None)) -> Iterator[bytes]:
+    """The CSV (UTF-8 with a byte-order mark, the dialect's separators) a chunk of lines
+    at a time."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
+    writer = csv.writer(buffer, delimiter=dialect.delimiter)
     writer.writerow(headers())
     yield ("\ufeff" + buffer.getvalue()).encode("utf-8")
     buffer.seek(0)
     buffer.truncate()
     for number, site in enumerate(sites, 1):
-        writer.writerow([safe_cell(v) for v in row(site)])
+        writer.writerow([safe_cell(dialect.cell(v)) for v in row(site)])
         if number % CHUNK == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
@@ -96,7 +101,7 @@ def write_xlsx(sites: Iterable[Site], target: IO[bytes] | str) -> int:
     from openpyxl import Workbook  # imported when used: it slows every worker's start
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Sites"))
+    sheet = workbook.create_sheet(str(SHEET))
     sheet.append(headers())
     count = 0
     for site in sites:

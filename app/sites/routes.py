@@ -15,9 +15,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import scope
-from app.clock import local_today
 from app.core.service import all_municipalities
 from app.exports import service as exports_service
+from app.exports.files import CsvDialect, file_name
 from app.exports.models import ExportKind
 from app.exports.streaming import stream_for
 from app.exports.tasks import start_export
@@ -62,11 +62,12 @@ def export_sites(fmt: str):
         abort(400)
     user = current_user._get_current_object()
     statement = service.filtered_sites(user, filt)
-    stamp = local_today().isoformat()
     if fmt == "csv":
-        body = stream_for(user, lambda _user: export.iter_csv(export.iter_sites(statement)))
-        return Response(body, mimetype="text/csv", headers={
-                            "Content-Disposition": f'attachment; filename="sites-{stamp}.csv"'})
+        dialect = CsvDialect.named(request.args.get("format"))
+        body = stream_for(user, lambda _user: export.iter_csv(export.iter_sites(statement),
+                                                              dialect))
+        return Response(body, mimetype="text/csv", headers={"Content-Disposition": (
+            f'attachment; filename="{file_name(export.FILE_STEM, "csv")}"')})
     count = export.count_sites(statement)
     if count > exports_service.job_threshold():
         if request.method == "GET":  # only a POST starts a job
@@ -79,7 +80,8 @@ def export_sites(fmt: str):
     return Response(
         export.to_xlsx(export.iter_sites(statement)),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": f'attachment; filename="sites-{stamp}.xlsx"'})
+        headers={"Content-Disposition": (
+            f'attachment; filename="{file_name(export.FILE_STEM, "xlsx")}"')})
 
 
 @bp.route("/map", endpoint="map")
