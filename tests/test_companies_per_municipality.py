@@ -156,7 +156,7 @@ def test_codename_is_unique_within_the_own_municipality(client, users):
     response = client.post("/leads/new", data={"source": "direct",
                                                "description": "Lagerbehov", "codename": "Projekt egen"})
     assert response.status_code == 422
-    assert "En annan förfrågan har redan detta kodnamn." in response.get_data(as_text=True)
+    assert "Ett annat ärende har redan detta kodnamn." in response.get_data(as_text=True)
 
 
 def test_suggested_codenames_avoid_only_the_own_municipalitys_codenames(app, users):

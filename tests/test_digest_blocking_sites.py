@@ -17,7 +17,7 @@ from tests.leads_helpers import make_lead, share
 from tests.mailbox import html_part, text_part
 
 MONDAY = datetime(2026, 11, 30, 6, 0, tzinfo=UTC)
-TITLE = "Saknade uppgifter om era platser som hindrar ett besked i en förfrågan"
+TITLE = "Saknade uppgifter om era objekt som hindrar ett besked i ett ärende"
 
 
 def _section(text: str) -> str:

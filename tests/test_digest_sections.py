@@ -81,9 +81,9 @@ def test_advisor_digest_lists_every_lead_section_in_both_parts(app, smtp_server,
         assert "Ring vd:n · Projekt kumla_busy · " + company_name("kumla_busy") in part
         assert "Titta på tomten · Projekt arboga_anon" in part
         assert "Uppföljningar den här veckan" in part and "Skicka markförslag" in part
-        assert "Dina förfrågningar utan aktivitet på sistone" in part
+        assert "Dina ärenden utan aktivitet på sistone" in part
         assert "Projekt kumla_silent" in part and "Projekt kumla_secret" in part
-        assert "Förfrågningar delade med din kommun som väntar på svar" in part
+        assert "Ärenden delade med din kommun som väntar på svar" in part
         assert "Projekt arboga_full · " + company_name("arboga_full") in part
         assert "Projekt arboga_secret" in part and "Projekt arboga_anon" in part
         assert link in part

@@ -29,7 +29,7 @@ def test_advisors_get_their_municipalitys_sites_with_missing_key_data(app, smtp_
     by_recipient = {m["To"].addresses[0].addr_spec: m for m in smtp_server.messages()}
     message = by_recipient["kumla@test.example"]
     for part in (text_part(message), html_part(message)):
-        assert "Din kommuns platser som saknar nyckeluppgifter" in part
+        assert "Din kommuns objekt som saknar nyckeluppgifter" in part
         assert f"http://etablera.test/sites/{gap.id}" in part
         assert "Via södra" not in part and "Såld tomt" not in part and "Arbogatomten" not in part
     assert "Via norra <b> · saknar: pris, effekt" in text_part(message)

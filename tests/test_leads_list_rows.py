@@ -21,7 +21,7 @@ def test_a_row_escapes_what_was_typed_and_marks_an_overdue_follow_up(client, use
     html = row(client.get("/leads").get_data(as_text=True), lead.id)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;</a>" in html and "<script>" not in html
     assert "<td>Lager &amp; &#34;kyl&#34;</td>" in html
-    assert '<span class="badge text-bg-warning">Sekretess</span>' in html
+    assert '<span class="badge text-bg-warning">Sekretessmarkerad</span>' in html
     assert company_name("own") in html and "Kumla" in html
     assert '<span class="text-danger fw-bold">' in html  # the earliest open one is late
 

@@ -95,7 +95,7 @@ def test_a_card_escapes_the_typed_codename_and_company(client, users):
     assert "<script>alert" not in body
     mine, theirs = card(body, own.id), card(body, partner.id)
     assert f">Projekt {HOSTILE_ESCAPED}</a>" in mine  # the title
-    assert f"Steg: Projekt {HOSTILE_ESCAPED}</label>" in mine  # the move form's label
+    assert f"Skede: Projekt {HOSTILE_ESCAPED}</label>" in mine  # the move form's label
     assert f"Projekt {HOSTILE_ESCAPED} (Arboga)</a>" in theirs
     for html in (mine, theirs):
         assert f'<div class="small">Bolaget &#34;{HOSTILE_ESCAPED}&#34; AB</div>' in html

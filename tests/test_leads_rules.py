@@ -243,7 +243,7 @@ def test_admin_handover_leaves_other_municipalitys_confidential_leads_uncounted(
     response = client.post("/leads/handover", data={"from_user": leaving.id,
                                                     "to_user": successor.id},
                            follow_redirects=True)
-    assert "1 förfrågningar och 1 uppföljningar lämnades över" in response.get_data(as_text=True)
+    assert "1 ärenden och 1 uppföljningar lämnades över" in response.get_data(as_text=True)
     assert db.session.get(Lead, open_lead.id).owner_id == successor.id
     assert db.session.get(Lead, secret.id).owner_id == leaving.id
     assignees = dict(db.session.execute(sa.select(FollowUp.title, FollowUp.assignee_id)).all())

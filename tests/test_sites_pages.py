@@ -244,7 +244,7 @@ def test_completeness_names_the_missing_key_facts(client, kumla):
     site = make_site(price_sek_m2=None, power_mw=None)
     page = client.get(f"/sites/{site.id}").get_data(as_text=True)
     assert "0/5" not in page
-    assert "saknas: pris, effekt, detaljplan, järnvägsspår" in page
+    assert "saknas: pris, effekt, detaljplan, industrispår" in page
     from app.sites.service import completeness
 
     assert completeness(site).missing == ("price", "power", "detaljplan", "rail")
@@ -276,7 +276,7 @@ def test_geocoder_down_gives_a_message_and_the_form_still_saves(client, kumla):
 
 def test_start_page_shows_the_sites_panel(client, kumla):
     make_site()
-    assert "tillgängliga platser" in client.get("/").get_data(as_text=True)
+    assert "tillgängliga objekt" in client.get("/").get_data(as_text=True)
 
 
 def test_sites_and_map_are_in_the_navigation(client, kumla):
@@ -316,10 +316,10 @@ def test_start_page_site_counts_follow_every_change_at_once(client, kumla):
 
     make_site(name="Full", price_sek_m2=300, power_mw=5.0,
               detaljplan_status=DetaljplanStatus.LAGA_KRAFT, rail_siding=RailSiding.POSSIBLE)
-    assert "1 tillgängliga platser" in panel() and "saknar" not in panel()
+    assert "1 tillgängliga objekt" in panel() and "saknar" not in panel()
     assert client.post("/sites/new", data=form_data(name="Bare")).status_code == 302
-    assert "2 tillgängliga platser" in panel() and "1 saknar nyckeluppgifter" in panel()
+    assert "2 tillgängliga objekt" in panel() and "1 saknar nyckeluppgifter" in panel()
     site = db.session.scalar(sa.select(Site).where(Site.name == "Bare"))
     assert client.post(f"/sites/{site.id}/edit", data=form_data(
         name="Bare", status="withdrawn", version=str(site.version))).status_code == 302
-    assert "1 tillgängliga platser" in panel() and "saknar" not in panel()
+    assert "1 tillgängliga objekt" in panel() and "saknar" not in panel()

@@ -24,7 +24,7 @@ from tests.leads_helpers import make_lead, share
 TOKEN = "double-click-token-0123456789ab"
 OTHER_TOKEN = "another-click-token-0123456789ab"
 ALREADY_SAVED = "Redan sparat."
-CODENAME_TAKEN = "En annan förfrågan har redan detta kodnamn."
+CODENAME_TAKEN = "Ett annat ärende har redan detta kodnamn."
 
 
 def count(model) -> int:
