@@ -38,8 +38,9 @@ run: translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
 	# The scheduler and the task queue's consumer (exports) run in the serving process.
+	# flask run and BASE_URL (config.py) both read FLASK_RUN_HOST and FLASK_RUN_PORT.
 	ETABLERA_EMBEDDED_SCHEDULER=1 ETABLERA_EMBEDDED_WORKER=1 \
-	  $(BIN)/flask run --debug --host $(HOST) --port $(PORT)
+	  FLASK_RUN_HOST=$(HOST) FLASK_RUN_PORT=$(PORT) $(BIN)/flask run --debug
 
 # ruff, and mypy over app/ and config.py (pyproject.toml lists the libraries without types).
 lint: $(VENV)/.installed-dev

@@ -161,6 +161,12 @@ class DevelopmentConfig(Config):
         self.SQLALCHEMY_DATABASE_URI = (
             self.SQLALCHEMY_DATABASE_URI or f"sqlite:///{INSTANCE_DIR / 'etablera.db'}"
         )
+        # Links in e-mails, the digest preview and the calendar URL follow the host and
+        # port `make run` serves on (FLASK_RUN_HOST/PORT, which `flask run` reads too),
+        # unless BASE_URL says otherwise.
+        if not os.environ.get("BASE_URL"):
+            host = _env("FLASK_RUN_HOST", "127.0.0.1")
+            self.BASE_URL = f"http://{host}:{_env('FLASK_RUN_PORT', '5000')}"
 
 
 class TestingConfig(Config):

@@ -47,6 +47,22 @@ def test_development_defaults_to_sqlite_in_instance(monkeypatch):
     assert uri.startswith("sqlite:///") and uri.endswith("instance/etablera.db")
 
 
+def test_development_links_follow_the_port_make_run_serves_on(monkeypatch):
+    """Issue 18: e-mail links, the digest preview and the calendar URL work on another
+    port (`make run PORT=5055` sets FLASK_RUN_PORT for flask run and for BASE_URL)."""
+    monkeypatch.delenv("BASE_URL", raising=False)
+    monkeypatch.setenv("FLASK_RUN_HOST", "192.168.1.20")
+    monkeypatch.setenv("FLASK_RUN_PORT", "5055")
+    assert load_config("development").BASE_URL == "http://192.168.1.20:5055"
+    monkeypatch.setenv("BASE_URL", "https://etablera.example/")
+    assert load_config("development").BASE_URL == "https://etablera.example"
+
+
+def test_the_makefile_hands_host_and_port_to_both():
+    run = (ROOT / "Makefile").read_text().split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert "FLASK_RUN_HOST=$(HOST) FLASK_RUN_PORT=$(PORT)" in run
+
+
 def test_unknown_environment_name_is_refused():
     with pytest.raises(ConfigError, match="ETABLERA_ENV"):
         load_config("staging")

@@ -37,3 +37,20 @@ def test_seed_demo_refuses_under_production(app, runner):
     assert result.exit_code != 0
     assert "refuses" in result.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def test_the_first_start_after_seed_demo_mails_no_digest(app, runner, outbox):
+    """Issue 18: the development scheduler's first run found this week's digests due and
+    mailed one to every demo user; seed-demo counts them as delivered."""
+    from datetime import UTC, datetime
+
+    import time_machine
+
+    from app.digest.service import send_due_digests
+
+    with time_machine.travel(datetime(2026, 12, 9, 10, 0, tzinfo=UTC), tick=False):  # Wednesday
+        runner.invoke(args=["seed-demo"])
+        report = send_due_digests()
+        again = runner.invoke(args=["seed-demo"])  # idempotent: nothing more to mark
+    assert report.not_due is False and report.sent == [] and outbox.messages() == []
+    assert "counted as delivered" not in again.output
