@@ -111,7 +111,8 @@ def lead_json(lead: Lead, level: str | None) -> dict[str, Any]:
 def activity_json(activity: Activity) -> dict[str, Any]:
     return dump(out.Activity(id=activity.id, lead_id=activity.lead_id, kind=activity.kind,
                              body=activity.body, internal=activity.internal, at=activity.at,
-                             author_id=activity.author_id))
+                             author_id=activity.author_id,
+                             mentions=[mention.user_id for mention in activity.mentions]))
 
 
 def followup_json(followup: FollowUp) -> dict[str, Any]:
@@ -249,7 +250,7 @@ def add_activity(lead_id: int):
     data = parse_body(ActivityInput)
     try:
         activity = commands.add_activity(user, lead, data.kind.value, data.body, data.internal,
-                                        at=data.at)
+                                         at=data.at, mentioned=list(dict.fromkeys(data.mentions)))
     except FieldErrors as error:
         raise _validation_error(error) from None
     return jsonify(activity_json(activity)), 201

@@ -191,6 +191,11 @@ class ActivityInput(ApiInput):
     body: Annotated[str, *text(Activity.body, multiline=True, required=True)]
     internal: bool = Field(True, description="Hidden from anonymised shares (default true).")
     at: Annotated[datetime, *a_datetime("activity")] | None = None
+    mentions: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] = Field(
+        default_factory=list, max_length=20,
+        description="Ids of users the text mentions (\"@Name\"): each must be able to read "
+                    "the activity (internal: the lead's own municipality), else 422; each "
+                    "is notified.")
 
 
 class FollowUpInput(ApiInput):

@@ -149,6 +149,8 @@ class Activity(ApiOutput):
     internal: bool
     at: Instant
     author_id: int | None
+    mentions: list[int] = Field(default_factory=list,
+                                description="The ids of the users the text mentions.")
 
 
 class FollowUp(ApiOutput):

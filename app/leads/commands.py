@@ -15,7 +15,7 @@ from app import audit
 from app.clock import local_today, utcnow
 from app.extensions import db
 from app.input_rules import FieldErrors
-from app.leads import secrecy
+from app.leads import mentions, secrecy
 from app.leads.access import can_contribute, can_edit
 from app.leads.errors import PermissionDenied
 from app.leads.models import SYSTEM_ACTIVITY_KINDS, Activity, ActivityKind, Company, Lead, Stage
@@ -177,20 +177,24 @@ def update_lead(user: Viewer, lead: Lead, submitted_version: int | None, values:
 
 
 def add_activity(user: Viewer, lead: Lead, kind: str, body: str, internal: bool = True,
-                 at: datetime | None = None) -> Activity:
+                 at: datetime | None = None, mentioned: list[int] | None = None) -> Activity:
+    """A timeline entry; `mentioned`: the ids of the users its "@Name"s refer to."""
     if not can_contribute(user, lead):
         raise PermissionDenied()
     if kind not in ActivityKind._value2member_map_ or kind in SYSTEM_ACTIVITY_KINDS:
         raise FieldErrors({"kind": [str(_l("Not a valid choice."))]})
     if not (body or "").strip():
         raise FieldErrors({"body": [str(_l("This field is required."))]})
+    readers = mentions.checked_readers(lead, internal, mentioned or [])
     activity = Activity(lead_id=lead.id, kind=ActivityKind(kind), body=body, internal=internal,
                         author_id=user.id, municipality_id=user.municipality_id,
                         at=at or utcnow())
     db.session.add(activity)
     db.session.flush()
+    mentions.add_mentions(user, lead, activity, readers)
     audit.record(user, "activity.created", "lead", lead.id,
-                 after={"activity_id": activity.id, "kind": kind, "internal": internal},
+                 after={"activity_id": activity.id, "kind": kind, "internal": internal,
+                        "mentions": mentioned or []},
                  municipality_id=lead.municipality_id)
     db.session.commit()
     return activity

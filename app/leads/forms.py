@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms import IntegerField as PlainIntegerField
-from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.core.service import municipality_names, municipality_slugs
 from app.forms import (
@@ -188,6 +188,8 @@ class ActivityForm(OneTimeForm, LeadsForm):
     internal = BooleanField(_l("Internal (hidden from anonymised shares)"), default=True)
     at = DateTimeLocalField(_l("When"), validators=[Optional()],
                             description=_l("Leave blank for now."), kind="activity")
+    # The ids of the users the text's "@Name"s refer to, filled by static/js/mentions.js.
+    mentions = HiddenInput(validators=[Optional(), Length(max=400)])
 
 
 class FollowUpForm(OneTimeForm, LeadsForm):
@@ -260,8 +262,9 @@ class MergeForm(LeadsForm):
     target = PlainIntegerField(_l("into this company (id)"), validators=[InputRequired()])
 
 
-class DeleteForm(LeadsForm):
-    """Only the CSRF token: deleting a lead created by mistake (app/leads/deletion.py)."""
+class TokenForm(LeadsForm):
+    """Only the CSRF token, for a post whose fields the service checks (deleting a lead,
+    a partner's own diarienummer)."""
 
 
 class DoneForm(LeadsForm):

@@ -271,6 +271,9 @@ class LeadShare(Model):
     response: Mapped[ShareResponse | None] = mapped_column(enum_column(ShareResponse, 20))
     response_comment: Mapped[str | None] = mapped_column(sa.String(1000))
     responded_at: Mapped[datetime | None]
+    # The partner municipality's own diarienummer for the matter: shown to that
+    # municipality's users only (app/leads/sharing.set_partner_registration_number).
+    registration_number: Mapped[str | None] = mapped_column(sa.String(40))
     responded_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
@@ -313,6 +316,24 @@ class Activity(Model):
     at: Mapped[datetime] = mapped_column(default=utcnow)
 
     author: Mapped[User | None] = relationship(lazy="joined")
+    mentions: Mapped[list[ActivityMention]] = relationship(
+        cascade="all, delete-orphan", order_by="ActivityMention.id")
+
+
+class ActivityMention(Model):
+    """An @mention in an activity: a reference to the user (the text keeps "@Name"), who
+    was among the activity's audience when it was written (app/leads/mentions.py). Read
+    with its activity, under the activity's rules."""
+
+    __tablename__ = "activity_mentions"
+    __table_args__ = (sa.UniqueConstraint("activity_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(sa.ForeignKey("activities.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"),
+                                         index=True)
+
+    user: Mapped[User] = relationship(lazy="joined")
 
 
 class FollowUp(Model):

@@ -15,6 +15,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import abort
+from sqlalchemy.orm import selectinload
 
 from app import audit, scope
 from app.auth.models import User
@@ -331,6 +332,7 @@ def visible_activities(user: Viewer, lead: Lead, level: str, limit: int = 200) -
     those their own municipality wrote; a partner sees only its own share changes and
     answers (never another partner's)."""
     statement = (sa.select(Activity).where(Activity.lead_id == lead.id)
+                 .options(selectinload(Activity.mentions))
                  .order_by(Activity.at.desc(), Activity.id.desc()).limit(limit))
     if level != OWNER:
         statement = statement.where(sa.or_(

@@ -44,6 +44,7 @@ from app.leads import (
     export,
     followups,
     labels,
+    mentions,
     queries,
     sharing,
     stages,
@@ -52,7 +53,6 @@ from app.leads.forms import (
     ActivityForm,
     CompanyForm,
     ContactForm,
-    DeleteForm,
     DoneForm,
     FollowUpForm,
     HandoverForm,
@@ -62,6 +62,7 @@ from app.leads.forms import (
     RevokeForm,
     ShareForm,
     StageForm,
+    TokenForm,
     clean_text,
 )
 from app.leads.handover import handover_by_ids, handover_people
@@ -320,7 +321,7 @@ def delete(lead_id: int):
     lead = queries.get_lead_or_404(current_user, lead_id)
     if not access.can_edit(current_user, lead):
         abort(403)
-    if not DeleteForm().validate():
+    if not TokenForm().validate():
         abort(400)
     codename = lead.codename
     try:
@@ -458,13 +459,47 @@ def add_activity(lead_id: int):
         try:
             with recording(current_user, form, Activity):
                 commands.add_activity(current_user, lead, form.kind.data, form.body.data,
-                                     form.internal.data, at=from_local(form.at.data))
+                                      form.internal.data, at=from_local(form.at.data),
+                                      mentioned=mentions.parse_ids(form.mentions.data))
         except AlreadySaved:
             return already_saved(back)
+        except FieldErrors as error:
+            flash_field_errors(error)
+            return redirect(back)
         flash(_("The activity is saved."), "success")
     else:
         flash_form_errors(form)
     return redirect(back)
+
+
+@bp.post("/leads/<int:lead_id>/partner-registration-number")
+@login_required
+def partner_registration_number(lead_id: int):
+    lead = queries.get_lead_or_404(current_user, lead_id)
+    if not access.can_respond(current_user, lead):
+        abort(403)
+    if not TokenForm().validate():
+        abort(400)
+    try:
+        sharing.set_partner_registration_number(current_user, lead,
+                                                request.form.get("registration_number"))
+    except FieldErrors as error:
+        flash_field_errors(error)
+    else:
+        flash(_("Your municipality's diarienummer is saved."), "success")
+    return redirect(url_for("leads.show", lead_id=lead.id) + "#shares")
+
+
+@bp.get("/leads/<int:lead_id>/mentionable")
+@login_required
+def mentionable(lead_id: int):
+    """Whom an activity of this lead may mention (`internal=1`: the owning municipality
+    only), matching `q`: for the "@" autocomplete of the activity form."""
+    lead = queries.get_lead_or_404(current_user, lead_id)
+    if not access.can_contribute(current_user, lead):
+        abort(403)
+    internal = request.args.get("internal", "1") != "0"
+    return jsonify(mentions.mentionable(lead, internal, request.args.get("q", "")))
 
 
 @bp.post("/leads/<int:lead_id>/followups")

@@ -12,7 +12,7 @@ from app.auth.models import User
 from app.clock import utcnow
 from app.core.models import Municipality
 from app.extensions import db
-from app.input_rules import FieldErrors
+from app.input_rules import FieldErrors, InputRejected, clean_text
 from app.leads.access import can_edit, can_respond
 from app.leads.errors import PermissionDenied
 from app.leads.models import Activity, ActivityKind, Lead, LeadShare, ShareLevel, ShareResponse
@@ -144,6 +144,27 @@ def revoke_share(user: Viewer, lead: Lead, municipality_slug: str) -> None:
     record_share_change(user, lead, share.municipality, "revoked", None)
     lead.shares.remove(share)
     db.session.commit()
+
+
+def set_partner_registration_number(user: Viewer, lead: Lead, number: str | None) -> LeadShare:
+    """The partner municipality records its own diarienummer for the shared matter (each
+    municipality registers a matter under its own number); audited, shown to that
+    municipality only. Its advisors set it."""
+    if not can_respond(user, lead):
+        raise PermissionDenied()
+    try:
+        cleaned = clean_text(number, max_length=40)
+    except InputRejected as rejected:
+        raise FieldErrors({"registration_number": [str(rejected)]}) from None
+    share = next(s for s in lead.shares if s.municipality_id == user.municipality_id)
+    before = {"registration_number": share.registration_number}
+    share.registration_number = cleaned
+    # on the share, not the lead: the owner's history of the lead must not show it
+    audit.record(user, "share.registration_number", "lead_share", share.id, before=before,
+                 after={"lead": lead.id, "registration_number": cleaned},
+                 municipality_id=user.municipality_id)
+    db.session.commit()
+    return share
 
 
 def respond(user: User, lead: Lead, response: str, comment: str | None) -> LeadShare:

@@ -7,6 +7,7 @@ for the reader's e-mail choice:
 - lead_shared: a lead was shared with the reader's municipality (or its level changed)
 - share_revoked: that share was withdrawn (no link: the reader no longer sees the lead)
 - partner_answered: a partner answered on the reader's municipality's lead
+- mentioned: someone mentioned the reader ("@Name") in an activity of a lead
 - lead_handed_over: someone handed another user's leads and follow-ups over to the reader
 - followup_assigned: someone gave the reader a follow-up on a lead
 - candidate_proposed: a site of the reader's municipality was proposed for a lead, or a

@@ -59,6 +59,8 @@ _WORDING: dict[str, Any] = {
     "reservation_expired": lambda p: _(
         "The reservation of %(site)s for %(codename)s has ended; the site is offered again",
         site=p.get("site", ""), codename=p.get("codename", "")),
+    "mentioned": lambda p: _("%(author)s mentioned you in %(codename)s",
+                             author=p.get("author", ""), codename=p.get("codename", "")),
     "pack_opened": lambda p: _("The company opened the prospect pack of %(codename)s",
                                codename=p.get("codename", "")),
     "export_ready": lambda p: ngettext("Your export (%(num)s row) is ready to download",

@@ -78,3 +78,31 @@ def test_kumla_shares_hallsberg_answers_kumla_learns_it(browser, live_server, us
         "Hallsberg svarade på Projekt rundtur: Intresserad"]
     assert f"/leads/{lead.id}#timeline" in text_part(answered[0])
     assert all(company_name("rundtur") not in m.as_string() for m in outbox.messages())
+
+
+def test_at_offers_colleagues_and_the_chosen_one_is_mentioned(page, users):
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.leads.models import ActivityMention
+    from tests.factories import make_user
+
+    colleague = make_user("kumla2@test.example", "kumla", "advisor", name="Anna Berg")
+    make_user("ar2@test.example", "arboga", "advisor", name="Anna Arboga")
+    lead = make_lead(users["kumla"], "nämna")
+    login(page, "kumla@test.example", TEST_PASSWORD)
+    page.goto(f"/leads/{lead.id}")
+    body = page.locator("#timeline textarea")
+    body.click()
+    body.type("Ring @Ann")
+    options = page.locator("#timeline [role=option]")
+    options.first.wait_for()
+    assert options.all_inner_texts() == ["Anna Berg"]  # never Arboga's Anna
+    body.press("ArrowDown")
+    body.press("Enter")
+    assert body.input_value() == "Ring @Anna Berg "
+    body.type("om elnätet")
+    with page.expect_navigation():
+        page.locator("#timeline button[type=submit]").click()
+    assert db.session.scalar(sa.select(ActivityMention.user_id)) == colleague.id
+    assert "@Anna Berg" in page.get_by_test_id("mentions").inner_text()
