@@ -138,7 +138,13 @@ class PhoneField(RuleField, wtforms.TelField):
 
 
 class OrgnrField(RuleField, wtforms.StringField):
-    """An organisation number, normalised to NNNNNN-NNNN before any length check."""
+    """An organisation number, normalised to NNNNNN-NNNN before any length check. The
+    input takes 20 characters, so a browser does not cut "16556036-0793" (the century
+    prefix) to the column's 11 before the rule has read it."""
+
+    def __init__(self, label: Any = None, validators: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("render_kw", {}).setdefault("maxlength", 20)
+        super().__init__(label, validators, **kwargs)
 
     def apply_rule(self, value: Any) -> Any:
         return _text(value, input_rules.clean_orgnr)

@@ -99,3 +99,20 @@ def test_a_card_escapes_the_typed_codename_and_company(client, users):
     assert f"Projekt {HOSTILE_ESCAPED} (Arboga)</a>" in theirs
     for html in (mine, theirs):
         assert f'<div class="small">Bolaget &#34;{HOSTILE_ESCAPED}&#34; AB</div>' in html
+
+
+def test_a_card_shows_the_need_and_an_anonymised_badge(client, users):
+    """Issue 18: cards show land need, MW and jobs, and "Anonymiserad" where the lead is
+    shared anonymised; each column's count is marked for the script to update."""
+    own = make_lead(users["kumla"], "behov")
+    own.land_min_m2, own.land_max_m2, own.power_mw, own.expected_jobs = 50_000, None, 5.0, 120
+    theirs = make_lead(users["arboga"], "anonym")
+    db.session.commit()
+    share(theirs, "kumla", ShareLevel.ANONYMISED)
+    login(client, "kumla")
+    page = client.get("/pipeline").get_data(as_text=True)
+    mine = page[page.index(f'data-testid="card-{own.id}"'):][:1500]
+    assert "≥ 50\u00a0000 m² · 5 MW · 120 arbetstillfällen" in mine
+    other = page[page.index(f'data-testid="card-{theirs.id}"'):][:1500]
+    assert ">Anonymiserad<" in other and "Anonymiserad" not in mine
+    assert 'data-count="2" data-testid="count-new"' in page

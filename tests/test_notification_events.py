@@ -301,3 +301,12 @@ def test_share_changes_and_answers_in_the_timeline_for_the_owner_and_that_partne
     page = client.get(f"/leads/{lead.id}").get_data(as_text=True)
     assert "Hallsberg svarade" not in page and "Vi har 12 ha" not in page
     assert "Delat med Hallsberg" not in page and "Delat med Arboga" in page
+
+
+def test_the_mail_log_names_kinds_in_the_admins_language(client, users, outbox):
+    lead = make_lead(users["kumla"], "logg")
+    share_lead(users["kumla"], lead, ["hallsberg"], "anonymised")
+    assert notifications.send_queued() == 1
+    login(client, "admin")
+    page = client.get("/admin/mail/").get_data(as_text=True)
+    assert "<td>Avisering</td>" in page and ">notification<" not in page

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from app.clock import local_today
 from app.forms import option_tags
-from app.i18n import local_dates
+from app.i18n import Figures, local_dates
 from app.leads import labels
 from app.leads.access import level_of, shows_company
 from app.leads.models import Stage
@@ -47,6 +47,8 @@ class Card(NamedTuple):
     byline: str  # "<municipality> · <owner>"
     due: str | None  # "Next follow-up: <date>"
     late: bool  # that date has passed
+    facts: str  # "≥ 50 000 m² · 5 MW · 120 jobs": what the company needs ("" if nothing)
+    anonymised: str | None  # the badge's text where the lead is shared anonymised
 
 
 LEAD_ID_PLACEHOLDER = "999999999"
@@ -68,7 +70,7 @@ def render_board(user: Viewer, columns: dict[Stage, dict[str, Any]]) -> dict[Sta
     next_label = _("Next follow-up")
     due_labels = {day: f"{next_label}: {text}"  # text, escaped by the template
                   for day, text in local_dates(card.next_due for card in every_card).items()}
-    texts = Texts(_("Stage"), {})
+    texts = Texts(_("Stage"), {}, Figures.current(), _("jobs"), _("Anonymised"))
     today, can_move = local_today(), user.is_advisor
     urls = Urls(url_around_id("leads.show"), url_around_id("leads.stage"))
     title = labels.lead_titles()
@@ -92,6 +94,24 @@ class Urls(NamedTuple):
 class Texts(NamedTuple):
     stage_word: str  # "Stage"
     bylines: dict[tuple[str, str], str]  # (municipality, owner) -> "<municipality> · <owner>"
+    figures: Figures
+    jobs_word: str  # "jobs"
+    anonymised: str  # "Anonymised"
+
+
+def card_facts(card: Any, texts: Texts) -> str:
+    """The need at a glance: land area, power, jobs (each only when stated)."""
+    figures, parts = texts.figures, []
+    low, high = card.land_min_m2, card.land_max_m2
+    if low is not None and high is not None:
+        parts.append(f"{figures.number(low)}–{figures.quantity(high, 'm2')}")
+    elif low is not None or high is not None:
+        parts.append(("≥ " if low is not None else "≤ ") + figures.quantity(low or high, "m2"))
+    if card.power_mw is not None:
+        parts.append(figures.quantity(card.power_mw, "mw"))
+    if card.expected_jobs is not None:
+        parts.append(f"{figures.number(card.expected_jobs)} {texts.jobs_word}")
+    return " · ".join(parts)
 
 
 def _card(card: Any, level: str | None, due_labels: dict[date, str], today: date,
@@ -111,4 +131,6 @@ def _card(card: Any, level: str | None, due_labels: dict[date, str], today: date
         card.company_name if card.company_name and shows_company(level) else None,
         byline,
         due_labels[card.next_due] if card.next_due else None,
-        bool(card.next_due) and card.next_due < today)
+        bool(card.next_due) and card.next_due < today,
+        card_facts(card, texts),
+        texts.anonymised if level == "anonymised" else None)

@@ -91,10 +91,16 @@ def get_followup(user: Viewer, followup_id: int) -> FollowUp | None:
         .where(FollowUp.id == followup_id, scope.visible_filter(user, Lead)))
 
 
+def can_mark_done(user: Viewer, followup: FollowUp, edits_lead: bool | None = None) -> bool:
+    """The assignee, the creator or an editor of the lead (`edits_lead`, when the caller
+    knows it) marks it done or undoes that; pages show the button to them only."""
+    if user.id in (followup.assignee_id, followup.created_by_id):
+        return True
+    return can_edit(user, followup.lead) if edits_lead is None else edits_lead
+
+
 def set_done(user: Viewer, followup: FollowUp, done: bool) -> FollowUp:
-    """The assignee, the creator or an editor of the lead marks it done (or undoes that)."""
-    allowed = user.id in (followup.assignee_id, followup.created_by_id) or can_edit(user, followup.lead)
-    if not allowed:
+    if not can_mark_done(user, followup):
         raise PermissionDenied()
     before = {"done_at": followup.done_at}
     followup.done_at = utcnow() if done else None

@@ -40,6 +40,10 @@ class Card(NamedTuple):
     owner_name: str
     next_due: date | None  # the earliest open follow-up
     shared: ShareLevel | None  # for level_of
+    land_min_m2: int | None  # what the company needs, shown on the card
+    land_max_m2: int | None
+    power_mw: float | None
+    expected_jobs: int | None
 
 
 def pipeline(user: Viewer) -> dict[Stage, dict[str, Any]]:
@@ -72,7 +76,9 @@ def _pipeline_statement(user: Viewer) -> sa.Select:
         "municipality_id": newest.c.municipality_id, "company_name": Company.name,
         "municipality_name": Municipality.name, "owner_name": User.name,
         "next_due": next_due_column(newest.c.id),
-        "shared": shared_level_column(user, newest.c.id, newest.c.municipality_id)}
+        "shared": shared_level_column(user, newest.c.id, newest.c.municipality_id),
+        "land_min_m2": newest.c.land_min_m2, "land_max_m2": newest.c.land_max_m2,
+        "power_mw": newest.c.power_mw, "expected_jobs": newest.c.expected_jobs}
     return with_names(
         sa.select(*(columns_of_card[name].label(name) for name in Card._fields))
         .select_from(newest), newest.c,
@@ -82,7 +88,8 @@ def _pipeline_statement(user: Viewer) -> sa.Select:
 # What `pipeline` reads of a lead: ix_leads_pipeline carries all of it (INCLUDE), so
 # PostgreSQL serves each column from the index alone, without visiting the table.
 PIPELINE_LEAD_COLUMNS = ("id", "codename", "version", "stage", "confidential",
-                         "municipality_id", "owner_id", "company_id", "stage_changed_at")
+                         "municipality_id", "owner_id", "company_id", "stage_changed_at",
+                         "land_min_m2", "land_max_m2", "power_mw", "expected_jobs")
 
 
 def _pipeline_leads(user: Viewer) -> sa.Subquery:

@@ -95,6 +95,7 @@ def template_helpers() -> dict[str, Any]:
         "response_label": lambda value: labels.label(labels.RESPONSE_LABELS, value),
         "activity_label": lambda value: labels.label(labels.ACTIVITY_LABELS, value),
         "share_event_text": labels.share_event_text,
+        "can_mark_done": followups.can_mark_done,
         "yes_no_label": lambda value: "" if value is None else (_("Yes") if value else _("No")),
         "municipality_options": municipality_names,
         "municipality_names": lambda slugs: ", ".join(municipality_names().get(s, s)

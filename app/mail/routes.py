@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.auth.permissions import admin_required
@@ -14,6 +15,14 @@ from app.mail.service import concealed_by
 
 bp = Blueprint("mail", __name__, url_prefix="/admin/mail")
 PER_PAGE = 50
+# The log's kinds (the mail templates' names) as the admin reads them.
+KIND_LABELS = {"account_created": _l("New account"), "digest": _l("Weekly digest"),
+               "follow_up_reminder": _l("Follow-up reminder"), "invitation": _l("Invitation"),
+               "notification": _l("Notification"), "password_reset": _l("Password reset")}
+
+
+def kind_label(kind: str) -> str:
+    return str(KIND_LABELS.get(kind, kind))
 
 
 @bp.route("/")

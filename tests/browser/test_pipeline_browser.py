@@ -27,12 +27,20 @@ def test_dragging_a_card_to_another_column_changes_the_stage(page, board):
     version = board.version
     login(page, "kumla@logistikregionen.example")
     page.goto("/pipeline")
+    counts = {stage: int(page.get_by_test_id(f"count-{stage}").get_attribute("data-count"))
+              for stage in ("new", "qualified")}
     card = page.get_by_test_id(f"card-{board.id}")
     target = page.get_by_test_id("column-qualified")
     card.drag_to(target)
     page.wait_for_function(
         "id => document.querySelector('[data-testid=column-qualified] [data-testid=card-' + id + ']')",
         arg=board.id)
+    # the shown counts follow the move, and the status says the stage's name, not its code
+    assert page.get_by_test_id("count-new").inner_text().rstrip("+") == str(counts["new"] - 1)
+    assert page.get_by_test_id("count-qualified").inner_text().rstrip("+") == str(
+        counts["qualified"] + 1)
+    status = page.locator("#pipeline-status").inner_text()
+    assert status.endswith(": Behovsanalys") and "qualified" not in status
     db.session.expire_all()
     lead = db.session.get(Lead, board.id)
     assert lead.stage == Stage.QUALIFIED and lead.version == version + 1

@@ -8,6 +8,16 @@
   var status = document.getElementById("pipeline-status");
   var dragged = null;
 
+  // A column's count badge ("12", or "50+" when the column shows the newest 50 of more):
+  // moved cards change the shown numbers, no count of the table is needed.
+  function addToCount(column, change) {
+    var badge = column.querySelector("[data-count]");
+    if (!badge) { return; }
+    var count = parseInt(badge.getAttribute("data-count"), 10) + change;
+    badge.setAttribute("data-count", count);
+    badge.textContent = count + (badge.hasAttribute("data-more") ? "+" : "");
+  }
+
   board.addEventListener("dragstart", function (event) {
     var card = event.target.closest ? event.target.closest(".pipeline-card[draggable]") : null;
     if (!card) { return; }
@@ -45,9 +55,12 @@
         if (version) { version.value = result.data.version; }
         var select = card.querySelector("select[name=stage]");
         if (select) { select.value = stage; }
+        var from = card.closest(".pipeline-column");
         var heading = column.querySelector("h2");
         heading.parentNode.insertBefore(card, heading.nextSibling);
-        status.textContent = result.data.stage;
+        if (from !== column) { addToCount(from, -1); addToCount(column, 1); }
+        // the stage's name, never its code: "<codename>: <stage>"
+        status.textContent = card.querySelector("a").textContent + ": " + column.getAttribute("aria-label");
       } else if (result.status === 422 && result.data.error && result.data.error.form_url) {
         window.location.href = result.data.error.form_url;  // won and lost need their data
       } else {
