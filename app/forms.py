@@ -265,14 +265,16 @@ _PLACEHOLDER = Markup('<option value="">{}</option>')
 
 def _with_placeholder(field, control: Markup) -> Markup:
     """A required single select starts with an empty option (HTML requires it, else
-    `required` means nothing): chosen when the field has no value, so nobody submits
-    the first choice without having picked it."""
+    `required` means nothing). A field without a value keeps its first real choice
+    selected, as the browser chose it before, so no form changes its behaviour."""
     if field.type != "SelectField" or not field.flags.required:
         return control
-    first = next(iter(field.iter_choices()), None)
-    if first is None or first[0] in ("", None):
+    choices = list(field.iter_choices())
+    if not choices or choices[0][0] in ("", None):
         return control
     start, end, rest = control.partition(">")  # Markup's partition keeps the parts Markup
+    if not any(choice[2] for choice in choices):
+        rest = rest.replace(Markup("<option "), Markup("<option selected "), 1)
     return start + end + _PLACEHOLDER.format(_PLACEHOLDER_LABEL) + rest
 
 

@@ -34,8 +34,10 @@ JINJA_FIELD = """{% macro field(f, help=None) %}
   {% set css = "form-select" if f.type in ("SelectField", "SelectMultipleField") else "form-control" %}
   {% set control = f(class_=css + (" is-invalid" if f.errors else ""),
        **({"aria-describedby": f.id + "-help"} if help else {})) %}
-  {% set first = (f.iter_choices()|first) if f.type == "SelectField" else none %}
-  {% if f.flags.required and first and first[0] not in ("", none) %}
+  {% set choices = f.iter_choices()|list if f.type == "SelectField" else [] %}
+  {% if f.flags.required and choices and choices[0][0] not in ("", none) %}
+  {% if not choices|selectattr("2")|list %}
+  {% set control = control|replace("<option "|safe, "<option selected "|safe, 1) %}{% endif %}
   {{ control|replace(">", ('><option value="">%s</option>'|safe) % _("Choose…"), 1) }}
   {% else %}{{ control }}{% endif %}
   {% if help %}<div class="form-text" id="{{ f.id }}-help">{{ help }}</div>{% endif %}
