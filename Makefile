@@ -21,7 +21,13 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+# npm's devDependencies (package-lock.json): the Nu Html Checker for the page crawl.
+# --ignore-scripts: vnu-jar's postinstall would fetch a Java runtime; we use the system's.
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+install-dev: $(VENV)/.installed-dev node_modules/.installed
 
 # The one target that compiles the translations; every other target uses it.
 translations: $(VENV)/.installed

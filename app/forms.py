@@ -8,6 +8,7 @@ from typing import Any
 import wtforms
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import widgets
 from wtforms.validators import Length, StopValidation
@@ -55,6 +56,35 @@ def _plain_choices(choices: Any) -> bool:
 # their options itself gained nothing measurable once pristine fields are kept, below).
 SelectField = wtforms.SelectField
 SelectMultipleField = wtforms.SelectMultipleField
+
+
+class NoIdHiddenInput(widgets.HiddenInput):
+    """A hidden input without an id: nothing refers to one by id, and a page with several
+    forms (or a form repeated per row) would repeat `csrf_token`, `submission_token`…"""
+
+    def __call__(self, field: Any, **kwargs: Any) -> Markup:
+        kwargs.setdefault("id", False)
+        return super().__call__(field, **kwargs)
+
+
+_NO_ID_HIDDEN = NoIdHiddenInput()
+
+
+class Form(FlaskForm):
+    """The base of every form. Hidden inputs carry no id; a form that shares a page with
+    others sets `id_prefix`, so its fields' ids (and labels' `for`) are unique on the page
+    while their names, which the views read, stay as they are."""
+
+    id_prefix: str | None = None
+
+    class Meta:
+        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+            extra: dict[str, Any] = {}
+            if issubclass(unbound_field.field_class, wtforms.HiddenField):
+                extra["widget"] = _NO_ID_HIDDEN
+            if form.id_prefix:
+                extra["id"] = f"{form.id_prefix}-{options.get('prefix', '')}{options['name']}"
+            return unbound_field.bind(form=form, **options, **extra)
 
 
 class HiddenInput(wtforms.HiddenField):
@@ -265,8 +295,27 @@ def _field_html(field, help: Any) -> Markup:
     css = "form-select" if field.type in _SELECT_TYPES else "form-control"
     described = {"aria-describedby": f"{field.id}-help"} if help else {}
     return _FIELD.format(label=field.label(class_="form-label"),
-                         control=field(class_=css + invalid, **described),
+                         control=_with_placeholder(field, field(class_=css + invalid, **described)),
                          help=_HELP.format(field.id, help) if help else "", errors=errors)
+
+
+_PLACEHOLDER_LABEL = _l("Choose…")
+_PLACEHOLDER = Markup('<option value="">{}</option>')
+
+
+def _with_placeholder(field, control: Markup) -> Markup:
+    """A required single select starts with an empty option (HTML requires it, else
+    `required` means nothing). A field without a value keeps its first real choice
+    selected, as the browser chose it before, so no form changes its behaviour."""
+    if field.type != "SelectField" or not field.flags.required:
+        return control
+    choices = list(field.iter_choices())
+    if not choices or choices[0][0] in ("", None):
+        return control
+    start, end, rest = control.partition(">")  # Markup's partition keeps the parts Markup
+    if not any(choice[2] for choice in choices):
+        rest = rest.replace(Markup("<option "), Markup("<option selected "), 1)
+    return start + end + _PLACEHOLDER.format(_PLACEHOLDER_LABEL) + rest
 
 
 def _field_key(field, help: Any) -> tuple | None:
@@ -299,7 +348,7 @@ def _value_key(field) -> tuple | None:
         if not isinstance(choices, tuple):  # a tuple's labels are plain text already
             choices = tuple((value, str(label)) for value, label in choices)
         data = tuple(field.data or ()) if isinstance(field.data, list) else field.data
-        return ("select", choices, data, field.coerce)
+        return ("select", choices, data, field.coerce, str(_PLACEHOLDER_LABEL))
     if isinstance(field.widget, widgets.CheckboxInput):
         return ("checked", bool(getattr(field, "checked", field.data)))
     if not isinstance(field.widget, widgets.Input | widgets.TextArea) or field._value() != "":

@@ -19,7 +19,8 @@ def test_option_tags_escape_values_and_labels():
 
 # --- render_field: the `field` macro of templates/_forms.html ------------------------------
 
-# The macro as it was written in Jinja before app.forms.render_field took its place.
+# The macro as it was written in Jinja before app.forms.render_field took its place, plus
+# the empty first option of a required single select (issue 18: valid HTML).
 JINJA_FIELD = """{% macro field(f, help=None) %}
 {% if f.type == "BooleanField" %}
 <div class="form-check mb-3">
@@ -31,8 +32,14 @@ JINJA_FIELD = """{% macro field(f, help=None) %}
 <div class="mb-3">
   {{ f.label(class_="form-label") }}
   {% set css = "form-select" if f.type in ("SelectField", "SelectMultipleField") else "form-control" %}
-  {{ f(class_=css + (" is-invalid" if f.errors else ""),
-       **({"aria-describedby": f.id + "-help"} if help else {})) }}
+  {% set control = f(class_=css + (" is-invalid" if f.errors else ""),
+       **({"aria-describedby": f.id + "-help"} if help else {})) %}
+  {% set choices = f.iter_choices()|list if f.type == "SelectField" else [] %}
+  {% if f.flags.required and choices and choices[0][0] not in ("", none) %}
+  {% if not choices|selectattr("2")|list %}
+  {% set control = control|replace("<option "|safe, "<option selected "|safe, 1) %}{% endif %}
+  {{ control|replace(">", ('><option value="">%s</option>'|safe) % _("Choose…"), 1) }}
+  {% else %}{{ control }}{% endif %}
   {% if help %}<div class="form-text" id="{{ f.id }}-help">{{ help }}</div>{% endif %}
   {% for error in f.errors %}<div class="invalid-feedback d-block">{{ error }}</div>{% endfor %}
 </div>

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms.validators import DataRequired, InputRequired
 
@@ -11,6 +10,7 @@ from app.candidates.forms import CRITERION_LABELS
 from app.candidates.matching import DEFAULT_WEIGHTS
 from app.forms import (
     EmailField,
+    Form,
     HiddenInput,
     IntegerField,
     OneTimeForm,
@@ -28,7 +28,7 @@ def role_choices() -> list[tuple[str, str]]:
     ]
 
 
-class UserEditForm(FlaskForm):
+class UserEditForm(Form):
     name = TextField(_l("Name"), validators=[DataRequired(), max_length(User.name)])
     municipality = SelectField(_l("Municipality"), validators=[DataRequired()])
     role = SelectField(_l("Role"), choices=role_choices, validators=[DataRequired()])
@@ -42,7 +42,7 @@ class UserInviteForm(OneTimeForm, UserEditForm):
     )
 
 
-class MatchWeightsForm(FlaskForm):
+class MatchWeightsForm(Form):
     """One whole-number weight (0–10) per nice-to-have criterion."""
 
     version = HiddenInput(validators=[DataRequired()])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField as PlainIntegerField
 from wtforms import TimeField
 from wtforms.validators import DataRequired, NumberRange, Optional
@@ -11,6 +10,7 @@ from wtforms.validators import DataRequired, NumberRange, Optional
 from app.candidates.models import STATUS_LABELS, CandidateSite, CandidateStatus, SiteVisit
 from app.forms import (
     DateField,
+    Form,
     HiddenInput,
     OneTimeForm,
     SelectField,
@@ -38,21 +38,23 @@ CRITERION_LABELS = {
 }
 
 
-class ProposeForm(OneTimeForm, FlaskForm):
+class ProposeForm(OneTimeForm, Form):
     site_id = PlainIntegerField(validators=[DataRequired(), NumberRange(1, MAX_ID)])
     note = TextAreaField(_l("Note"), validators=[Optional(), max_length(CandidateSite.note)])
 
 
-class CandidateForm(FlaskForm):
+class CandidateForm(Form):
     version = HiddenInput(validators=[DataRequired()])
     status = SelectField(_l("Status"), choices=status_choices, validators=[DataRequired()])
     reason = TextField(_l("Reason"), validators=[Optional(), max_length(CandidateSite.reason)])
     note = TextAreaField(_l("Note"), validators=[Optional(), max_length(CandidateSite.note)])
 
 
-class VisitForm(OneTimeForm, FlaskForm):
+class VisitForm(OneTimeForm, Form):
     """Plan a site visit; the choices are set by the view (the lead's candidates, the users
     who may see the lead)."""
+
+    id_prefix = "visit"  # beside the pack's and the follow-ups' forms on the lead page
 
     candidates = SelectMultipleField(_l("Candidate sites"), coerce=int, choices=[],
                                      validators=[DataRequired()])

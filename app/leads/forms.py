@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms import IntegerField as PlainIntegerField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
@@ -14,6 +13,7 @@ from app.forms import (
     DateTimeLocalField,
     EmailField,
     FloatField,
+    Form,
     HiddenInput,
     IntegerField,
     OneTimeForm,
@@ -44,7 +44,7 @@ def storable(text: str) -> bool:
     return "\x00" not in text
 
 
-class LeadsForm(FlaskForm):
+class LeadsForm(Form):
     """Every lead form: text that the database cannot store is a field error."""
 
     def validate(self, extra_validators=None) -> bool:
@@ -230,6 +230,8 @@ class ResponseForm(OneTimeForm, LeadsForm):
 
 
 class ContactForm(OneTimeForm, LeadsForm):
+    id_prefix = "contact"  # beside the follow-up form (both have a title) on the lead page
+
     name = StringField(_l("Name"), validators=[DataRequired(), max_length(Contact.name)])
     title = StringField(_l("Title"), validators=[Optional(), max_length(Contact.title)])
     email = EmailField(_l("E-mail"), validators=[Optional(), max_length(Contact.email)])

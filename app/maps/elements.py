@@ -115,6 +115,8 @@ class SiteMap(RawRender, folium.Map):
 
     default_js = [LEAFLET_JS, JQUERY_JS, MAPS_JS]
     default_css = [LEAFLET_CSS, MAPS_CSS]
+    # The map's controls (layers, legend) fold away on narrow screens: compactOnPhones
+    # in app/static/js/maps.js.
 
     _template = Template(
         """
@@ -149,6 +151,7 @@ class SiteMap(RawRender, folium.Map):
             );
             window.etableraMaps = window.etableraMaps || {};
             window.etableraMaps[{{ this.get_name()|tojson }}] = {{ this.get_name() }};
+            EtableraMaps.compactOnPhones({{ this.get_name() }});
         {% endmacro %}
         """
     )
@@ -289,5 +292,8 @@ class MapParts:
     def of(cls, folium_map: folium.Map) -> MapParts:
         figure = folium_map.get_root()
         assert isinstance(figure, Figure), "a folium.Map's root is its Figure"
+        # Folium's header starts with <meta http-equiv="content-type">, meant for a page of
+        # its own; in ours (which has <meta charset>) HTML forbids the pair.
+        figure.header._children.pop("meta_http", None)
         figure.render()
         return cls(figure.header.render(), figure.html.render(), figure.script.render())

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-
-from app.forms import SelectField
+from app.forms import Form, SelectField
 from app.notifications.topics import CHANNEL_LABELS, TOPICS
 
 
@@ -12,7 +10,7 @@ def _channel_choices() -> list[tuple[str, str]]:
     return [(channel.value, str(label)) for channel, label in CHANNEL_LABELS.items()]
 
 
-class NotificationSettingsForm(FlaskForm):
+class NotificationSettingsForm(Form):
     """A select per topic, named by its key (fields added below, from TOPICS)."""
 
     def choices(self) -> dict[str, str]:

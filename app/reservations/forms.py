@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms.validators import DataRequired, Optional
 
 from app.forms import (
     DateField,
+    Form,
     HiddenInput,
     IntegerField,
     OneTimeForm,
@@ -30,7 +30,7 @@ def action_choices() -> list[tuple[str, Any]]:
             ("convert", _l("Converted to a land transfer"))]
 
 
-class ReservationForm(OneTimeForm, FlaskForm):
+class ReservationForm(OneTimeForm, Form):
     kind = SelectField(_l("Kind"), choices=kind_choices, validators=[DataRequired()])
     decided_on = DateField(_l("Decided on"), kind="decided_on", validators=[DataRequired()])
     decided_by = TextField(_l("Decided by (board or officer)"),
@@ -50,7 +50,7 @@ class ReservationForm(OneTimeForm, FlaskForm):
                 "note": self.note.data or None}
 
 
-class ReservationChangeForm(FlaskForm):
+class ReservationChangeForm(Form):
     version = HiddenInput(validators=[DataRequired()])
     action = SelectField(_l("Change"), choices=action_choices, validators=[DataRequired()])
     valid_until = DateField(_l("New end date"), kind="reservation", validators=[Optional()])

@@ -3,13 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import (
     DateField,
     FloatField,
+    Form,
     HiddenInput,
     IntegerField,
     OneTimeForm,
@@ -60,7 +60,7 @@ def _sweref_choices() -> list[tuple[str, Any]]:
             *((code, name) for code, name in SWEREF_SYSTEMS.items())]
 
 
-class CoordinateForm(FlaskForm):
+class CoordinateForm(Form):
     """Latitude/longitude, or SWEREF 99 northing/easting (TM, or 15 00 as on the
     municipalities' own maps) converted with pyproj."""
 

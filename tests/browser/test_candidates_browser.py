@@ -80,10 +80,10 @@ def test_register_match_propose_map_and_plan_a_visit(page, region):
     page.goto(f"/leads/{lead.id}")
     page.locator("summary", has_text="Planera platsbesök").click()
     form = page.get_by_test_id("plan-visit")
-    form.locator("#candidates").select_option(label=["Rala tomt 2", "Törsjö tomt 2"])
-    form.locator("#due_on").fill((local_today() + timedelta(days=7)).isoformat())
-    form.locator("#due_time").fill("10:30")
-    form.locator("#external").fill("Vd:n, Bolaget AB")
+    form.locator("#visit-candidates").select_option(label=["Rala tomt 2", "Törsjö tomt 2"])
+    form.locator("#visit-due_on").fill((local_today() + timedelta(days=7)).isoformat())
+    form.locator("#visit-due_time").fill("10:30")
+    form.locator("#visit-external").fill("Vd:n, Bolaget AB")
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
     assert page.get_by_test_id("visit").count() == 1

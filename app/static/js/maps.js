@@ -86,12 +86,40 @@
     return group;
   }
 
+  /* Narrow screens: the legend (a <details>) and the layer control start folded, and fold
+   * again when the window narrows; a tap on the map folds the layer control. */
+  var PHONE = window.matchMedia("(max-width: 575.98px)");
+
+  function fitControls(map) {
+    var box = map.getContainer();
+    box.querySelectorAll("details.etablera-legend").forEach(function (legend) {
+      legend.open = !PHONE.matches;
+    });
+    box.querySelectorAll(".leaflet-control-layers").forEach(function (layers) {
+      layers.classList.toggle("leaflet-control-layers-expanded", !PHONE.matches);
+    });
+  }
+
+  function compactOnPhones(map) {
+    setTimeout(function () { fitControls(map); });  // once the controls are added
+    PHONE.addEventListener("change", function () { fitControls(map); });
+    map.on("click", function () {
+      if (PHONE.matches) {
+        map.getContainer().querySelectorAll(".leaflet-control-layers").forEach(function (layers) {
+          layers.classList.remove("leaflet-control-layers-expanded");
+        });
+      }
+    });
+  }
+
   function legend(map, config) {
     var control = L.control({position: "bottomright"});
     control.onAdd = function () {
-      var box = el("div", null, "etablera-legend leaflet-bar");
+      var box = el("details", null, "etablera-legend leaflet-bar");
+      box.open = !PHONE.matches;
+      L.DomEvent.disableClickPropagation(box);
       box.setAttribute("data-testid", "map-legend");
-      box.appendChild(el("div", config.title, "fw-bold"));
+      box.appendChild(el("summary", config.title, "fw-bold"));
       config.items.forEach(function (item) {
         var row = el("div");
         var swatch = el("span", null, "etablera-swatch etablera-swatch-" + item.shape);
@@ -123,5 +151,5 @@
   }
 
   window.EtableraMaps = {siteMarker: siteMarker, nodeLayer: nodeLayer, legend: legend,
-    clickToSet: clickToSet, sitePopup: sitePopup};
+    clickToSet: clickToSet, sitePopup: sitePopup, compactOnPhones: compactOnPhones};
 })();
