@@ -67,6 +67,7 @@ NOT_PAGES = {
     "leads.export_csv": "a CSV download",
     "exports.download": "a file download",
     "api_docs.openapi": "the OpenAPI JSON document",
+    "leads.mentionable": "JSON for the activity form's @ autocomplete",
 }
 NOT_PAGE_BLUEPRINTS = {  # the JSON API, under /api/v1
     "api", "leads_api", "sites_api", "candidates_api",
