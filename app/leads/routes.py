@@ -43,6 +43,7 @@ from app.leads import (
     errors,
     export,
     followups,
+    history,
     labels,
     mentions,
     queries,
@@ -96,6 +97,7 @@ def template_helpers() -> dict[str, Any]:
         "activity_label": lambda value: labels.label(labels.ACTIVITY_LABELS, value),
         "share_event_text": labels.share_event_text,
         "can_mark_done": followups.can_mark_done,
+        "history_lines": history.history_lines,
         "yes_no_label": lambda value: "" if value is None else (_("Yes") if value else _("No")),
         "municipality_options": municipality_names,
         "municipality_names": lambda slugs: ", ".join(municipality_names().get(s, s)
