@@ -56,9 +56,11 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     i18n.init_app(app)
-    from app.forms import render_field
+    from app.forms import render_field, same_value, shown_field, shown_value
 
     app.jinja_env.globals["render_field"] = render_field
+    app.jinja_env.globals.update(shown_field=shown_field, shown_value=shown_value,
+                                 same_value=same_value)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import wtforms
-from flask_babel import format_decimal
+from flask_babel import format_date, format_decimal
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -354,3 +357,46 @@ def _value_key(field) -> tuple | None:
     if not isinstance(field.widget, widgets.Input | widgets.TextArea) or field._value() != "":
         return None  # a value the user may have typed is never kept
     return ("empty",)
+
+
+# --- values as a conflict page shows them ---------------------------------------------------
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == ()
+
+
+def shown_value(value: Any) -> str:
+    """A plain value as people read it: "–" for nothing, Ja/Nej, grouped numbers, dates
+    in the locale."""
+    if _blank(value):
+        return "–"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, int | float | Decimal):
+        return typed_number(float(value))
+    if isinstance(value, date):
+        return format_date(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(shown_value(item) for item in value)
+    return str(value)
+
+
+def shown_field(field: Any) -> str:
+    """A form field's value as people read it: a choice by its label, not its code."""
+    data = field.data
+    if isinstance(field.widget, widgets.Select) and not _blank(data):
+        labels = {str(value): str(label) for value, label in (
+            field.choices() if callable(field.choices) else field.choices or [])}
+        values = data if isinstance(data, list | tuple) else [data]
+        return ", ".join(labels.get(str(value), str(value)) for value in values)
+    return shown_value(data)
+
+
+def same_value(mine: Any, stored: Any) -> bool:
+    """Whether two values say the same: nothing equals nothing (None, "", []), numbers
+    compare as numbers, choices as text."""
+    if _blank(mine) or _blank(stored):
+        return _blank(mine) and _blank(stored)
+    if isinstance(mine, int | float | Decimal) and isinstance(stored, int | float | Decimal):
+        return float(mine) == float(stored)
+    return str(mine) == str(stored)

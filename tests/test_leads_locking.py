@@ -95,3 +95,28 @@ def test_update_versioned_refuses_when_another_connection_saved_in_between(app, 
     assert caught.value.current.version == 2
     db.session.expire_all()
     assert db.session.get(Lead, lead.id).sector == "other"
+
+
+def test_the_conflict_page_labels_formats_and_marks_only_real_differences(client, lead):
+    """Issue 18: Ja/Nej, not False; labels, not codes ("direct", "[]"); grouped numbers;
+    only the fields that differ are marked (None, "" and [] are the same nothing)."""
+    import re
+
+    login(client, "kumla")
+    assert _edit(client, lead, 1, "Cold storage").status_code == 302
+    stale = client.post(f"/leads/{lead.id}/edit", data={
+        "source": "direct", "codename": lead.codename, "version": 1, "sector": "Recycling",
+        "description": lead.description, "link_company_id": lead.company_id,
+        "received_on": "2026-10-01", "land_min_m2": "", "power_mw": ""})
+    assert stale.status_code == 409
+    table = stale.get_data(as_text=True).split('data-testid="conflict"', 1)[1].split("</table>")[0]
+    rows = re.findall(r"<tr( class=\"table-warning\" data-differs)?><th scope=\"row\">([^<]*)</th>"
+                      r"<td>([^<]*)</td><td>([^<]*)</td>", table)
+    differing = [label for marked, label, _mine, _stored in rows if marked]
+    assert differing == ["Bransch"]  # not the blank fields, not the hidden ones
+    assert all(label for _m, label, _mine, _stored in rows)  # every row labelled
+    cells = " ".join(mine + " " + stored for _m, _l, mine, stored in rows)
+    for raw in ("False", "True", "None", "direct", "[]"):
+        assert raw not in cells, raw
+    assert "Direktkontakt" in cells or "Direkt" in cells
+    assert "1 okt. 2026" in cells and "Nej" in cells

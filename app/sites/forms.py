@@ -5,6 +5,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DecimalField
 from wtforms.validators import DataRequired, Length, Optional
+from wtforms.widgets import Select
 
 from app.forms import (
     DateField,
@@ -16,6 +17,7 @@ from app.forms import (
     SelectField,
     TextAreaField,
     max_length,
+    shown_value,
 )
 from app.forms import TextField as StringField
 from app.input_rules import format_number
@@ -137,6 +139,19 @@ class SiteForm(OneTimeForm, CoordinateForm):
     description = TextAreaField(_l("Description"), validators=[
         Optional(), Length(max=service.DESCRIPTION_MAX,
                            message=_l("At most %(max)d characters.", max=service.DESCRIPTION_MAX))])
+
+    def labels(self) -> dict[str, str]:
+        """Each field's label by name (the conflict page's rows)."""
+        return {field.name: str(field.label.text) for field in self}
+
+    def shown(self, name: str, value: object) -> str:
+        """A stored value as the form offers it: a choice by its label, not its code."""
+        if name in self and isinstance(self[name].widget, Select) and value not in (None, ""):
+            choices = self[name].choices
+            labels = {str(key): str(label) for key, label in (
+                choices() if callable(choices) else choices or [])}
+            return labels.get(str(value), str(value))
+        return shown_value(value)
 
     def typed_values(self, municipalities: dict) -> dict:
         """The form's data as the service's typed values (after validate())."""

@@ -218,7 +218,8 @@ def edit(site_id: int):
                 mine = {**submitted, **{k: (v.slug if k == "municipality" else v)
                                         for k, v in values.items()}}
                 return render_template("sites/conflict.html", site=stale.current, mine=mine,
-                                       current=service.site_values(stale.current)), 409
+                                       current=service.site_values(stale.current),
+                                       labels=form.labels(), form=form), 409
             else:
                 for warning in warnings:
                     flash(str(warning), "warning")
