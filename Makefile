@@ -35,7 +35,7 @@ translations: $(VENV)/.installed
 
 # For developers: refresh the catalogue after adding strings, then translate the new entries.
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output \
 	  --omit-header -o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations -D messages \
 	  --no-fuzzy-matching --ignore-obsolete --no-wrap

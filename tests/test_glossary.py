@@ -53,3 +53,17 @@ def test_the_swedish_interface_uses_the_glossarys_words():
 def _a_location(text: str) -> bool:
     """'platsen' for a point on the map (a position), not a site."""
     return bool(re.search(r"kartan|koordinat|kommungräns", text, re.IGNORECASE))
+
+
+def test_the_lost_reason_timeline_is_not_the_activity_timeline(app):
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
+    from app.leads import labels
+    from app.leads.models import LostReason, Source
+
+    with app.test_request_context(), force_locale("sv"):
+        assert str(labels.LOST_REASON_LABELS[LostReason.TIMELINE]) == "Tidsplanen"
+        assert _("Timeline") == "Tidslinje"
+        # Arboga belongs to Region Västmanland: the source names both regions
+        assert "Västmanland" in str(labels.SOURCE_LABELS[Source.REGION])

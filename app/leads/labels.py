@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from app.leads.models import (
     SYSTEM_ACTIVITY_KINDS,
@@ -31,7 +32,8 @@ STAGE_LABELS = {
 SOURCE_LABELS = {
     Source.DIRECT: _l("Direct"),
     Source.BUSINESS_SWEDEN: _l("Business Sweden"),
-    Source.REGION: _l("Business Region Örebro / Region"),
+    # Arboga belongs to Region Västmanland, the others to Region Örebro län
+    Source.REGION: _l("The region (Region Örebro län or Region Västmanland)"),
     Source.BROKER: _l("Broker or consultant"),
     Source.WEB_FORM: _l("Web form"),
     Source.FAIR: _l("Fair or event"),
@@ -41,7 +43,8 @@ LOST_REASON_LABELS = {
     LostReason.OTHER_REGION: _l("Chose another region"),
     LostReason.NO_SUITABLE_SITE: _l("No suitable site"),
     LostReason.GRID_CAPACITY: _l("Grid capacity"),
-    LostReason.TIMELINE: _l("Timeline"),
+    # "timeline" as the company's schedule, not the lead's activity timeline (Tidslinje)
+    LostReason.TIMELINE: lazy_pgettext("lost reason", "Timeline"),
     LostReason.CANCELLED: _l("Project cancelled"),
     LostReason.OTHER: _l("Other"),
 }
