@@ -88,7 +88,7 @@ def test_the_form_stores_the_new_keys_and_the_lead_page_shows_them(client, users
             lead.price_must, lead.rail_accept_possible, lead.power_lead_time_months) == (
         45_000, True, 20.0, 700, True, True, 24)
     page = client.get(f"/leads/{lead.id}").get_data(as_text=True)
-    assert "Största sammanhängande markareal (m²)" in page and "45000" in page
+    assert "Största sammanhängande markareal (m²)" in page and "45\u00a0000" in page
     assert "Högsta markpris (kr/m²)" in page and "möjligt räcker" in page
     assert "kan vänta 24 månader" in page
 

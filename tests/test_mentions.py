@@ -24,21 +24,23 @@ def _names(client, lead_id: int, q: str = "", internal: str = "1") -> list[str]:
 
 
 def test_the_autocomplete_offers_only_the_activitys_audience(client, users):
-    colleague = make_user("kumla2@test.example", "kumla", "advisor", name="Anna Berg")
-    make_user("gone@test.example", "kumla", "advisor", name="Anna Borta", active=False)
-    make_user("hb2@test.example", "hallsberg", "viewer", name="Anna Hallsberg")
-    make_user("ar2@test.example", "arboga", "advisor", name="Anna Arboga")
+    colleague = make_user("kumla2@test.example", "kumla", "advisor", name="Zelda Berg")
+    make_user("gone@test.example", "kumla", "advisor", name="Zelda Borta", active=False)
+    make_user("hb2@test.example", "hallsberg", "viewer", name="Zelda Hallsberg")
+    make_user("ar2@test.example", "arboga", "advisor", name="Zelda Arboga")
     lead = make_lead(users["kumla"], "nämn")
     share(lead, "hallsberg", ShareLevel.ANONYMISED)
     login(client, "kumla")
-    internal = _names(client, lead.id, "anna", "1")
-    assert internal == ["Anna Berg"]  # the owning municipality only; not the inactive one
-    shared = _names(client, lead.id, "ANNA", "0")
-    assert shared == ["Anna Berg", "Anna Hallsberg"]  # plus the partner; never Arboga
-    assert colleague.name in _names(client, lead.id, "berg", "1")
+    internal = _names(client, lead.id, "zelda", "1")
+    assert internal == ["Zelda Berg"]  # the owning municipality only; not the inactive one
+    shared = _names(client, lead.id, "ZELDA", "0")
+    assert shared == ["Zelda Berg", "Zelda Hallsberg"]  # plus the partner; never Arboga
+    assert colleague.name in _names(client, lead.id, "berg", "1")  # a word's start
+    make_user("kumla3@test.example", "kumla", "advisor", name="Azelda Ström")
+    assert _names(client, lead.id, "zel", "1") == ["Zelda Berg"]  # not inside a word
     everyone = {person["name"] for person in client.get(
         f"/leads/{lead.id}/mentionable?internal=0").get_json()}
-    assert users["arboga"].name not in everyone and "Anna Arboga" not in everyone
+    assert users["arboga"].name not in everyone and "Zelda Arboga" not in everyone
     assert users["admin"].name not in everyone
 
 
@@ -52,14 +54,14 @@ def test_outsiders_and_viewers_get_nothing(client, users):
 
 
 def test_a_mention_is_a_reference_and_notifies_by_codename_only(client, users):
-    colleague = make_user("kumla2@test.example", "kumla", "advisor", name="Anna Berg")
+    colleague = make_user("kumla2@test.example", "kumla", "advisor", name="Zelda Berg")
     lead = make_lead(users["kumla"], "omnämnd")
     login(client, "kumla")
     response = client.post(f"/leads/{lead.id}/activities", data={
-        "kind": "note", "body": "@Anna Berg kan du ringa vd om elnätet?", "internal": "y",
+        "kind": "note", "body": "@Zelda Berg kan du ringa vd om elnätet?", "internal": "y",
         "mentions": str(colleague.id)})
     assert response.status_code == 302
-    activity = db.session.scalar(sa.select(Activity).where(Activity.body.like("@Anna%")))
+    activity = db.session.scalar(sa.select(Activity).where(Activity.body.like("@Zelda%")))
     assert [m.user_id for m in activity.mentions] == [colleague.id]
     (told,) = db.session.scalars(sa.select(Notification).where(Notification.kind == "mentioned"))
     assert told.user_id == colleague.id
@@ -67,7 +69,7 @@ def test_a_mention_is_a_reference_and_notifies_by_codename_only(client, users):
     assert text_of(told) == f"{users['kumla'].name} nämnde dig i Projekt omnämnd"
     assert "elnätet" not in str(told.params)
     page = client.get(f"/leads/{lead.id}").get_data(as_text=True)
-    assert 'data-testid="mentions"' in page and "@Anna Berg" in page
+    assert 'data-testid="mentions"' in page and "@Zelda Berg" in page
 
 
 def test_a_mention_outside_the_audience_is_refused_and_nothing_saved(client, users):

@@ -33,12 +33,14 @@ def audience(lead: Lead, internal: bool) -> sa.Select[Any]:
 
 
 def mentionable(lead: Lead, internal: bool, query: str) -> list[dict[str, Any]]:
-    """Up to OFFERED users of the audience whose name contains `query` (any case)."""
+    """Up to OFFERED users of the audience whose name has a word starting with `query`
+    (any case): "ann" finds Anna Berg and Lisa Annerstedt, not Fanny."""
     statement = audience(lead, internal)
     words = (query or "").strip()[:60]
     if words:
-        pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        statement = statement.where(User.name.ilike(pattern, escape="\\"))
+        typed = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        statement = statement.where(sa.or_(User.name.ilike(typed + "%", escape="\\"),
+                                           User.name.ilike("% " + typed + "%", escape="\\")))
     users = db.session.scalars(statement.order_by(User.name, User.id).limit(OFFERED))
     return [{"id": user.id, "name": user.name} for user in users]
 
