@@ -265,6 +265,11 @@ def new():
                 lead = _create_lead(form, company)
             except FieldErrors as error:
                 db.session.rollback()
+                # the same submission, posted twice at once, may have been saved by the
+                # other request in the meantime (its suggested codename now clashes)
+                saved = earlier(current_user, form)
+                if saved is not None:
+                    return already_saved(url_for("leads.show", lead_id=saved.object_id))
                 _apply_errors(form, error.fields)
             except AlreadySaved as first:
                 return already_saved(url_for("leads.show", lead_id=first.submission.object_id))
