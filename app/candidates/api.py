@@ -32,8 +32,8 @@ bp = _make("candidates_api", __name__)
 LIMIT_MAX = 200
 
 
-def _visible_lead(lead_id: int) -> Lead:
-    lead = queries.get_lead(api_user(), lead_id) if lead_id <= MAX_ID else None
+def _visible_lead(lead_id: int, *options: Any) -> Lead:
+    lead = queries.get_lead(api_user(), lead_id, *options) if lead_id <= MAX_ID else None
     if lead is None:
         raise ApiError(404, _("We could not find that page."))
     return lead
@@ -58,7 +58,7 @@ def candidate_out(candidate: CandidateSite) -> out.Candidate:
 
 @bp.get("/leads/<int:lead_id>/matches")
 def matches(lead_id: int):
-    lead = _visible_lead(lead_id)
+    lead = _visible_lead(lead_id, *queries.OWN_COLUMNS_ONLY)
     limit = request.args.get("limit", "50")
     shown = whole_number(limit, digits=3)
     if shown is None or not 1 <= shown <= LIMIT_MAX:

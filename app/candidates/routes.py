@@ -42,7 +42,7 @@ PAGE = 50  # rows first shown; "show more" adds as many again
 @bp.get("/leads/<int:lead_id>/matches")
 @login_required
 def matches(lead_id: int):
-    lead = queries.get_lead_or_404(current_user, lead_id)
+    lead = queries.get_lead_columns_or_404(current_user, lead_id)
     municipality = request.args.get("municipality") or None
     known = {m.slug: m for m in all_municipalities()}
     if municipality not in known:

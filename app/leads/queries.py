@@ -60,8 +60,21 @@ def get_lead_or_404(user: Viewer, lead_id: int) -> Lead:
         sa.orm.joinedload(Lead.municipality), sa.orm.joinedload(Lead.shares))
 
 
-def get_lead(user: Viewer, lead_id: int) -> Lead | None:
-    return scope.get_visible(user, Lead, lead_id) if is_id(lead_id) else None
+def get_lead(user: Viewer, lead_id: int, *options: Any) -> Lead | None:
+    return scope.get_visible(user, Lead, lead_id, *options) if is_id(lead_id) else None
+
+
+# For pages that read only the lead's own columns (the match page and its API): its
+# company, owner and municipality, otherwise loaded with it (selectin), load if asked.
+OWN_COLUMNS_ONLY = (sa.orm.lazyload(Lead.company), sa.orm.lazyload(Lead.owner),
+                    sa.orm.lazyload(Lead.municipality))
+
+
+def get_lead_columns_or_404(user: Viewer, lead_id: int) -> Lead:
+    """The lead without what get_lead_or_404 joins to it (OWN_COLUMNS_ONLY)."""
+    if not is_id(lead_id):
+        abort(404)
+    return scope.get_visible_or_404(user, Lead, lead_id, *OWN_COLUMNS_ONLY)
 
 
 def record_view(user: Viewer, lead: Lead) -> None:
