@@ -87,6 +87,11 @@ def page_requests(lead):
         "link_company_id": lead.company_id or ""}
     yield "POST", f"/leads/{lead.id}/shares", "edit", 302, {"municipalities": "orebro",
                                                             "level": "full"}
+    yield "GET", f"/leads/{lead.id}/mentionable?q=a&internal=0", "contribute", 200, None
+    yield "POST", f"/leads/{lead.id}/partner-registration-number", "respond", 302, {
+        "registration_number": "KS 2026/1"}
+    # refused by its rule (the lead has an activity), but only after the access check
+    yield "POST", f"/leads/{lead.id}/delete", "edit", 302, None
 
 
 def api_requests(lead):
