@@ -18,6 +18,7 @@ from app.auth.models import User
 from app.candidates.models import STATUS_LABELS
 from app.core.models import AuditEvent, Municipality
 from app.extensions import db
+from app.forms import shown_value
 from app.i18n import Figures
 from app.leads import labels
 from app.leads.forms import LeadForm
@@ -57,10 +58,8 @@ class Wording:
 
     def value(self, name: str, value: Any) -> str:
         """A stored value as the product shows it."""
-        if value is None or value == "" or value == []:
-            return "–"
-        if isinstance(value, bool):
-            return _("Yes") if value else _("No")
+        if value is None or value == "" or value == [] or isinstance(value, bool):
+            return shown_value(value)
         if name in _UNITS and isinstance(value, int | float):
             unit = _UNITS[name]
             return self.figures.quantity(value, unit) if unit else self.figures.number(value)

@@ -16,6 +16,7 @@ from app.auth.models import Role, User
 from app.extensions import db
 from app.input_rules import FieldErrors, is_id, whole_number
 from app.leads.models import Activity, ActivityMention, Lead, LeadShare
+from app.leads.queries import escape_like
 from app.notifications import service as notifications
 from app.viewer import Viewer
 
@@ -38,7 +39,7 @@ def mentionable(lead: Lead, internal: bool, query: str) -> list[dict[str, Any]]:
     statement = audience(lead, internal)
     words = (query or "").strip()[:60]
     if words:
-        typed = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        typed = escape_like(words)
         statement = statement.where(sa.or_(User.name.ilike(typed + "%", escape="\\"),
                                            User.name.ilike("% " + typed + "%", escape="\\")))
     users = db.session.scalars(statement.order_by(User.name, User.id).limit(OFFERED))

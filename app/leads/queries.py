@@ -148,9 +148,13 @@ def scope_criterion(user: Viewer, which: str) -> sa.ColumnElement[bool]:
     return sa.and_(ours, Lead.id.in_(answered))
 
 
+def escape_like(text: str) -> str:
+    """`text` for a LIKE pattern with escape "\\": its %, _ and \\ match themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def like_pattern(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return f"%{escape_like(text)}%"
 
 
 def search_criterion(user: Viewer, text: str) -> sa.ColumnElement[bool]:
