@@ -36,7 +36,7 @@ from app.submissions import AlreadySaved, already_saved, earlier, recording, vio
 
 bp = Blueprint("candidates", __name__)
 
-PAGE = 50  # rows first shown; "show more" adds as many again
+PAGE = 20  # rows first shown; "show more" adds as many again
 
 
 @bp.get("/leads/<int:lead_id>/matches")

@@ -15,14 +15,20 @@ DISTANCE_KINDS = {"motorway_km": NodeKind.MOTORWAY_JUNCTION,
                   "airport_km": NodeKind.CARGO_AIRPORT}
 
 
+def all_nodes() -> list[LogisticsNode]:
+    """Every logistics node, by kind and name; read once per request (a page's map, its
+    distances and their wording all ask)."""
+    if has_request_context() and "logistics_nodes" in g:
+        return g.logistics_nodes
+    nodes = list(db.session.scalars(
+        sa.select(LogisticsNode).order_by(LogisticsNode.kind, LogisticsNode.name)))
+    if has_request_context():
+        g.logistics_nodes = nodes
+    return nodes
+
+
 def estimated_distances() -> frozenset[str]:
     """The distances (DISTANCE_KINDS keys) whose nearest node may be one whose position is
-    an estimate (about ±2 km): they are shown rounded to whole km. Read once per request."""
-    if has_request_context() and "estimated_distances" in g:
-        return g.estimated_distances
-    kinds = set(db.session.scalars(sa.select(LogisticsNode.kind).distinct().where(
-        LogisticsNode.accuracy == NodeAccuracy.APPROXIMATE)))
-    found = frozenset(key for key, kind in DISTANCE_KINDS.items() if kind in kinds)
-    if has_request_context():
-        g.estimated_distances = found
-    return found
+    an estimate (about ±2 km): they are shown rounded to whole km."""
+    kinds = {node.kind for node in all_nodes() if node.accuracy == NodeAccuracy.APPROXIMATE}
+    return frozenset(key for key, kind in DISTANCE_KINDS.items() if kind in kinds)

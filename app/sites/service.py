@@ -30,6 +30,7 @@ from app.sites.models import (
     SiteKind,
     SiteStatus,
 )
+from app.sites.nodes import all_nodes
 from app.viewer import Viewer
 
 # The columns a client may write, in form and API order (municipality as a slug).
@@ -399,11 +400,6 @@ def site_history(site: Site) -> list:
 
 
 # ---------------------------------------------------------------- nodes
-
-def all_nodes() -> list[LogisticsNode]:
-    return list(db.session.scalars(sa.select(LogisticsNode).order_by(LogisticsNode.kind,
-                                                                       LogisticsNode.name)))
-
 
 def node_point(node: LogisticsNode):
     from app.maps.service import NodePoint
