@@ -2,6 +2,8 @@
 
 
 def init_app(app) -> None:
+    from app.admin import health
     from app.admin.routes import bp
 
     app.register_blueprint(bp)
+    health.register()

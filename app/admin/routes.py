@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from app.admin import service
+from app.admin import health, service
 from app.admin.forms import MatchWeightsForm, UserEditForm, UserInviteForm
 from app.auth import service as auth_service
 from app.auth.models import Role, User
@@ -17,7 +17,7 @@ from app.core.service import all_municipalities, municipality_by_slug
 from app.extensions import db
 from app.flashing import flash_field_errors
 from app.forms import municipality_choices
-from app.input_rules import FieldErrors
+from app.input_rules import FieldErrors, whole_number
 from app.locking import StaleVersion, submitted_version
 from app.submissions import AlreadySaved, already_saved, earlier, recording, violates
 
@@ -33,8 +33,14 @@ def index():
 @bp.route("/users")
 @admin_required
 def users():
-    rows = db.session.scalars(sa.select(User).order_by(User.name))
-    return render_template("admin/users.html", users=list(rows))
+    """Every account; ?idle=<days>: the active ones without a login for that long (the
+    start page's health panel links here)."""
+    idle = whole_number(request.args.get("idle"), digits=4)
+    statement = sa.select(User).order_by(User.name)
+    if idle:
+        statement = statement.where(health.idle_criterion(idle))
+    return render_template("admin/users.html", users=list(db.session.scalars(statement)),
+                           idle=idle)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

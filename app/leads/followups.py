@@ -195,6 +195,20 @@ def my_followups(user: Viewer) -> dict[str, list[MyFollowUp]]:
     return groups
 
 
+def due_by_today(user: Viewer) -> dict[str, list[MyFollowUp]]:
+    """The user's open follow-ups due today or earlier, on leads they still see: the
+    "overdue" and "today" groups of `my_followups` (the start page lists them)."""
+    today = local_today()
+    rows = _on_visible_leads(user, list(db.session.execute(
+        sa.select(FollowUp.id, FollowUp.lead_id, FollowUp.title, FollowUp.due_on,
+                  FollowUp.due_time, FollowUp.remind_at)
+        .where(FollowUp.assignee_id == user.id, FollowUp.done_at.is_(None),
+               FollowUp.due_on <= today)
+        .order_by(FollowUp.due_on, FollowUp.id).limit(MY_FOLLOWUPS_LIMIT))))
+    return {"overdue": [row for row in rows if row.due_on < today],
+            "today": [row for row in rows if row.due_on == today]}
+
+
 def overdue_count(user: Viewer) -> int:
     """How many of the user's open follow-ups are overdue, on leads they still see (at
     most MY_FOLLOWUPS_LIMIT, as /followups shows). One statement: the follow-ups' lead ids

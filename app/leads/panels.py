@@ -1,4 +1,6 @@
-"""The start-page panels: my overdue follow-ups and new inquiries; what partners shared
+"""The start-page panels (the advisor's desk, app/leads/desk.py): my follow-ups due today
+and overdue, my open leads per skede and my municipality's new inquiries, the latest
+entries in my municipality's leads; what partners shared
 with us and await our answer to, and the partners' answers on our leads (each figure is
 the count of the lead list it links to: the same query)."""
 
@@ -12,19 +14,36 @@ from app import scope
 from app.clock import utcnow
 from app.core.models import Municipality
 from app.extensions import db
-from app.leads.followups import overdue_count
-from app.leads.labels import RESPONSE_LABELS
+from app.leads import desk
+from app.leads.labels import ACTIVITY_LABELS, RESPONSE_LABELS, label, stage_label
 from app.leads.models import Lead, LeadShare, Stage
 from app.main.service import register_panel
 from app.viewer import Viewer
 
 
-def _panel(user: Viewer) -> dict[str, Any]:
+def _followups_panel(user: Viewer) -> dict[str, Any] | None:
+    """My follow-ups due today and overdue, with their Done buttons (advisors: only they
+    are assigned follow-ups)."""
+    return desk.due_followups(user) if user.is_advisor else None
+
+
+def _leads_panel(user: Viewer) -> dict[str, Any]:
+    """My open leads per skede, and the new inquiries of my municipality."""
     new_inquiries = db.session.scalar(
         sa.select(sa.func.count()).select_from(Lead).where(
             Lead.municipality_id == user.municipality_id, Lead.stage == Stage.NEW,
             scope.visible_filter(user, Lead))) or 0  # = /leads?stage=new&scope=owned
-    return {"overdue": overdue_count(user), "new_inquiries": new_inquiries}
+    mine = [(stage, stage_label(stage), count) for stage, count in desk.my_open_leads(user)]
+    return {"new_inquiries": new_inquiries, "mine": mine,
+            "mine_total": sum(count for _stage, _label, count in mine)}
+
+
+def _latest_panel(user: Viewer) -> dict[str, Any] | None:
+    """The latest timeline entries in my municipality's leads."""
+    if user.municipality_id is None:
+        return None
+    return {"entries": [(entry, label(ACTIVITY_LABELS, entry.kind))
+                        for entry in desk.latest_entries(user)]}
 
 
 SHOWN = 5
@@ -70,5 +89,7 @@ def _shared_panel(user: Viewer) -> dict[str, Any] | None:
 
 
 def register() -> None:
-    register_panel("leads/_panel.html", _panel, order=10)
+    register_panel("leads/_desk_followups.html", _followups_panel, order=5)
+    register_panel("leads/_panel.html", _leads_panel, order=10)
+    register_panel("leads/_desk_latest.html", _latest_panel, order=12)
     register_panel("leads/_shared_panel.html", _shared_panel, order=11)

@@ -7,9 +7,11 @@ from flask import Blueprint, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.admin.health import FAILED_MAIL_DAYS, failed_mail_criterion
 from app.auth.permissions import admin_required
 from app.deliveries import all_given_up
 from app.extensions import db
+from app.input_rules import whole_number
 from app.mail.models import MailMessage
 from app.mail.service import concealed_by
 
@@ -28,13 +30,21 @@ def kind_label(kind: str) -> str:
 @bp.route("/")
 @admin_required
 def log():
+    """The log, newest first; ?status=failed&days=<n>: what failed in the last n days
+    (the start page's health panel links here)."""
+    statement = sa.select(MailMessage)
+    failed_days = whole_number(request.args.get("days"), digits=4) or FAILED_MAIL_DAYS
+    only_failed = request.args.get("status") == "failed"
+    if only_failed:
+        statement = statement.where(failed_mail_criterion(failed_days))
     page = db.paginate(
-        sa.select(MailMessage).order_by(MailMessage.created_at.desc(), MailMessage.id.desc()),
+        statement.order_by(MailMessage.created_at.desc(), MailMessage.id.desc()),
         page=request.args.get("page", 1, type=int),
         per_page=PER_PAGE,
         error_out=False,
     )
     return render_template("admin/mail_log.html", page=page, given_up=all_given_up(),
+                           only_failed=only_failed, failed_days=failed_days,
                            concealed=concealed_by(current_user, page.items))
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from app.reservations import api, digest, expiry, routes
+    from app.reservations import api, digest, expiry, panels, routes
 
     app.register_blueprint(routes.bp)
     app.register_blueprint(api.bp)
     expiry.register()
     digest.register()
+    panels.register()
     app.jinja_env.globals.update(routes.template_helpers())

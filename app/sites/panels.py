@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from app import scope
 from app.caching import ProcessCache
+from app.core.service import all_municipalities
 from app.extensions import db
 from app.main.service import register_panel
 from app.sites.models import Site, SiteStatus
@@ -18,19 +19,28 @@ _COUNTS = ProcessCache(size=32)
 
 
 def panel_context(user: Viewer) -> dict[str, Any] | None:
-    """Available sites and those lacking key facts. Counting means reading every site, so
-    the counts are kept per process by the sites' revision and the user's scope class,
-    like the site map: a change to any site shows at once."""
-    def count() -> tuple[int, int]:
-        return db.session.execute(
-            sa.select(sa.func.count().filter(Site.status == SiteStatus.AVAILABLE),
-                      sa.func.count().filter(incomplete_criterion()))
-            .select_from(Site)
-            .where(scope.visible_filter(user, Site), Site.status != SiteStatus.WITHDRAWN)).one()._tuple()
+    """Available sites, those lacking key facts, and those of my municipality lacking them
+    (= /sites?incomplete=1&municipality=<mine>, the list of what to complete). Counting
+    means reading every site, so the counts are kept per process by the sites' revision
+    and the user's scope class, like the site map: a change to any site shows at once."""
+    own = Site.municipality_id == user.municipality_id
 
-    available, incomplete = _COUNTS.get((sites_revision(), user.role, user.municipality_id),
-                                        count)
-    return {"available": available, "incomplete": incomplete}
+    def count() -> tuple[int, int, int]:
+        available, incomplete, own_incomplete = db.session.execute(
+            sa.select(sa.func.count().filter(Site.status == SiteStatus.AVAILABLE),
+                      sa.func.count().filter(incomplete_criterion()),
+                      sa.func.count().filter(incomplete_criterion(), own))
+            .select_from(Site)
+            .where(scope.visible_filter(user, Site), Site.status != SiteStatus.WITHDRAWN)).one()
+        return available, incomplete, own_incomplete
+
+    available, incomplete, own_incomplete = _COUNTS.get(
+        (sites_revision(), user.role, user.municipality_id), count)
+    municipality = next((m for m in all_municipalities() if m.id == user.municipality_id), None)
+    return {"available": available, "incomplete": incomplete,
+            "own_incomplete": own_incomplete,
+            "municipality": municipality.slug if municipality else None,
+            "municipality_name": municipality.name if municipality else None}
 
 
 def register() -> None:
