@@ -12,9 +12,8 @@ import sqlalchemy as sa
 
 from app import scope
 from app.auth.models import User
-from app.clock import local_today
 from app.extensions import db
-from app.leads.followups import due_by_today
+from app.leads.followups import due_by_today, due_counts
 from app.leads.models import OPEN_STAGES, Activity, ActivityKind, Lead, Stage
 from app.viewer import Viewer
 
@@ -24,10 +23,10 @@ SHOWN = 8  # entries of each list on the desk
 def due_followups(user: Viewer) -> dict[str, Any]:
     """My overdue follow-ups and today's (the first SHOWN of each, as /followups lists
     them, with how many there are)."""
-    groups = due_by_today(user)
-    return {"overdue": groups["overdue"][:SHOWN], "overdue_count": len(groups["overdue"]),
-            "today": groups["today"][:SHOWN], "today_count": len(groups["today"]),
-            "today_date": local_today()}
+    groups = due_by_today(user, SHOWN)
+    overdue, due_today = due_counts(user)
+    return {"overdue": groups["overdue"], "overdue_count": overdue,
+            "today": groups["today"], "today_count": due_today}
 
 
 def my_open_leads(user: Viewer) -> list[tuple[Stage, int]]:

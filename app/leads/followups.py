@@ -195,34 +195,50 @@ def my_followups(user: Viewer) -> dict[str, list[MyFollowUp]]:
     return groups
 
 
-def due_by_today(user: Viewer) -> dict[str, list[MyFollowUp]]:
-    """The user's open follow-ups due today or earlier, on leads they still see: the
-    "overdue" and "today" groups of `my_followups` (the start page lists them)."""
+def due_by_today(user: Viewer, shown: int) -> dict[str, list[MyFollowUp]]:
+    """The first `shown` of the user's open follow-ups overdue and of those due today, on
+    leads they still see: the "overdue" and "today" groups of `my_followups`, cut short
+    for the start page (a busy advisor has hundreds overdue)."""
     today = local_today()
-    rows = _on_visible_leads(user, list(db.session.execute(
-        sa.select(FollowUp.id, FollowUp.lead_id, FollowUp.title, FollowUp.due_on,
-                  FollowUp.due_time, FollowUp.remind_at)
-        .where(FollowUp.assignee_id == user.id, FollowUp.done_at.is_(None),
-               FollowUp.due_on <= today)
-        .order_by(FollowUp.due_on, FollowUp.id).limit(MY_FOLLOWUPS_LIMIT))))
-    return {"overdue": [row for row in rows if row.due_on < today],
-            "today": [row for row in rows if row.due_on == today]}
+    mine = sa.select(FollowUp.id, FollowUp.lead_id, FollowUp.title, FollowUp.due_on,
+                     FollowUp.due_time, FollowUp.remind_at).where(
+        FollowUp.assignee_id == user.id, FollowUp.done_at.is_(None))
+    rows = [*db.session.execute(mine.where(FollowUp.due_on < today)
+                                .order_by(FollowUp.due_on, FollowUp.id).limit(shown)),
+            *db.session.execute(mine.where(FollowUp.due_on == today)
+                                .order_by(FollowUp.due_time, FollowUp.id).limit(shown))]
+    visible = _on_visible_leads(user, rows)
+    return {"overdue": [row for row in visible if row.due_on < today],
+            "today": [row for row in visible if row.due_on == today]}
 
 
 def overdue_count(user: Viewer) -> int:
     """How many of the user's open follow-ups are overdue, on leads they still see (at
-    most MY_FOLLOWUPS_LIMIT, as /followups shows). One statement: the follow-ups' lead ids
-    first (an array on PostgreSQL: joined, its planner scanned every lead of the
-    municipality), then those leads by primary key."""
+    most MY_FOLLOWUPS_LIMIT, as /followups shows)."""
+    return db.session.scalar(_due_count(user, FollowUp.due_on < local_today())) or 0
+
+
+def due_counts(user: Viewer) -> tuple[int, int]:
+    """How many are overdue, and how many due today (one statement)."""
+    today = local_today()
+    overdue, due_today = db.session.execute(sa.select(
+        _due_count(user, FollowUp.due_on < today).scalar_subquery(),
+        _due_count(user, FollowUp.due_on == today).scalar_subquery())).one()
+    return overdue, due_today
+
+
+def _due_count(user: Viewer, due: sa.ColumnElement[bool]) -> sa.Select:
+    """Counts the user's open follow-ups that meet `due`, on leads they still see: the
+    follow-ups' lead ids first (an array on PostgreSQL: joined, its planner scanned every
+    lead of the municipality), then those leads by primary key."""
     lead_ids = sa.select(FollowUp.lead_id).where(
         FollowUp.assignee_id == user.id, FollowUp.done_at.is_(None),
-        FollowUp.due_on < local_today()).limit(MY_FOLLOWUPS_LIMIT)
+        due).limit(MY_FOLLOWUPS_LIMIT)
     overdue: sa.FromClause
     if db.engine.dialect.name == "postgresql":
         overdue = sa.func.unnest(sa.func.array(lead_ids.scalar_subquery())).table_valued(
             "lead_id").render_derived(name="overdue")
     else:
         overdue = lead_ids.subquery()
-    return db.session.scalar(
-        sa.select(sa.func.count()).select_from(overdue)
-        .join(Lead, Lead.id == overdue.c.lead_id).where(scope.visible_filter(user, Lead))) or 0
+    return (sa.select(sa.func.count()).select_from(overdue)
+            .join(Lead, Lead.id == overdue.c.lead_id).where(scope.visible_filter(user, Lead)))

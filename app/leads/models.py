@@ -299,7 +299,8 @@ class Activity(Model):
     """An entry of a lead's timeline. Plain text, always escaped on output."""
 
     __tablename__ = "activities"
-    __table_args__ = (sa.Index("ix_activities_lead_at", "lead_id", "at"),)
+    __table_args__ = (sa.Index("ix_activities_lead_at", "lead_id", "at"),
+                      sa.Index("ix_activities_at_id", "at", "id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int] = mapped_column(sa.ForeignKey("leads.id", ondelete="CASCADE"))
