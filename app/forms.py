@@ -61,6 +61,14 @@ SelectField = wtforms.SelectField
 SelectMultipleField = wtforms.SelectMultipleField
 
 
+class CheckboxesField(wtforms.SelectMultipleField):
+    """Any number of a handful of choices (municipalities, candidate sites, colleagues):
+    checkboxes in a fieldset, never a list box that needs Ctrl-click."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
 class NoIdHiddenInput(widgets.HiddenInput):
     """A hidden input without an id: nothing refers to one by id, and a page with several
     forms (or a form repeated per row) would repeat `csrf_token`, `submission_token`…"""
@@ -289,9 +297,26 @@ _HELP = Markup('<div class="form-text" id="{}-help">{}</div>')
 _ERROR = Markup('<div class="invalid-feedback d-block">{}</div>')
 
 
+_CHECKBOXES = Markup('<fieldset class="mb-3" id="{id}"{described}>\n  <legend class="form-label fs-6'
+                     ' mb-1">{legend}</legend>\n  {options}\n  {help}\n  {errors}\n</fieldset>')
+_CHECKBOX_OPTION = Markup('<div class="form-check form-check-inline">{control} {label}</div>')
+
+
 def _field_html(field, help: Any) -> Markup:
     invalid = " is-invalid" if field.errors else ""
     errors = Markup("").join(_ERROR.format(error) for error in field.errors)
+    if field.type == "CheckboxesField":
+        options = Markup("").join(
+            # never `required` on each box: that would demand every one be ticked
+            _CHECKBOX_OPTION.format(control=option(class_="form-check-input" + invalid,
+                                                   required=False),
+                           label=option.label(class_="form-check-label")) for option in field)
+        return _CHECKBOXES.format(id=field.id, legend=field.label.text,
+                                  described=Markup(' aria-describedby="{}-help"').format(
+                                      field.id) if help else "",
+                                  options=options,
+                                  help=_HELP.format(field.id, help) if help else "",
+                                  errors=errors)
     if field.type == "BooleanField":
         return _CHECKBOX.format(control=field(class_="form-check-input" + invalid),
                                 label=field.label(class_="form-check-label"), errors=errors)

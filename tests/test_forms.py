@@ -20,9 +20,19 @@ def test_option_tags_escape_values_and_labels():
 # --- render_field: the `field` macro of templates/_forms.html ------------------------------
 
 # The macro as it was written in Jinja before app.forms.render_field took its place, plus
-# the empty first option of a required single select (issue 18: valid HTML).
+# the empty first option of a required single select (issue 18: valid HTML), and
+# checkboxes in a fieldset for a multiple choice (issue 18: no Ctrl-click list boxes).
 JINJA_FIELD = """{% macro field(f, help=None) %}
-{% if f.type == "BooleanField" %}
+{% if f.type == "CheckboxesField" %}
+<fieldset class="mb-3" id="{{ f.id }}"{% if help %} aria-describedby="{{ f.id }}-help"{% endif %}>
+  <legend class="form-label fs-6 mb-1">{{ f.label.text }}</legend>
+  {% for option in f %}<div class="form-check form-check-inline">
+  {{- option(class_="form-check-input" + (" is-invalid" if f.errors else ""), required=False) }}
+  {{ option.label(class_="form-check-label") }}</div>{% endfor %}
+  {% if help %}<div class="form-text" id="{{ f.id }}-help">{{ help }}</div>{% endif %}
+  {% for error in f.errors %}<div class="invalid-feedback d-block">{{ error }}</div>{% endfor %}
+</fieldset>
+{% elif f.type == "BooleanField" %}
 <div class="form-check mb-3">
   {{ f(class_="form-check-input" + (" is-invalid" if f.errors else "")) }}
   {{ f.label(class_="form-check-label") }}

@@ -110,7 +110,7 @@ def test_my_followups_are_grouped_and_can_be_done_and_undone(client, users):
     db.session.refresh(late)
     assert late.done_at is None
     start = client.get("/").get_data(as_text=True)
-    assert "1 försenad uppföljning" in start
+    assert "Försenade (1)" in start  # the desk (tests/test_start_desk.py)
 
 
 def test_overdue_filter_on_the_list(client, users):

@@ -9,12 +9,12 @@ from wtforms.validators import DataRequired, NumberRange, Optional
 
 from app.candidates.models import STATUS_LABELS, CandidateSite, CandidateStatus, SiteVisit
 from app.forms import (
+    CheckboxesField,
     DateField,
     Form,
     HiddenInput,
     OneTimeForm,
     SelectField,
-    SelectMultipleField,
     TextAreaField,
     TextField,
     max_length,
@@ -56,13 +56,13 @@ class VisitForm(OneTimeForm, Form):
 
     id_prefix = "visit"  # beside the pack's and the follow-ups' forms on the lead page
 
-    candidates = SelectMultipleField(_l("Candidate sites"), coerce=int, choices=[],
-                                     validators=[DataRequired()])
+    candidates = CheckboxesField(_l("Candidate sites"), coerce=int, choices=[],
+                                 validators=[DataRequired()])
     due_on = DateField(_l("Date"), kind="follow_up", validators=[DataRequired()])
     due_time = TimeField(_l("Time"), validators=[DataRequired()])
     assignee = SelectField(_l("Responsible advisor"), coerce=int, choices=[],
                            validators=[DataRequired()])
-    participants = SelectMultipleField(_l("Participants"), coerce=int, choices=[],
-                                       validators=[Optional()])
+    participants = CheckboxesField(_l("Participants"), coerce=int, choices=[],
+                                   validators=[Optional()])
     external = TextField(_l("External participants"),
                          validators=[Optional(), max_length(SiteVisit.external_participants)])

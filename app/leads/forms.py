@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 
 from app.core.service import municipality_names, municipality_slugs
 from app.forms import (
+    CheckboxesField,
     DateField,
     DateTimeLocalField,
     EmailField,
@@ -20,7 +21,6 @@ from app.forms import (
     OrgnrField,
     PhoneField,
     SelectField,
-    SelectMultipleField,
     TextAreaField,
     max_length,
 )
@@ -111,8 +111,8 @@ class LeadForm(OneTimeForm, LeadsForm):
                                           validators=[Optional()], kind="months")
     water_sewage = SelectField(_l("Water and sewage needed"), choices=labels.yes_no_choices, default="")
     water_must = BooleanField(_l("Water and sewage is a must"))
-    preferred_municipalities = SelectMultipleField(_l("Preferred municipalities"),
-                                                   choices=municipality_options)
+    preferred_municipalities = CheckboxesField(_l("Preferred municipalities"),
+                                               choices=municipality_options)
     preferred_must = BooleanField(_l("Preferred municipalities are a must"))
     desired_start = DateField(_l("Desired start"), validators=[Optional()], kind="desired_start")
     start_must = BooleanField(_l("Start date is a must"))
@@ -201,8 +201,8 @@ class FollowUpForm(OneTimeForm, LeadsForm):
 
 
 class ShareForm(OneTimeForm, LeadsForm):
-    municipalities = SelectMultipleField(_l("Municipalities"), choices=municipality_options,
-                                         validators=[DataRequired()])
+    municipalities = CheckboxesField(_l("Municipalities"), choices=municipality_options,
+                                     validators=[DataRequired()])
     level = SelectField(_l("Level"), choices=labels.share_level_choices, validators=[DataRequired()])
     # Only for a confidential lead shared in full (app.leads.secrecy.checked_basis).
     basis = SelectField(_l("Basis for sharing in full"), choices=labels.share_basis_choices,

@@ -80,7 +80,8 @@ def test_register_match_propose_map_and_plan_a_visit(page, region):
     page.goto(f"/leads/{lead.id}")
     page.locator("summary", has_text="Planera platsbesök").click()
     form = page.get_by_test_id("plan-visit")
-    form.locator("#visit-candidates").select_option(label=["Rala tomt 2", "Törsjö tomt 2"])
+    for name in ("Rala tomt 2", "Törsjö tomt 2"):
+        form.locator("#visit-candidates").get_by_label(name).check()
     form.locator("#visit-due_on").fill((local_today() + timedelta(days=7)).isoformat())
     form.locator("#visit-due_time").fill("10:30")
     form.locator("#visit-external").fill("Vd:n, Bolaget AB")

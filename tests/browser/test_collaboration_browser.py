@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.sqlite_only]
 def _share(page, lead_id: int, level: str) -> None:
     page.goto(f"/leads/{lead_id}")
     form = page.locator(f"form[action='/leads/{lead_id}/shares']")
-    form.locator("select[name=municipalities]").select_option(label="Hallsberg")
+    form.locator("fieldset", has_text="Kommuner").get_by_label("Hallsberg").check()
     form.locator("select[name=level]").select_option(label=level)
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
