@@ -23,9 +23,11 @@ from app.viewer import Viewer
 
 def counted_leads(user: Viewer) -> ColumnElement[bool]:
     """SQL: the leads every figure of `user` counts (see the module docstring)."""
+    visible = visible_filter(user, Lead)
+    if user is None or not user.is_authenticated or not user.is_active:
+        return visible  # false: nobody signed in counts nothing
     own = Lead.municipality_id == user.municipality_id
-    others = sa.and_(visible_filter(user, Lead), Lead.confidential.is_(False))
-    return sa.and_(visible_filter(user, Lead), sa.or_(own, others))
+    return sa.and_(visible, sa.or_(own, Lead.confidential.is_(False)))
 
 
 @dataclass(frozen=True)
