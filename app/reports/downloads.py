@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from app.exports.cells import safe_cell
 from app.exports.files import CsvDialect
@@ -20,11 +21,16 @@ def to_csv(table: Table, dialect: CsvDialect) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
+def sheet_title(title: str) -> str:
+    """`title` as a sheet's name: without the characters Excel refuses, at most 31 long."""
+    return re.sub(r"[\\/*?:\[\]]", " ", title)[:31].strip() or "Etablera"
+
+
 def to_xlsx(table: Table) -> bytes:
     from openpyxl import Workbook  # imported when used: it slows every worker's start
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(table.title)[:31])
+    sheet = workbook.create_sheet(sheet_title(str(table.title)))
     sheet.append([column.header() for column in table.columns])
     for row in table.plain_rows():
         sheet.append([safe_cell(value) for value in row])

@@ -77,7 +77,7 @@ def completeness(user: Viewer, municipality_id: int | None, names: dict[int, str
     found = {m: (total, complete) for m, total, complete in rows}
     table = Table("completeness", _l("Sites with complete key data"),
                   (Column(_l("Municipality")), Column(_l("Sites offered"), ""),
-                   Column(_l("With complete key data"), ""), Column(_l("Share"), PERCENT)),
+                   Column(_l("With complete key data"), ""), Column(_l("Share complete"), PERCENT)),
                   chart_column=3,
                   note=_l("Key data: price, power, detaljplan, industrispår and the areas "
                           "of the site's kind."))

@@ -40,7 +40,7 @@ def stages_now(user: Viewer, selection: LeadSelection) -> Table:
         sa.select(Lead.stage, sa.func.count()).where(*selection.criteria(user))
         .group_by(Lead.stage)))
     return Table("stages", _l("Matters per skede now"),
-                 (Column(_l("Skede")), Column(_l("Matters"), "")),
+                 (Column(_l("Stage")), Column(_l("Matters"), "")),
                  [(STAGE_LABELS[stage], counts.get(stage, 0)) for stage in Stage])
 
 
@@ -56,7 +56,7 @@ def time_in_stage(user: Viewer, selection: LeadSelection, today: date) -> Table:
     for stage, changed_hour, count in rows:
         days[stage].append(((today - local_date_of_utc_hour(changed_hour)).days, count))
     table = Table("time_in_stage", _l("Time in the current skede"),
-                  (Column(_l("Skede")), Column(_l("Open matters"), ""),
+                  (Column(_l("Stage")), Column(_l("Open matters"), ""),
                    Column(_l("Median days in the skede"), ""),
                    Column(_l("Stale (over %(days)d days)", days=STALE_DAYS), "")),
                   chart_column=2,
@@ -97,7 +97,7 @@ def funnel(user: Viewer, selection: LeadSelection, period: Period) -> Table:
     reached = [sum(n for rank, n in counts.items() if rank >= index)
                for index in range(len(FORWARD))]
     table = Table("funnel", _l("Funnel and conversion of the matters received"),
-                  (Column(_l("Skede")), Column(_l("Matters that reached the skede"), ""),
+                  (Column(_l("Stage")), Column(_l("Matters that reached the skede"), ""),
                    Column(_l("Went on to the next skede"), PERCENT)),
                   note=_l("Of the matters received in the period, how many reached each "
                           "skede (the furthest skede a matter has been in counts, and "
