@@ -76,20 +76,24 @@ def _rank(column: Any) -> sa.ColumnElement[int]:
 
 
 def furthest_counts(user: Viewer, selection: LeadSelection, period: Period) -> dict[int, int]:
-    """How many of the period's received matters got furthest to each FORWARD rank."""
-    from_changes = (sa.select(sa.func.max(_rank(Activity.to_stage)))
-                    .where(Activity.lead_id == Lead.id,
-                           Activity.kind == ActivityKind.STAGE_CHANGE)
-                    .scalar_subquery())
-    current = _rank(Lead.stage)
-    changed = sa.func.coalesce(from_changes, 0)
+    """How many of the period's received matters got furthest to each FORWARD rank: the
+    period's leads, joined to their changes of skede grouped per lead (one pass over the
+    changes, not a look-up per lead)."""
+    received = (sa.select(Lead.id.label("id"), _rank(Lead.stage).label("current"))
+                .where(*selection.criteria(user),
+                       Lead.received_on.between(period.start, period.end))
+                .cte("received"))
+    changes = (sa.select(Activity.lead_id.label("lead_id"),
+                         sa.func.max(_rank(Activity.to_stage)).label("changed"))
+               .join(received, received.c.id == Activity.lead_id)
+               .where(Activity.kind == ActivityKind.STAGE_CHANGE)
+               .group_by(Activity.lead_id).subquery())
+    current, changed = received.c.current, sa.func.coalesce(changes.c.changed, 0)
     furthest = sa.case((current >= changed, current), else_=changed).label("furthest")
-    per_lead = (sa.select(furthest)
-                .where(*selection.criteria(user), Lead.received_on.between(period.start,
-                                                                           period.end))
-                .subquery())
     return dict(grouped(
-        sa.select(per_lead.c.furthest, sa.func.count()).group_by(per_lead.c.furthest)))
+        sa.select(furthest, sa.func.count())
+        .select_from(received.outerjoin(changes, changes.c.lead_id == received.c.id))
+        .group_by(furthest)))
 
 
 def funnel(user: Viewer, selection: LeadSelection, period: Period) -> Table:

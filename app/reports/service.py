@@ -36,8 +36,12 @@ class Report:
         return {k: v for k, v in names.items() if wanted is None or k == wanted}
 
     @cached_property
+    def received(self) -> inflow.Inflow:
+        return inflow.inflow(self.user, self.selection, self.period)
+
+    @cached_property
     def month_counts(self) -> dict[tuple[int, int], int]:
-        return inflow.month_counts(self.user, self.selection, self.period)
+        return self.received.months()
 
     @cached_property
     def won(self) -> list[outcome.Won]:
@@ -66,10 +70,9 @@ BUILDERS: dict[str, Callable[[Report], Table]] = {
     "funnel": lambda r: pipeline.funnel(r.user, r.selection, r.period),
     "inflow_month": lambda r: inflow.by_month(r.month_counts, r.period),
     "inflow_quarter": lambda r: inflow.by_quarter(r.month_counts, r.period),
-    "inflow_source": lambda r: inflow.by_source(r.user, r.selection, r.period),
-    "inflow_sector": lambda r: inflow.by_sector(r.user, r.selection, r.period),
-    "inflow_municipality": lambda r: inflow.by_municipality(r.user, r.selection, r.period,
-                                                            r.names),
+    "inflow_source": lambda r: inflow.by_source(r.received),
+    "inflow_sector": lambda r: inflow.by_sector(r.received),
+    "inflow_municipality": lambda r: inflow.by_municipality(r.received, r.names),
     "answered": lambda r: inflow.answered(r.user, r.selection, r.period, r.names),
     "won": lambda r: outcome.won_table(r.won, inflow.municipality_names()),
     "lost": lambda r: outcome.lost(r.user, r.selection, r.period),
