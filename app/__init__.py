@@ -80,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
         notifications,
         packs,
         reminders,
+        reports,
         reservations,
         scheduler,
         security,
@@ -88,7 +89,7 @@ def register_blueprints(app: Flask) -> None:
 
     for feature in (security, navigation, auth, main, admin, health, api, sites, leads, mail,
                     digest, reminders, scheduler, calendar_feed, exports, candidates,
-                    reservations, packs, notifications):
+                    reservations, packs, notifications, reports):
         feature.init_app(app)
     if app.config.get("BENCH_ROUTES"):
         from app import bench

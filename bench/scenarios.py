@@ -56,6 +56,8 @@ SCENARIOS: list[Scenario] = [
     Scenario("lead matches API (10,000 sites)", "/api/v1/leads/1/matches", bearer=True,
              target_ratio=10, requests=30),
     Scenario("sites API page", "/api/v1/sites?per_page=50", bearer=True),
+    # Reports (issue 20): every figure of this year over the 100,000 leads, grouped in SQL.
+    Scenario("reports (100,000 leads)", "/reports", target_ratio=20, requests=20),
 ]
 
 

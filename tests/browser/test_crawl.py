@@ -68,6 +68,7 @@ NOT_PAGES = {
     "exports.download": "a file download",
     "api_docs.openapi": "the OpenAPI JSON document",
     "leads.mentionable": "JSON for the activity form's @ autocomplete",
+    "reports.download": "a report table's CSV or XLSX download",
 }
 NOT_PAGE_BLUEPRINTS = {  # the JSON API, under /api/v1
     "api", "leads_api", "sites_api", "candidates_api",
@@ -133,6 +134,7 @@ def seeded(app, users) -> dict[str, Callable[[str], str | None]]:
     }
     fillers["token"] = tokens.get
     fillers["fmt"] = lambda _e: "xlsx"  # the CSV is a download; the workbook confirms a job
+    fillers["year"] = lambda _e: str(today.year)  # the annual follow-up
     return fillers
 
 
