@@ -18,6 +18,7 @@ from wtforms.validators import Length, StopValidation
 
 from app import input_rules
 from app.caching import ProcessCache
+from app.form_messages import TRANSLATIONS
 
 
 def column_length(column: Any) -> int:
@@ -89,6 +90,10 @@ class Form(FlaskForm):
     id_prefix: str | None = None
 
     class Meta:
+        def get_translations(self, form: Any) -> Any:
+            """WTForms' own messages through our catalogue (app/form_messages.py)."""
+            return TRANSLATIONS
+
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
             extra: dict[str, Any] = {}
             if issubclass(unbound_field.field_class, wtforms.HiddenField):

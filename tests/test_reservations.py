@@ -126,7 +126,7 @@ def test_a_partners_site_is_reserved_by_the_partner_not_by_the_lead_owner(client
 
 @pytest.mark.parametrize(("field", "value", "swedish"), [
     ("valid_until", "2026-11-01", "måste sluta efter"),
-    ("decided_by", "", "obligatoriskt"),
+    ("decided_by", "", "Fältet måste fyllas i"),
     ("kind", "arrende", "giltigt val"),
     ("fee_sek", "-1", "under noll"),
     ("valid_from", "9999-01-01", "rimliga"),
