@@ -5,6 +5,8 @@ at once for
 - accessibility: axe-core (bundled by axe-playwright-python) with the WCAG 2.0/2.1 A and
   AA tags, after opening every disclosure (`<details>`) and a popup of each map: 0
   violations;
+- words: no raw code (an enum's snake_case value, a notification or mail kind) in the
+  visible text, in Swedish and English;
 - phones: at 390 px the page is no wider than the viewport (`scrollWidth`), and a map's
   layer control and legend are collapsed;
 - valid HTML: each page as served is saved and the Nu Html Checker (vnu.jar from npm,
@@ -205,6 +207,34 @@ PHONE_LAYOUT = """async () => {
 }"""
 
 
+# Single-word enum values that are Swedish words too (or the glossary's own terms).
+SWEDISH_WORDS = frozenset({"antagen", "granskning", "planbesked", "markanvisning",
+                           "markreservation", "region", "land", "full", "admin", "pass"})
+
+
+def raw_codes(swedish: bool = False) -> re.Pattern:
+    """The product's codes that no reader should see: every snake_case value of its enums
+    (stages, kinds, statuses, detaljplan stages…), notification and mail kinds; on a
+    Swedish page also the single-word ones ("won", "available", "samrad"). The visible
+    text of every page must word them (labels)."""
+    import enum
+
+    import app.models  # noqa: F401  (every feature's models)
+    from app.mail.routes import KIND_LABELS
+    from app.notifications.topics import TOPIC_OF_KIND
+
+    def subclasses(cls: type) -> list[type]:
+        return [cls, *(sub for child in cls.__subclasses__() for sub in subclasses(child))]
+
+    codes = {member.value for cls in subclasses(enum.Enum)
+             if cls.__module__.startswith("app.") for member in cls  # type: ignore[attr-defined]
+             if isinstance(member.value, str)
+             and ("_" in member.value or swedish and member.value not in SWEDISH_WORDS)}
+    codes |= {kind for kind in (*KIND_LABELS, *TOPIC_OF_KIND) if "_" in kind}
+    alternatives = "|".join(sorted(map(re.escape, codes), key=len, reverse=True))
+    return re.compile(rf"(?<![\w./#=@-])({alternatives})(?![\w/@-]|\.\w)")
+
+
 class Crawl:
     """Visits pages in one browser context and collects what fails."""
 
@@ -216,6 +246,7 @@ class Crawl:
         self.page.set_default_timeout(15_000)
         self.who, self.saved, self.names, self.failures = who, saved, names, failures
         self.axe = Axe()
+        self.codes = raw_codes(swedish=who.endswith("sv") or who == "anonymous")
         self.seen: set[str] = set()
         self.popups = 0
         self.errors: list[str] = []
@@ -253,6 +284,9 @@ class Crawl:
         self.popups += popups["open"]
         if popups["open"] < popups["wanted"]:
             self.failures.append((where, f"opened {popups['open']} of {popups['wanted']} map popups"))
+        shown = self.codes.findall(page.evaluate("document.body.innerText"))
+        if shown:
+            self.failures.append((where, f"raw codes in the visible text: {sorted(set(shown))}"))
         result = self.axe.run(page, options={
             "runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
         for violation in result.response["violations"]:
@@ -335,6 +369,13 @@ def report(failures: list[tuple[str, str]]) -> str:
         f"- {finding}\n    on {', '.join(sorted(where)[:8])}"
         + (f" and {len(where) - 8} more" if len(where) > 8 else "")
         for finding, where in sorted(pages.items()))
+
+
+def test_the_raw_code_check_finds_codes_and_leaves_words_and_addresses(app):
+    codes = raw_codes(swedish=True)
+    text = "Skede: sites_proposed. Plan: laga_kraft, samrad; won. antagen · viewer@kumla.se"
+    assert codes.findall(text) == ["sites_proposed", "laga_kraft", "samrad", "won"]
+    assert raw_codes().findall(text) == ["sites_proposed", "laga_kraft"]
 
 
 def test_a_page_whose_arguments_the_table_cannot_fill_fails_the_crawl_by_name(app):
