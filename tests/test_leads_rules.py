@@ -47,7 +47,7 @@ BASE = {"source": "direct", "description": "Lagerbehov", "codename": "Projekt Te
     ({"land_min_m2": "-5"}, "land_min_m2", "under noll"),
     ({"land_min_m2": "5000", "land_max_m2": "100"}, "land_max_m2", "minimum"),
     ({"power_mw": "-1"}, "power_mw", "under noll"),
-    ({"preferred_municipalities": "stockholm"}, "preferred_municipalities", "giltigt"),
+    ({"preferred_municipalities": "stockholm"}, "preferred_municipalities", "Välj bara bland alternativen"),
     ({"codename": "x" * 81}, "codename", "Högst 80"),
     ({"description": "x" * 5001}, "description", "Högst 5000"),
     ({"company_name": "y" * 201}, "company_name", "Högst 200"),

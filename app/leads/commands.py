@@ -18,7 +18,15 @@ from app.input_rules import FieldErrors
 from app.leads import mentions, secrecy
 from app.leads.access import can_contribute, can_edit
 from app.leads.errors import PermissionDenied
-from app.leads.models import SYSTEM_ACTIVITY_KINDS, Activity, ActivityKind, Company, Lead, Stage
+from app.leads.models import (
+    SYSTEM_ACTIVITY_KINDS,
+    Activity,
+    ActivityKind,
+    Company,
+    Contact,
+    Lead,
+    Stage,
+)
 from app.locking import update_versioned
 from app.viewer import Viewer
 
@@ -100,8 +108,10 @@ def _check_company_of(lead: Lead, company: Company) -> None:
         raise FieldErrors({"company_id": [str(_l("Unknown company."))]})
 
 
-def create_lead(user: Viewer, values: dict[str, Any], company: Company | None = None) -> Lead:
-    """A new lead owned by `user` and their municipality (advisors only)."""
+def create_lead(user: Viewer, values: dict[str, Any], company: Company | None = None,
+                contact: dict[str, Any] | None = None) -> Lead:
+    """A new lead owned by `user` and their municipality (advisors only), with the
+    company's contact person when one is given."""
     if not user.is_advisor:
         raise PermissionDenied()
     values = dict(values)
@@ -127,10 +137,22 @@ def create_lead(user: Viewer, values: dict[str, Any], company: Company | None = 
     if company is not None:
         _check_company_of(lead, company)
         lead.company = company
+    elif contact is not None:
+        raise FieldErrors({"contact_name": [str(_l(
+            "A contact person belongs to a company: give its name."))]})
     db.session.add(lead)
     db.session.flush()
     audit.record(user, "lead.created", "lead", lead.id, after=snapshot(lead),
                  municipality_id=lead.municipality_id)
+    if contact is not None and company is not None:
+        person = Contact(company=company, lead_id=lead.id, name=contact["name"],
+                         title=contact.get("title"), email=contact.get("email"),
+                         phone=contact.get("phone"))
+        db.session.add(person)
+        db.session.flush()
+        audit.record(user, "contact.created", "contact", person.id,
+                     after={"company_id": company.id, "lead_id": lead.id},
+                     municipality_id=lead.municipality_id)
     db.session.commit()
     return lead
 

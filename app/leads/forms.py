@@ -86,6 +86,14 @@ class LeadForm(OneTimeForm, LeadsForm):
                                  validators=[Optional(), max_length(Company.sector)])
     company_website = StringField(_l("Website"), validators=[Optional(), max_length(Company.website)])
     create_anyway = BooleanField(_l("Create a new company even though a similar one exists"))
+    # The company's contact person, on a new lead (more are added on the lead page).
+    contact_name = StringField(_l("Contact person"), validators=[Optional(), max_length(Contact.name)])
+    contact_title = StringField(_l("Contact's title"),
+                                validators=[Optional(), max_length(Contact.title)])
+    contact_email = EmailField(_l("Contact's e-mail"),
+                               validators=[Optional(), max_length(Contact.email)])
+    contact_phone = PhoneField(_l("Contact's phone"),
+                               validators=[Optional(), max_length(Contact.phone)])
 
     land_min_m2 = IntegerField(_l("Land area min (m²)"), validators=[Optional()], kind="area_m2")
     land_max_m2 = IntegerField(_l("Land area max (m²)"), validators=[Optional()], kind="area_m2")
@@ -159,6 +167,30 @@ class LeadForm(OneTimeForm, LeadsForm):
         return {"name": self.company_name.data.strip(), "orgnr": self.company_orgnr.data or None,
                 "country": self.company_country.data, "sector": self.company_sector.data,
                 "website": self.company_website.data}
+
+    def contact_values(self) -> dict | None:
+        """The contact person given on a new lead, or None."""
+        if not (self.contact_name.data or "").strip():
+            return None
+        return {"name": self.contact_name.data.strip(), "title": self.contact_title.data or None,
+                "email": self.contact_email.data or None, "phone": self.contact_phone.data or None}
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields, then the contact person as a whole: details need a name (an empty
+        name stops the field's own validators), a name needs a company."""
+        valid = super().validate(extra_validators)
+        named = bool((self.contact_name.data or "").strip())
+        details = (self.contact_title.data, self.contact_email.data, self.contact_phone.data)
+        problem = None
+        if any(details) and not named:
+            problem = _l("Give the contact person's name as well.")
+        elif named and not (self.company_name.data or "").strip() \
+                and not self.link_company_id.data:
+            problem = _l("A contact person belongs to a company: give its name.")
+        if problem is not None:
+            self.contact_name.errors = [*self.contact_name.errors, problem]
+            return False
+        return valid
 
     def validate_company_orgnr(self, field) -> None:
         if field.data and not (self.company_name.data or "").strip():

@@ -238,7 +238,8 @@ def _create_lead(form: LeadForm, company: Company | None) -> Lead:
     for _attempt in range(3):
         try:
             with recording(current_user, form, Lead):
-                return commands.create_lead(current_user, form.lead_values(), company)
+                return commands.create_lead(current_user, form.lead_values(), company,
+                                            form.contact_values())
         except IntegrityError as error:
             if not violates(error, Lead, *CODENAME_TAKEN):
                 raise
