@@ -110,7 +110,7 @@ def catalogue_map(listed: list[PublicSite], filt: CatalogueFilter, locale: str,
         grouped: dict[str, list[list]] = {}
         for site in listed:
             grouped.setdefault(site.municipality, []).append([
-                site.lat, site.lon, site.id, sites.STATUS_INDEX["available"], site.land_area_m2,
+                site.lat, site.lon, site.id, 0, site.land_area_m2,
                 site.building_area_m2, site.name, site.dist_motorway_km, site.dist_terminal_km,
                 site.dist_airport_km])
         layers = [SiteLayer(name, rows) for name, rows in sorted(grouped.items())]

@@ -128,13 +128,15 @@ def _legend(m: folium.Map, with_sites: bool, nodes: Sequence[NodePoint],
 
 
 def _site_config(municipality: str, endpoint: str = "sites.show",
-                 url_args: dict[str, Any] | None = None) -> dict[str, Any]:
+                 url_args: dict[str, Any] | None = None,
+                 statuses: Sequence[str] = STATUS_ORDER) -> dict[str, Any]:
+    """The popups' words and links; a row's status is its index in `statuses`."""
     labels = status_labels()
     return {
         "municipality": municipality,
         "url": url_for(endpoint, site_id=0, **(url_args or {})),
         "locale": str(get_locale() or "sv"),
-        "statuses": [[s, labels[s], STATUS_COLOURS[s]] for s in STATUS_ORDER],
+        "statuses": [[s, labels[s], STATUS_COLOURS[s]] for s in statuses],
         "labels": {"municipality": _("Municipality"), "status": _("Status"),
                    "land_area": _("Land area"), "building_area": _("Building area"),
                    "motorway": _("Motorway junction (km)"),
@@ -148,10 +150,11 @@ def _site_config(municipality: str, endpoint: str = "sites.show",
 
 
 def _site_layers(m: folium.Map, layers: Iterable[SiteLayer], endpoint: str = "sites.show",
-                 url_args: dict[str, Any] | None = None) -> None:
+                 url_args: dict[str, Any] | None = None,
+                 statuses: Sequence[str] = STATUS_ORDER) -> None:
     for layer in layers:
         name = f"{layer.municipality} ({len(layer.rows)})"
-        SiteCluster(layer.rows, _site_config(layer.municipality, endpoint, url_args),
+        SiteCluster(layer.rows, _site_config(layer.municipality, endpoint, url_args, statuses),
                     name=map_text(name)).add_to(m)
 
 
@@ -183,12 +186,13 @@ def sites_map(layers: list[SiteLayer], nodes: Iterable[NodePoint],
 def public_sites_map(layers: list[SiteLayer], nodes: Iterable[NodePoint],
                      url_args: dict[str, Any], height: str = "60vh") -> MapParts:
     """The public catalogue's map: the listed (available) sites, each linking to its
-    catalogue page (`url_args`: e.g. the language), the nodes, boundaries, a legend."""
+    catalogue page (`url_args`: e.g. the language), the nodes, boundaries, a legend. Rows
+    as the site map's, status index 0 (available: the only status it knows)."""
     nodes = list(nodes)
     bounds = bounds_of(row for layer in layers for row in layer.rows)
     m = _base_map(height, bounds)
     _boundaries(m, None, _("Municipality boundaries"), 1.5)
-    _site_layers(m, layers, "catalogue.site", url_args)
+    _site_layers(m, layers, "catalogue.site", url_args, statuses=("available",))
     _nodes(m, nodes)
     _legend(m, with_sites=True, nodes=nodes, statuses=("available",))
     LayerControl(collapsed=False).add_to(m)

@@ -68,6 +68,7 @@ NOT_PAGES = {
     "exports.download": "a file download",
     "api_docs.openapi": "the OpenAPI JSON document",
     "leads.mentionable": "JSON for the activity form's @ autocomplete",
+    "catalogue.geojson": "the public catalogue's sites as GeoJSON",
 }
 NOT_PAGE_BLUEPRINTS = {  # the JSON API, under /api/v1
     "api", "leads_api", "sites_api", "candidates_api",
@@ -99,7 +100,7 @@ def seeded(app, users) -> dict[str, Callable[[str], str | None]]:
     add_followup(kumla, lead, "Ring vd om markbehovet", today + timedelta(days=2))
     add_followup(kumla, lead, "Skicka detaljplanen", today - timedelta(days=1),
                  assignee_id=english.id)
-    site = make_site("kumla", name="Rala tomt 2", power_mw=8.0,
+    site = make_site("kumla", name="Rala tomt 2", power_mw=8.0, public=True,
                      description="Tomt vid Rala " + "industrispårsanslutningsmöjlighet" * 2)
     second = make_site("kumla", name="Kumla Nord etapp 3", lat=59.15, lon=15.13)
     make_site("hallsberg", name="Hallsbergs terminal", lat=59.07, lon=15.11)
