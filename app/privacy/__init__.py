@@ -2,4 +2,9 @@
 
 
 def init_app(app) -> None:
-    pass
+    from app.privacy import digest
+    from app.privacy.routes import bp, template_helpers
+
+    app.register_blueprint(bp)
+    app.context_processor(template_helpers)
+    digest.register()

@@ -40,6 +40,7 @@ from app.clock import local_today
 from app.exports.models import ExportKind
 from app.exports.service import record_export, run_export
 from app.extensions import db
+from app.leads.companies import add_contact
 from app.leads.followups import add_followup
 from app.leads.models import ShareLevel
 from app.leads.queries import LeadFilters
@@ -69,6 +70,7 @@ NOT_PAGES = {
     "api_docs.openapi": "the OpenAPI JSON document",
     "leads.mentionable": "JSON for the activity form's @ autocomplete",
     "catalogue.geojson": "the public catalogue's sites as GeoJSON",
+    "privacy.export_contact": "a contact's personal data as a JSON download",
 }
 NOT_PAGE_BLUEPRINTS = {  # the JSON API, under /api/v1
     "api", "leads_api", "sites_api", "candidates_api",
@@ -94,6 +96,8 @@ def seeded(app, users) -> dict[str, Callable[[str], str | None]]:
                         name="Kim English")
     lead = make_lead(kumla, "karta", power_mw=5.0, expected_jobs=120)
     share_lead(kumla, lead, ["hallsberg"], ShareLevel.FULL.value)
+    add_contact(kumla, lead, {"name": "Greta Kontaktsson", "title": "Vd",
+                              "email": "greta@bolaget.example"})
     arboga = make_lead(users["arboga"], "arboga_delar")
     share_lead(users["arboga"], arboga, ["kumla"], ShareLevel.ANONYMISED.value)
     today = local_today()
