@@ -235,3 +235,11 @@ def test_several_demo_sites_are_public_and_available():
     listed = [s for s in demo_sites() if s["public"] and s["status"] == SiteStatus.AVAILABLE]
     assert len(listed) >= 5
     assert any(s["price_public"] for s in listed) and any(not s["price_public"] for s in listed)
+
+
+def test_the_internal_site_page_links_a_listed_site_to_its_catalogue_page(client, catalogue):
+    login(client, "kumla")
+    listed = client.get(f"/sites/{catalogue['listed'].id}").get_data(as_text=True)
+    assert f'href="/catalogue/sites/{catalogue["listed"].id}"' in listed
+    sold = client.get(f"/sites/{catalogue['hidden']['sold'].id}").get_data(as_text=True)
+    assert 'data-testid="catalogue-link"' not in sold
