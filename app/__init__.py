@@ -70,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
         auth,
         calendar_feed,
         candidates,
+        catalogue,
         digest,
         exports,
         health,
@@ -79,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
         navigation,
         notifications,
         packs,
+        privacy,
         reminders,
         reports,
         reservations,
@@ -89,7 +91,7 @@ def register_blueprints(app: Flask) -> None:
 
     for feature in (security, navigation, auth, main, admin, health, api, sites, leads, mail,
                     digest, reminders, scheduler, calendar_feed, exports, candidates,
-                    reservations, packs, notifications, reports):
+                    reservations, packs, notifications, reports, catalogue, privacy):
         feature.init_app(app)
     if app.config.get("BENCH_ROUTES"):
         from app import bench

@@ -273,6 +273,7 @@ NUMBER_RANGES: dict[str, tuple[float, float]] = {
     "weight": (0, 10),
     "fee_sek": (0, 1_000_000_000),
     "pack_days": (1, 365),
+    "retention_years": (1, 50),
 }
 
 _UNITS = {
@@ -286,6 +287,7 @@ _UNITS = {
     "weight": "",
     "fee_sek": "SEK",
     "pack_days": "days",
+    "retention_years": "",
 }
 
 Number = TypeVar("Number", int, float)

@@ -23,6 +23,10 @@ class Municipality(Model):
     name: Mapped[str] = mapped_column(sa.String(80))
     centre_lat: Mapped[float] = mapped_column(sa.Float)
     centre_lon: Mapped[float] = mapped_column(sa.Float)
+    # Gallring: years after a lead is closed (lost / won) until its personal data is due for
+    # anonymisation (app/privacy/retention.py).
+    retention_lost_years: Mapped[int] = mapped_column(default=3, server_default="3")
+    retention_won_years: Mapped[int] = mapped_column(default=10, server_default="10")
 
     def __repr__(self) -> str:
         return f"<Municipality {self.slug}>"

@@ -143,6 +143,8 @@ class Contact(Model):
     email: Mapped[str | None] = mapped_column(sa.String(254))
     phone: Mapped[str | None] = mapped_column(sa.String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when the personal fields were erased (on request or by gallring, app/privacy).
+    erased_at: Mapped[datetime | None]
 
     company: Mapped[Company] = relationship(back_populates="contacts")
 
@@ -231,6 +233,8 @@ class Lead(Model):
     lost_reason: Mapped[LostReason | None] = mapped_column(enum_column(LostReason, 20))
     lost_comment: Mapped[str | None] = mapped_column(sa.String(1000))
     decided_on: Mapped[date | None] = mapped_column(sa.Date)
+    # Set when gallring removed the personal data of the closed lead (app/privacy/retention.py).
+    anonymised_at: Mapped[datetime | None]
 
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -118,21 +118,25 @@ def _node_legend(nodes: Sequence[NodePoint]) -> list[tuple[str, str, str]]:
     return items
 
 
-def _legend(m: folium.Map, with_sites: bool, nodes: Sequence[NodePoint]) -> None:
+def _legend(m: folium.Map, with_sites: bool, nodes: Sequence[NodePoint],
+            statuses: Sequence[str] = STATUS_ORDER) -> None:
     items = []
     if with_sites:
         labels = status_labels()
-        items = [(labels[s], STATUS_COLOURS[s], "circle") for s in STATUS_ORDER]
+        items = [(labels[s], STATUS_COLOURS[s], "circle") for s in statuses]
     Legend(_("Legend"), items + _node_legend(nodes)).add_to(m)
 
 
-def _site_config(municipality: str) -> dict[str, Any]:
+def _site_config(municipality: str, endpoint: str = "sites.show",
+                 url_args: dict[str, Any] | None = None,
+                 statuses: Sequence[str] = STATUS_ORDER) -> dict[str, Any]:
+    """The popups' words and links; a row's status is its index in `statuses`."""
     labels = status_labels()
     return {
         "municipality": municipality,
-        "url": url_for("sites.show", site_id=0),
+        "url": url_for(endpoint, site_id=0, **(url_args or {})),
         "locale": str(get_locale() or "sv"),
-        "statuses": [[s, labels[s], STATUS_COLOURS[s]] for s in STATUS_ORDER],
+        "statuses": [[s, labels[s], STATUS_COLOURS[s]] for s in statuses],
         "labels": {"municipality": _("Municipality"), "status": _("Status"),
                    "land_area": _("Land area"), "building_area": _("Building area"),
                    "motorway": _("Motorway junction (km)"),
@@ -145,10 +149,13 @@ def _site_config(municipality: str) -> dict[str, Any]:
     }
 
 
-def _site_layers(m: folium.Map, layers: Iterable[SiteLayer]) -> None:
+def _site_layers(m: folium.Map, layers: Iterable[SiteLayer], endpoint: str = "sites.show",
+                 url_args: dict[str, Any] | None = None,
+                 statuses: Sequence[str] = STATUS_ORDER) -> None:
     for layer in layers:
         name = f"{layer.municipality} ({len(layer.rows)})"
-        SiteCluster(layer.rows, _site_config(layer.municipality), name=map_text(name)).add_to(m)
+        SiteCluster(layer.rows, _site_config(layer.municipality, endpoint, url_args, statuses),
+                    name=map_text(name)).add_to(m)
 
 
 def bounds_of(points: Iterable[Sequence[float]]) -> list[list[float]] | None:
@@ -176,16 +183,32 @@ def sites_map(layers: list[SiteLayer], nodes: Iterable[NodePoint],
     return MapParts.of(m)
 
 
+def public_sites_map(layers: list[SiteLayer], nodes: Iterable[NodePoint],
+                     url_args: dict[str, Any], height: str = "60vh") -> MapParts:
+    """The public catalogue's map: the listed (available) sites, each linking to its
+    catalogue page (`url_args`: e.g. the language), the nodes, boundaries, a legend. Rows
+    as the site map's, status index 0 (available: the only status it knows)."""
+    nodes = list(nodes)
+    bounds = bounds_of(row for layer in layers for row in layer.rows)
+    m = _base_map(height, bounds)
+    _boundaries(m, None, _("Municipality boundaries"), 1.5)
+    _site_layers(m, layers, "catalogue.site", url_args, statuses=("available",))
+    _nodes(m, nodes)
+    _legend(m, with_sites=True, nodes=nodes, statuses=("available",))
+    LayerControl(collapsed=False).add_to(m)
+    return MapParts.of(m)
+
+
 def site_map(name: str, lat: float, lon: float, status: str, nodes: list[NodePoint],
-             height: str = "24rem") -> MapParts:
-    """One site with the nodes near it."""
+             height: str = "24rem", public: bool = False) -> MapParts:
+    """One site with the nodes near it (`public`: the legend names only its status)."""
     points = [[lat, lon]] + [[n.lat, n.lon] for n in nodes]
     m = _base_map(height, bounds_of(points))
     _nodes(m, nodes)
     folium.CircleMarker([lat, lon], radius=10, color="#333", weight=2, fill=True,
                         fill_color=STATUS_COLOURS.get(status, "#2e7d32"), fill_opacity=0.9,
                         tooltip=folium.Tooltip(map_text(name), permanent=True)).add_to(m)
-    _legend(m, with_sites=True, nodes=nodes)
+    _legend(m, with_sites=True, nodes=nodes, statuses=(status,) if public else STATUS_ORDER)
     return MapParts.of(m)
 
 

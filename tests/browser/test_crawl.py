@@ -42,6 +42,7 @@ from app.clock import local_today
 from app.exports.models import ExportKind
 from app.exports.service import record_export, run_export
 from app.extensions import db
+from app.leads.companies import add_contact
 from app.leads.followups import add_followup
 from app.leads.models import ShareLevel
 from app.leads.queries import LeadFilters
@@ -71,6 +72,8 @@ NOT_PAGES = {
     "api_docs.openapi": "the OpenAPI JSON document",
     "leads.mentionable": "JSON for the activity form's @ autocomplete",
     "reports.download": "a report table's CSV or XLSX download",
+    "catalogue.geojson": "the public catalogue's sites as GeoJSON",
+    "privacy.export_contact": "a contact's personal data as a JSON download",
 }
 NOT_PAGE_BLUEPRINTS = {  # the JSON API, under /api/v1
     "api", "leads_api", "sites_api", "candidates_api",
@@ -96,13 +99,15 @@ def seeded(app, users) -> dict[str, Callable[[str], str | None]]:
                         name="Kim English")
     lead = make_lead(kumla, "karta", power_mw=5.0, expected_jobs=120)
     share_lead(kumla, lead, ["hallsberg"], ShareLevel.FULL.value)
+    add_contact(kumla, lead, {"name": "Greta Kontaktsson", "title": "Vd",
+                              "email": "greta@bolaget.example"})
     arboga = make_lead(users["arboga"], "arboga_delar")
     share_lead(users["arboga"], arboga, ["kumla"], ShareLevel.ANONYMISED.value)
     today = local_today()
     add_followup(kumla, lead, "Ring vd om markbehovet", today + timedelta(days=2))
     add_followup(kumla, lead, "Skicka detaljplanen", today - timedelta(days=1),
                  assignee_id=english.id)
-    site = make_site("kumla", name="Rala tomt 2", power_mw=8.0,
+    site = make_site("kumla", name="Rala tomt 2", power_mw=8.0, public=True,
                      description="Tomt vid Rala " + "industrispårsanslutningsmöjlighet" * 2)
     second = make_site("kumla", name="Kumla Nord etapp 3", lat=59.15, lon=15.13)
     make_site("hallsberg", name="Hallsbergs terminal", lat=59.07, lon=15.11)
