@@ -23,6 +23,10 @@ class Municipality(Model):
     name: Mapped[str] = mapped_column(sa.String(80))
     centre_lat: Mapped[float] = mapped_column(sa.Float)
     centre_lon: Mapped[float] = mapped_column(sa.Float)
+    # The advisor who owns the municipality's web and API inquiries (app/intake), chosen
+    # by the admin among its active advisors. use_alter: users refer to municipalities too.
+    intake_user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL", use_alter=True))
 
     def __repr__(self) -> str:
         return f"<Municipality {self.slug}>"
