@@ -138,7 +138,7 @@ class Config:
         self.INTAKE_RATE_LIMIT = _env("INTAKE_RATE_LIMIT", "5 per 10 minutes;20 per day")
         self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = True
-        self.RATELIMIT_KEY_PREFIX = "etablera"
+        self.RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "etablera")
 
         # Exports (app/exports): an XLSX of more rows is made by a job of the task queue
         # (Huey: SQLite file by default, HUEY_URL=redis://… in production) and kept for
