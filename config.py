@@ -127,6 +127,19 @@ class Config:
 
         self.BENCH_ROUTES = _env_bool("ETABLERA_BENCH")
 
+        # Web and API inquiries (app/intake): the municipality that owns an inquiry
+        # without a single preferred municipality; the public form's abuse guards — a
+        # submission faster than INTAKE_MIN_FILL_SECONDS is a bot's, and each client
+        # address may send INTAKE_RATE_LIMIT (Flask-Limiter's notation). The counts live
+        # in RATELIMIT_STORAGE_URI: production sets redis://…, so that every worker counts
+        # together; without it each process counts alone (memory://).
+        self.INTAKE_MUNICIPALITY = _env("INTAKE_MUNICIPALITY", "orebro")
+        self.INTAKE_MIN_FILL_SECONDS = _env_int("INTAKE_MIN_FILL_SECONDS", 4)
+        self.INTAKE_RATE_LIMIT = _env("INTAKE_RATE_LIMIT", "5 per 10 minutes;20 per day")
+        self.RATELIMIT_STORAGE_URI = _env("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.RATELIMIT_KEY_PREFIX = _env("RATELIMIT_KEY_PREFIX", "etablera")
+
         # Exports (app/exports): an XLSX of more rows is made by a job of the task queue
         # (Huey: SQLite file by default, HUEY_URL=redis://… in production) and kept for
         # EXPORT_RETENTION in EXPORTS_DIR, downloadable by its requester alone.

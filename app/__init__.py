@@ -47,7 +47,7 @@ def trust_proxies(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from app import database, i18n, models, transactions  # noqa: F401 - models: Alembic's schema
-    from app.extensions import csrf, db, login_manager, migrate
+    from app.extensions import csrf, db, limiter, login_manager, migrate
 
     database.configure_engine(app)  # before db: the engine is made in init_app
     db.init_app(app)
@@ -55,6 +55,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_DIR / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
     i18n.init_app(app)
     from app.forms import render_field, same_value, shown_field, shown_value
 
@@ -74,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
         digest,
         exports,
         health,
+        intake,
         leads,
         mail,
         main,
@@ -91,7 +93,7 @@ def register_blueprints(app: Flask) -> None:
 
     for feature in (security, navigation, auth, main, admin, health, api, sites, leads, mail,
                     digest, reminders, scheduler, calendar_feed, exports, candidates,
-                    reservations, packs, notifications, reports, catalogue, privacy):
+                    reservations, packs, notifications, reports, catalogue, privacy, intake):
         feature.init_app(app)
     if app.config.get("BENCH_ROUTES"):
         from app import bench

@@ -19,7 +19,8 @@ from app.extensions import babel
 
 
 def select_locale() -> str:
-    """The user's setting, else the browser's preference, else Swedish."""
+    """The user's setting, else `?lang=` (public pages), else the browser's preference,
+    else Swedish."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -27,6 +28,9 @@ def select_locale() -> str:
     user = g.get("api_user") if request.path.startswith("/api/") else current_user
     if user is not None and user.is_authenticated and user.locale in languages:
         return user.locale
+    # The public pages (app/intake) carry the visitor's choice of language in `?lang=`.
+    if request.args.get("lang") in languages:
+        return request.args["lang"]
     return request.accept_languages.best_match(languages) or current_app.config[
         "BABEL_DEFAULT_LOCALE"
     ]

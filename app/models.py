@@ -12,6 +12,7 @@ from app.core.models import AuditEvent, Municipality
 from app.digest.models import DigestDelivery
 from app.exports import access as _exports_access  # noqa: F401 - registers the export rule
 from app.exports.models import Export
+from app.intake.models import BotCount, IdempotencyKey, IntakeClient, UnansweredReminder
 from app.leads import access as _leads_access  # noqa: F401 - registers the lead rules
 from app.leads.models import (
     Activity,
@@ -32,6 +33,7 @@ __all__ = [
     "Activity",
     "ApiToken",
     "AuditEvent",
+    "BotCount",
     "CalendarFeed",
     "CandidateSite",
     "Company",
@@ -42,6 +44,8 @@ __all__ = [
     "FormSubmission",
     "GeocodeResult",
     "GeocoderThrottle",
+    "IdempotencyKey",
+    "IntakeClient",
     "Lead",
     "LeadShare",
     "LoginFailure",
@@ -53,6 +57,7 @@ __all__ = [
     "ReminderDelivery",
     "Role",
     "SchedulerHeartbeat",
+    "UnansweredReminder",
     "Site",
     "User",
 ]

@@ -225,7 +225,8 @@ def test_a_reader_who_chose_not_by_e_mail_gets_none_but_sees_it_in_the_product(
     response = client.post("/profile/notifications", data={
         "notify-shares": "off", "notify-answers": "now",
         "notify-mentions": "now", "notify-assignments": "digest", "notify-candidates": "now",
-        "notify-reservations": "now", "notify-packs": "digest", "notify-exports": "off"})
+        "notify-reservations": "now", "notify-packs": "digest", "notify-exports": "off",
+        "notify-inquiries": "now"})
     assert response.status_code == 302
     lead = make_lead(users["kumla"], "tyst")
     share_lead(users["kumla"], lead, ["hallsberg"], "anonymised")
@@ -240,7 +241,8 @@ def test_a_bad_choice_is_refused_and_changes_nothing(client, users):
     response = client.post("/profile/notifications", data={
         "notify-shares": "sometimes", "notify-answers": "now", "notify-mentions": "now",
         "notify-assignments": "digest", "notify-candidates": "now",
-        "notify-reservations": "now", "notify-packs": "digest", "notify-exports": "off"})
+        "notify-reservations": "now", "notify-packs": "digest", "notify-exports": "off",
+        "notify-inquiries": "now"})
     assert response.status_code == 422
     assert "Inte ett giltigt val" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(NotificationSetting)) == 0

@@ -59,7 +59,7 @@ class User(UserMixin, Model):
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     digest_opt_out: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
-    municipality: Mapped[Municipality] = relationship(lazy="joined")
+    municipality: Mapped[Municipality] = relationship(lazy="joined", foreign_keys=[municipality_id])
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
@@ -162,8 +163,6 @@ def geojson(listed: list[PublicSite], site_url, inquiry_url) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-
-def inquiry_url(site_id: int) -> str:
-    """The public inquiry form about a site (the intake feature's page; a plain path here,
-    its endpoint is not part of this feature)."""
-    return f"/inquiry?site={int(site_id)}"
+def inquiry_url(site_id: int, **args: Any) -> str:
+    """The public inquiry form about a site (app/intake)."""
+    return url_for("intake.inquiry", site=int(site_id), **args)

@@ -27,6 +27,10 @@ class Municipality(Model):
     # anonymisation (app/privacy/retention.py).
     retention_lost_years: Mapped[int] = mapped_column(default=3, server_default="3")
     retention_won_years: Mapped[int] = mapped_column(default=10, server_default="10")
+    # The advisor who owns the municipality's web and API inquiries (app/intake), chosen
+    # by the admin among its active advisors. use_alter: users refer to municipalities too.
+    intake_user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL", use_alter=True))
 
     def __repr__(self) -> str:
         return f"<Municipality {self.slug}>"

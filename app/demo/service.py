@@ -11,11 +11,13 @@ from app.extensions import db
 def seeders() -> list[Callable[[], list[str]]]:
     from app.auth.demo import seed_users
     from app.digest.demo import seed_digests_delivered
+    from app.intake.demo import seed_intake_advisors
     from app.leads.demo import seed_leads
     from app.reservations.demo import seed_reservations
     from app.sites.demo import seed_sites
 
-    return [seed_users, seed_sites, seed_leads, seed_reservations, seed_digests_delivered]
+    return [seed_users, seed_intake_advisors, seed_sites, seed_leads, seed_reservations,
+            seed_digests_delivered]
 
 
 def seed_demo() -> list[str]:

@@ -18,6 +18,7 @@ from app.input_rules import FieldErrors
 from app.leads import mentions, secrecy
 from app.leads.access import can_contribute, can_edit
 from app.leads.errors import PermissionDenied
+from app.leads.inquiries import record_first_answer
 from app.leads.models import (
     SYSTEM_ACTIVITY_KINDS,
     Activity,
@@ -214,6 +215,7 @@ def add_activity(user: Viewer, lead: Lead, kind: str, body: str, internal: bool 
     db.session.add(activity)
     db.session.flush()
     mentions.add_mentions(user, lead, activity, readers)
+    record_first_answer(user, lead)
     audit.record(user, "activity.created", "lead", lead.id,
                  after={"activity_id": activity.id, "kind": kind, "internal": internal,
                         "mentions": mentioned or []},

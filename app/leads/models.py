@@ -236,6 +236,13 @@ class Lead(Model):
     # Set when gallring removed the personal data of the closed lead (app/privacy/retention.py).
     anonymised_at: Mapped[datetime | None]
 
+    # A web or API inquiry (app/intake): the reference its submitter got in the receipt,
+    # marked "new web inquiry" until a user of its municipality opens it.
+    inquiry_reference: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
+    web_inquiry_new: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # The first activity by an advisor (time to first answer; app/workdays.py's rule).
+    first_answered_at: Mapped[datetime | None]
+
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

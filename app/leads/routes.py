@@ -44,6 +44,7 @@ from app.leads import (
     export,
     followups,
     history,
+    inquiries,
     labels,
     mentions,
     queries,
@@ -305,6 +306,8 @@ def lead_map(lead_id: int):
 def show(lead_id: int):
     lead = queries.get_lead_or_404(current_user, lead_id)
     queries.record_view(current_user, lead)
+    new_inquiry = lead.web_inquiry_new
+    inquiries.mark_opened(current_user, lead)
     detail = queries.lead_detail(current_user, lead)
     followup_form = FollowUpForm()
     followup_form.assignee_id.choices = followups.assignee_choices(lead)
@@ -321,6 +324,7 @@ def show(lead_id: int):
         contact_form=ContactForm(), stage_form=stage_form, revoke_form=RevokeForm(),
         done_form=DoneForm(), today=local_today(),
         can_delete=deletion.can_delete(current_user, lead),
+        new_inquiry=new_inquiry, answer_deadline=inquiries.answer_deadline(lead),
     )
 
 

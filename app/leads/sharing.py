@@ -86,14 +86,15 @@ def share_lead(user: Viewer, lead: Lead, municipality_slugs: list[str], level: s
     return changed
 
 
-def add_anonymised_share(user: Viewer, lead: Lead, municipality: Municipality,
+def add_anonymised_share(user: Viewer | None, lead: Lead, municipality: Municipality,
                          because: str) -> LeadShare:
     """Share the lead with a municipality it is not shared with yet, at the anonymised
     level, as part of another change (`because` goes into the audit trail, e.g.
-    "candidate"). Not committed: the caller commits its change with it, then calls
+    "candidate"; no `user`: the system did it, e.g. for an inquiry's other preferred
+    municipalities). Not committed: the caller commits its change with it, then calls
     notify_partner."""
     share = LeadShare(lead=lead, municipality=municipality, level=ShareLevel.ANONYMISED,
-                      shared_by_id=user.id)
+                      shared_by_id=getattr(user, "id", None))
     db.session.add(share)
     record_share_change(user, lead, municipality, "shared", ShareLevel.ANONYMISED.value)
     db.session.flush()

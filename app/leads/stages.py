@@ -14,6 +14,7 @@ from app.extensions import db
 from app.input_rules import FieldErrors
 from app.leads.access import can_edit
 from app.leads.errors import PermissionDenied
+from app.leads.inquiries import record_first_answer
 from app.leads.models import Activity, ActivityKind, Lead, LostReason, Stage
 from app.locking import update_versioned
 from app.viewer import Viewer
@@ -67,6 +68,7 @@ def change_stage(user: Viewer, lead: Lead, submitted_version: int | None, stage:
     db.session.add(Activity(lead_id=lead.id, kind=ActivityKind.STAGE_CHANGE, body="",
                             from_stage=old_stage, to_stage=new_stage, internal=False,
                             author_id=user.id, municipality_id=user.municipality_id))
+    record_first_answer(user, lead)
     audit.record(user, "lead.stage_changed", "lead", lead.id,
                  before={"stage": old_stage},
                  after={key: value for key, value in values.items() if key != "updated_at"},

@@ -16,6 +16,8 @@ for the reader's e-mail choice:
   site of the reader's municipality ends in 60, 30 or 7 days, or has ended
 - pack_opened: the company opened a prospect pack of the reader's lead (first opening)
 - export_ready: the reader's export can be downloaded
+- web_inquiry: a web or partner-system inquiry arrived for the reader's municipality
+  (app/intake)
 
 E-mail: a notification made with the channel "now" is queued on the session and sent by
 `send_queued()` after the change that made it is committed (after each request, and by

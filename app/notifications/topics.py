@@ -29,6 +29,8 @@ class Topic:
 
 
 TOPICS = (
+    Topic("inquiries", _l("New inquiries from the web form and partner systems"), Channel.NOW,
+          ("web_inquiry",)),
     Topic("shares", _l("Leads shared with my municipality"), Channel.NOW,
           ("lead_shared", "share_revoked")),
     Topic("answers", _l("Partners' answers on my municipality's leads"), Channel.NOW,

@@ -41,7 +41,15 @@ def _candidate(params: dict[str, Any]) -> str:
              "%(codename)s", site=params.get("site", ""), codename=params.get("codename", ""))
 
 
+def _inquiry(params: dict[str, Any]) -> str:
+    if params.get("client"):
+        return _("A new inquiry from %(client)s: %(codename)s", client=params["client"],
+                 codename=params.get("codename", ""))
+    return _("A new web inquiry: %(codename)s", codename=params.get("codename", ""))
+
+
 _WORDING: dict[str, Any] = {
+    "web_inquiry": _inquiry,
     "lead_handed_over": lambda p: _(
         "%(actor)s handed over to you what %(from)s had: leads %(leads)s, follow-ups "
         "%(followups)s",
