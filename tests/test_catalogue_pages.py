@@ -181,7 +181,7 @@ def test_the_site_page_has_straight_line_distances_and_asks_about_the_site(clien
     site = catalogue["listed"]
     text = client.get(f"/catalogue/sites/{site.id}").get_data(as_text=True)
     assert "fågelvägen" in text
-    assert f'href="/inquiry?site={site.id}"' in text
+    assert f'href="/inquiry?site={site.id}&amp;lang=sv"' in text
     assert 'data-testid="node-distances"' in text
 
 

@@ -121,7 +121,7 @@ def test_the_input_rules_of_the_forms_hold(client, users, name, value):
 
 
 def test_a_site_of_the_catalogue_becomes_a_proposed_candidate(client, users):
-    site = make_site("hallsberg", name="Rala etapp 2")
+    site = make_site("hallsberg", name="Rala etapp 2", public=True)
     page = client.get(f"/inquiry?site={site.id}").get_data(as_text=True)
     assert "Rala etapp 2" in page
     assert re.search(r'<input checked[^>]*value="hallsberg"', page)  # its municipality
@@ -138,7 +138,7 @@ def test_a_site_of_the_catalogue_becomes_a_proposed_candidate(client, users):
 
 
 def test_a_site_no_longer_offered_is_left_out_and_the_inquiry_kept(client, users):
-    site = make_site("kumla", status=SiteStatus.SOLD)
+    site = make_site("kumla", status=SiteStatus.SOLD, public=True)
     assert "Testtomt" not in client.get(f"/inquiry?site={site.id}").get_data(as_text=True)
     response = submit(client, municipalities=["kumla"], site_id=str(site.id))
     assert response.status_code == 302 and len(leads()) == 1

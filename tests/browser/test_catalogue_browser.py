@@ -93,6 +93,6 @@ def test_filters_language_switch_and_asking_about_a_site(page, sites):
     page.get_by_role("link", name="Rala tomt 2").click()
     assert page.get_by_test_id("price").inner_text().startswith("350")
     assert page.get_by_role("link", name="Ask about this site").get_attribute("href") == (
-        f"/inquiry?site={sites['rala'].id}")
+        f"/inquiry?site={sites['rala'].id}&lang=en")
     assert page.get_by_test_id("node-distances").is_visible()
     assert page.dialogs == [] and page.external_requests == []

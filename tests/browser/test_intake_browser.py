@@ -33,7 +33,7 @@ def test_a_company_asks_about_a_site_and_the_intake_advisor_sees_it(
         page, users, outbox, lang):
     municipality("hallsberg").intake_user_id = users["hallsberg"].id
     db.session.commit()
-    site = make_site("hallsberg", name="Rala etapp 2", lat=59.07, lon=15.11)
+    site = make_site("hallsberg", name="Rala etapp 2", lat=59.07, lon=15.11, public=True)
     page.goto(f"/inquiry?site={site.id}&lang={lang}")
     english = lang == "en"
     assert page.get_by_test_id("site-asked-about").is_visible()
