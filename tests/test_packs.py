@@ -126,7 +126,7 @@ def test_only_the_leads_municipality_makes_and_sees_packs(client, users, lead_wi
     response = client.post(f"/leads/{lead.id}/packs", data={
         "candidates": [str(candidates[2].id)], "language": "sv"}, follow_redirects=True)
     # A rejected candidate is not among the choices (the service says the same to the API).
-    assert "är inte ett giltigt val" in response.get_data(as_text=True)
+    assert "Välj bara bland alternativen" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ProspectPack)) == 0
 
 

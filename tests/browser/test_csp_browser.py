@@ -41,6 +41,8 @@ SKIP = {
     "sites.export_sites": "a download (CSV or XLSX), not a page",
     "calendar_feed.feed": "an iCalendar download, not a page",
     "exports.download": "an XLSX download, not a page",
+    "reports.download": "a report table's CSV or XLSX download, not a page",
+    "privacy.export_contact": "a contact's personal data as a JSON download, not a page",
 }
 
 LISTEN = """
@@ -88,7 +90,7 @@ def demo(app, runner) -> dict[str, dict[str, str]]:
         "args": {
             "lead_id": str(lead.id), "company_id": str(lead.company_id), "site_id": str(site.id),
             "node_id": str(node.id), "user_id": str(advisor.id), "message_id": str(message.id),
-            "secret": renew_secret(advisor),
+            "secret": renew_secret(advisor), "year": "2026",
         },
         "endpoint:auth.reset_password": {"token": make_password_token(token_user, RESET)},
         "endpoint:auth.accept_invitation": {"token": make_password_token(token_user, INVITATION)},
