@@ -11,6 +11,7 @@ from app.auth.service import issue_api_token
 from app.candidates import api_outputs as candidate_outputs
 from app.candidates.api_inputs import INPUT_MODELS as CANDIDATE_INPUTS
 from app.core.service import municipality_slugs
+from app.intake.api import InquiryCreated, InquiryInput
 from app.leads import api_outputs as lead_outputs
 from app.leads.api_inputs import INPUT_MODELS as LEAD_INPUTS
 from app.leads.models import ShareLevel
@@ -27,10 +28,10 @@ def test_every_component_schema_is_generated_from_a_model(client):
     document = client.get("/api/v1/openapi.json").json
     generated = {
         **model_schemas(*LEAD_INPUTS, SiteCreate, SitePatch, *CANDIDATE_INPUTS,
-                        *RESERVATION_INPUTS, PackInput),
+                        *RESERVATION_INPUTS, PackInput, InquiryInput),
         **output_schemas(Error, Me, *lead_outputs.OUTPUT_MODELS, *site_outputs.OUTPUT_MODELS,
                          *candidate_outputs.OUTPUT_MODELS, *reservation_outputs.OUTPUT_MODELS,
-                         PackMade),
+                         PackMade, InquiryCreated),
     }
     slugs = list(municipality_slugs())
     assert slugs == ["orebro", "hallsberg", "kumla", "arboga"]

@@ -23,14 +23,18 @@ class Municipality(Model):
     name: Mapped[str] = mapped_column(sa.String(80))
     centre_lat: Mapped[float] = mapped_column(sa.Float)
     centre_lon: Mapped[float] = mapped_column(sa.Float)
+    # The settings below are deferred (read where used, not with every municipality that
+    # pages and joins load).
     # Gallring: years after a lead is closed (lost / won) until its personal data is due for
     # anonymisation (app/privacy/retention.py).
-    retention_lost_years: Mapped[int] = mapped_column(default=3, server_default="3")
-    retention_won_years: Mapped[int] = mapped_column(default=10, server_default="10")
+    retention_lost_years: Mapped[int] = mapped_column(default=3, server_default="3",
+                                                      deferred=True)
+    retention_won_years: Mapped[int] = mapped_column(default=10, server_default="10",
+                                                     deferred=True)
     # The advisor who owns the municipality's web and API inquiries (app/intake), chosen
     # by the admin among its active advisors. use_alter: users refer to municipalities too.
     intake_user_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("users.id", ondelete="SET NULL", use_alter=True))
+        sa.ForeignKey("users.id", ondelete="SET NULL", use_alter=True), deferred=True)
 
     def __repr__(self) -> str:
         return f"<Municipality {self.slug}>"

@@ -33,7 +33,9 @@ def collect_due_for_anonymisation(users: Sequence[Any],
     limit = current_app.config["DIGEST_SECTION_LIMIT"]
     found: dict[int, list[DigestItem]] = {}
     for municipality in db.session.scalars(sa.select(Municipality).where(
-            Municipality.id.in_(list(groups)))):
+            Municipality.id.in_(list(groups))).options(
+                sa.orm.undefer(Municipality.retention_lost_years),
+                sa.orm.undefer(Municipality.retention_won_years))):
         due = retention.due_leads(municipality, limit=limit)
         if not due:
             continue
