@@ -84,13 +84,16 @@ def test_the_map_and_the_list_show_the_same_listed_sites(page, sites):
 def test_filters_language_switch_and_asking_about_a_site(page, sites):
     page.goto("/catalogue")
     page.get_by_label("Kommun", exact=True).select_option("hallsberg")
-    page.get_by_role("button", name="Filtrera").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Filtrera").click()
     assert page.get_by_test_id("catalogue-site").all_inner_texts()[0].startswith("Rala tomt 2")
     assert marker_names(page) == ["Rala tomt 2"]
-    page.get_by_role("link", name="English").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="English").click()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_label("Municipality", exact=True).input_value() == "hallsberg"
-    page.get_by_role("link", name="Rala tomt 2").click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Rala tomt 2").click()
     assert page.get_by_test_id("price").inner_text().startswith("350")
     assert page.get_by_role("link", name="Ask about this site").get_attribute("href") == (
         f"/inquiry?site={sites['rala'].id}&lang=en")
