@@ -20,16 +20,11 @@ from app.sites import service as sites
 from app.sites.geography import geodesic_km
 from app.sites.models import Readiness, Site
 from app.sites.public import PublicSite, listed_sites
+from app.sites.service import FilterInvalid
 
 # The query parameters the catalogue reads (anything else is ignored: links from anywhere).
 FILTER_KEYS = ("municipality", "min_area", "rail", "min_power", "readiness")
 LANGUAGES = ("sv", "en")
-
-
-class FilterInvalid(Exception):
-    def __init__(self, errors: dict[str, list]) -> None:
-        super().__init__("invalid filter")
-        self.errors = errors
 
 
 @dataclass
