@@ -20,13 +20,16 @@ from app.viewer import Viewer
 
 ENDING_DAYS = 60  # the first of the reminders before the end (app/reservations/expiry.py)
 SHOWN = 8
+# The reservation's lead, an alias: the scope rule's own subquery reads Lead. Made once
+# (making it adapts every column of Lead: 1.5 ms a request).
+RESERVED_LEAD = aliased(Lead, name="reserved_lead")
 
 
 def panel_context(user: Viewer) -> dict[str, Any] | None:
     if user.municipality_id is None:
         return None
     today = local_today()
-    lead = aliased(Lead)  # the scope rule's own subquery reads Lead
+    lead = RESERVED_LEAD
     ending = (sa.select(Reservation.id, Reservation.valid_until, Reservation.lead_id,
                         Site.id.label("site_id"), Site.name.label("site_name"),
                         lead.codename)
