@@ -59,5 +59,9 @@ def local_midnight(day: date) -> datetime:
 def local_date_of_utc_hour(text: str) -> date:
     """The local date of an hour given as UTC text "YYYY-MM-DD HH" (sqltime.utc_hour):
     Europe/Stockholm changes its offset on whole UTC hours, so the hour decides the date."""
-    moment = datetime.strptime(text[:13], "%Y-%m-%d %H").replace(tzinfo=UTC)
+    return local_date(datetime.fromisoformat(text[:13]).replace(tzinfo=UTC))
+
+
+def local_date(moment: datetime) -> date:
+    """The local date of an aware moment."""
     return moment.astimezone(local_zone()).date()

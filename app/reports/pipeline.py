@@ -15,7 +15,8 @@ Definitions (also in the page's help and the README):
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,8 +26,8 @@ from app.extensions import db
 from app.leads.labels import STAGE_LABELS
 from app.leads.models import OPEN_STAGES, Activity, ActivityKind, Lead, Stage
 from app.reports.counted import LeadSelection
-from app.reports.periods import Period, local_date_of_utc_hour
-from app.reports.sqltime import grouped, utc_hour, weighted_median
+from app.reports.periods import Period, local_date, local_date_of_utc_hour, local_midnight
+from app.reports.sqltime import finds_medians, grouped, middle_values, utc_hour, weighted_median
 from app.reports.tables import PERCENT, Column, Table, share
 from app.viewer import Viewer
 
@@ -35,26 +36,56 @@ FORWARD = (Stage.NEW, Stage.QUALIFIED, Stage.SITES_PROPOSED, Stage.SITE_VISIT,
            Stage.NEGOTIATION, Stage.WON)
 
 
-def stages_now(user: Viewer, selection: LeadSelection) -> Table:
-    counts = dict(grouped(
-        sa.select(Lead.stage, sa.func.count()).where(*selection.criteria(user))
-        .group_by(Lead.stage)))
+@dataclass(frozen=True)
+class InStage:
+    """The counted matters in one skede now: how many, the median days since their last
+    change of skede, and how many of them changed it over STALE_DAYS days ago."""
+
+    matters: int
+    median_days: float | None
+    stale: int
+
+
+def in_stages(user: Viewer, selection: LeadSelection, today: date) -> dict[Stage, InStage]:
+    """Every skede's matters now, in one grouped statement. A matter's days in its skede
+    are today minus the local date of `stage_changed_at`; stale when over STALE_DAYS,
+    i.e. changed before local midnight STALE_DAYS days ago."""
+    stale_before = local_midnight(today - timedelta(days=STALE_DAYS))
+    criteria = selection.criteria(user)
+    found: dict[Stage, InStage] = {}
+    if finds_medians():
+        lower, upper = middle_values(Lead.stage_changed_at)
+        rows = db.session.execute(
+            sa.select(Lead.stage, sa.func.count(),
+                      sa.func.count().filter(Lead.stage_changed_at < stale_before),
+                      lower, upper)
+            .where(*criteria).group_by(Lead.stage))
+        for stage, matters, stale, earlier, later in rows:
+            days = ((today - local_date(earlier)).days + (today - local_date(later)).days) / 2
+            found[stage] = InStage(matters, days, stale)
+        return found
+    hour = utc_hour(Lead.stage_changed_at)
+    days_by_stage: dict[Stage, list[tuple[float, int]]] = defaultdict(list)
+    for stage, changed_hour, count in db.session.execute(
+            sa.select(Lead.stage, hour, sa.func.count()).where(*criteria)
+            .group_by(Lead.stage, hour)):
+        days_by_stage[stage].append(((today - local_date_of_utc_hour(changed_hour)).days,
+                                     count))
+    for stage, values in days_by_stage.items():
+        found[stage] = InStage(sum(n for _d, n in values), weighted_median(values),
+                               sum(n for d, n in values if d > STALE_DAYS))
+    return found
+
+
+def stages_now(in_stage: dict[Stage, InStage]) -> Table:
     return Table("stages", _l("Matters per skede now"),
                  (Column(_l("Stage")), Column(_l("Matters"), "")),
-                 [(STAGE_LABELS[stage], counts.get(stage, 0)) for stage in Stage])
+                 [(STAGE_LABELS[stage], in_stage[stage].matters if stage in in_stage else 0)
+                  for stage in Stage])
 
 
-def time_in_stage(user: Viewer, selection: LeadSelection, today: date) -> Table:
-    """Open matters per skede with the median days in it and how many are stale; grouped
-    by skede and UTC hour of the last change in SQL, the days counted in Python."""
-    hour = utc_hour(Lead.stage_changed_at)
-    rows = db.session.execute(
-        sa.select(Lead.stage, hour, sa.func.count())
-        .where(*selection.criteria(user), Lead.stage.in_(OPEN_STAGES))
-        .group_by(Lead.stage, hour))
-    days: dict[Stage, list[tuple[float, int]]] = defaultdict(list)
-    for stage, changed_hour, count in rows:
-        days[stage].append(((today - local_date_of_utc_hour(changed_hour)).days, count))
+def time_in_stage(in_stage: dict[Stage, InStage]) -> Table:
+    """The open matters per skede with the median days in it and how many are stale."""
     table = Table("time_in_stage", _l("Time in the current skede"),
                   (Column(_l("Stage")), Column(_l("Open matters"), ""),
                    Column(_l("Median days in the skede"), ""),
@@ -63,10 +94,9 @@ def time_in_stage(user: Viewer, selection: LeadSelection, today: date) -> Table:
                   note=_l("Days since the matter's last change of skede; stale: over "
                           "%(days)d days.", days=STALE_DAYS))
     for stage in OPEN_STAGES:
-        values = days.get(stage, [])
-        table.rows.append((STAGE_LABELS[stage], sum(n for _d, n in values),
-                           weighted_median(values),
-                           sum(n for d, n in values if d > STALE_DAYS)))
+        figures = in_stage.get(stage, InStage(0, None, 0))
+        table.rows.append((STAGE_LABELS[stage], figures.matters, figures.median_days,
+                           figures.stale))
     return table
 
 

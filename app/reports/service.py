@@ -12,6 +12,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from app.leads.models import Stage
 from app.reports import inflow, land, outcome, pipeline
 from app.reports.counted import LeadSelection
 from app.reports.periods import Period
@@ -34,6 +35,10 @@ class Report:
         names = inflow.municipality_names()
         wanted = self.selection.municipality_id
         return {k: v for k, v in names.items() if wanted is None or k == wanted}
+
+    @cached_property
+    def in_stages(self) -> dict[Stage, pipeline.InStage]:
+        return pipeline.in_stages(self.user, self.selection, self.today)
 
     @cached_property
     def received(self) -> inflow.Inflow:
@@ -65,8 +70,8 @@ def _municipality(report: Report) -> int | None:
 
 
 BUILDERS: dict[str, Callable[[Report], Table]] = {
-    "stages": lambda r: pipeline.stages_now(r.user, r.selection),
-    "time_in_stage": lambda r: pipeline.time_in_stage(r.user, r.selection, r.today),
+    "stages": lambda r: pipeline.stages_now(r.in_stages),
+    "time_in_stage": lambda r: pipeline.time_in_stage(r.in_stages),
     "funnel": lambda r: pipeline.funnel(r.user, r.selection, r.period),
     "inflow_month": lambda r: inflow.by_month(r.month_counts, r.period),
     "inflow_quarter": lambda r: inflow.by_quarter(r.month_counts, r.period),

@@ -5,6 +5,10 @@ A moment column is grouped by its UTC hour (`utc_hour`); Python turns each hour 
 local date (periods.local_date_of_utc_hour), which is exact since the zone's offset
 changes on whole UTC hours. So a figure by local day or year reads grouped rows, never
 one row per lead.
+
+PostgreSQL finds a median itself (`middle_values`: the two middle values of a group,
+whose mean is the median); SQLite has no such aggregate, so there the values are grouped
+and `weighted_median` finds it in Python.
 """
 
 from __future__ import annotations
@@ -19,6 +23,18 @@ from app.extensions import db
 
 def _dialect() -> str:
     return db.session.get_bind().dialect.name
+
+
+def finds_medians() -> bool:
+    """Whether the database computes `middle_values` (PostgreSQL)."""
+    return _dialect() == "postgresql"
+
+
+def middle_values(column: Any) -> tuple[sa.ColumnElement[Any], sa.ColumnElement[Any]]:
+    """PostgreSQL: the lower and the upper middle value of `column` in the group (the
+    same value when the group's size is odd); the median is their mean."""
+    return (sa.func.percentile_disc(0.5).within_group(column),
+            sa.func.percentile_disc(0.5).within_group(column.desc()))
 
 
 def utc_hour(column: Any) -> sa.ColumnElement[str]:
