@@ -184,6 +184,10 @@ def generate_leads() -> str:
                                "level": ShareLevel.FULL if lead_id % 20 else ShareLevel.ANONYMISED,
                                "created_at": now, "updated_at": now})
         db.session.execute(sa.insert(Activity), activities)
+        # every activity is its lead's owner's: the first is the lead's first answer
+        db.session.execute(
+            sa.update(Lead).where(Lead.id.in_(ids)).values(first_answered_at=sa.select(
+                sa.func.min(Activity.at)).where(Activity.lead_id == Lead.id).scalar_subquery()))
         db.session.execute(sa.insert(FollowUp), followups)
         if shares:
             db.session.execute(sa.insert(LeadShare), shares)

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from app.candidates.models import CandidateSite, CandidateStatus, SiteVisit
 from app.clock import local_zone
 from app.extensions import db
+from app.leads.inquiries import record_first_answer
 from app.leads.models import (
     Activity,
     ActivityKind,
@@ -54,8 +55,11 @@ def lead(owner, codename: str, received_on: date, stage: Stage = Stage.NEW,
 
 def activity(made: Lead, author, at: datetime, kind: ActivityKind = ActivityKind.NOTE,
              to_stage: Stage | None = None) -> None:
+    """A timeline entry, noted as the lead's first answer as the product does
+    (app.leads.inquiries.record_first_answer: an advisor of the lead's municipality)."""
     db.session.add(Activity(lead_id=made.id, kind=kind, body="", to_stage=to_stage, at=at,
                             author_id=author.id, municipality_id=author.municipality_id))
+    record_first_answer(author, made, at)
 
 
 def won(decided_on: date, jobs: int, investment: float, land_min: int | None) -> dict:
@@ -93,15 +97,18 @@ def build(users) -> dict:
     share(leads["A1"], "hallsberg")
     share(leads["A3"], "hallsberg")
 
-    # First answers: H1 in time (Thu → due by the end of Monday), H2 late (a stage change
-    # is no answer), H3 never, H5 in time over Easter (Good Friday, Easter Monday), A1 in
-    # time half an hour before its deadline.
+    # First answers (an advisor of the owning municipality): H1 in time (Thu → due by the
+    # end of Monday), H2 late (Mon → due by the end of Wednesday; its stage change on
+    # Thursday is the answer), H3 never (only the admin, of Örebro, changed its skede),
+    # H5 in time over Easter (Good Friday, Easter Monday), A1 in time half an hour before
+    # its deadline.
     activity(leads["H1"], h, local(2026, 1, 19, 9))
-    activity(leads["H2"], h, local(2026, 3, 3, 9), ActivityKind.STAGE_CHANGE, Stage.QUALIFIED)
+    activity(leads["H2"], h, local(2026, 3, 5, 9), ActivityKind.STAGE_CHANGE, Stage.QUALIFIED)
     activity(leads["H2"], h, local(2026, 3, 5, 10))
-    activity(leads["H3"], h, local(2026, 3, 1, 10), ActivityKind.STAGE_CHANGE,
+    activity(leads["H3"], users["admin"], local(2026, 3, 1, 10), ActivityKind.STAGE_CHANGE,
              Stage.SITES_PROPOSED)
-    activity(leads["H3"], h, utc(2026, 12, 31, 23, 30), ActivityKind.STAGE_CHANGE, Stage.LOST)
+    activity(leads["H3"], users["admin"], utc(2026, 12, 31, 23, 30), ActivityKind.STAGE_CHANGE,
+             Stage.LOST)
     activity(leads["H5"], h, local(2026, 4, 7, 16))
     activity(leads["A1"], a, local(2026, 5, 7, 23, 30))
     for key in ("A2", "A3", "A4"):

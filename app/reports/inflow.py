@@ -2,34 +2,35 @@
 quarter, by source, sector and owning municipality, and the share answered within two
 working days.
 
-"Answered" is the first activity a user recorded on the matter (any kind but those the
-product writes itself, app.leads.models.SYSTEM_ACTIVITY_KINDS). The received date carries
-no time of day, so the answer is due by the end of the second working day after it: the
-deadline of a received date D is app.workdays.working_days_later(00:00 of the day after
-D, 2), i.e. `answered_in_time(local midnight after D, first answer)`. The deadline depends
-on the date alone, so it is computed in Python once per date of the period and handed to
-the database as a CASE on `received_on`; the database finds each lead's first answer (a
-correlated MIN over the activities' (lead_id, at) index) and counts the leads answered by
-their deadline, grouped by municipality. No request reads a row per lead.
+"Answered" is the lead's first answer as the product records it (`Lead.first_answered_at`,
+app.leads.inquiries.record_first_answer): the first timeline entry or change of skede by
+an advisor of the owning municipality, the same moment the intake's reminder of an
+unanswered inquiry reads. The received date carries no time of day, so the answer is
+due by the end of the second working day after it: the deadline of a received date D is
+app.workdays.working_days_later(00:00 of the day after D, 2). The deadline depends on
+the date alone, so it is computed in Python once per date of the period and handed to
+the database as the deadline of each `received_on` (sqltime.moment_on); the database
+counts the leads answered by their deadline, grouped by municipality. No request reads
+a row per lead.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from app.core.models import Municipality
-from app.db_types import UTCDateTime
 from app.extensions import db
 from app.leads.labels import SOURCE_LABELS
-from app.leads.models import SYSTEM_ACTIVITY_KINDS, Activity, Lead, Source
+from app.leads.models import Lead, Source
 from app.reports.counted import LeadSelection
 from app.reports.periods import Period, local_midnight
-from app.reports.sqltime import grouped, year_month
+from app.reports.sqltime import grouped, moment_on, year_month
 from app.reports.tables import PERCENT, Column, Table, share
 from app.viewer import Viewer
 from app.workdays import ANSWER_WORKING_DAYS, working_days_later
@@ -39,32 +40,58 @@ def _received(user: Viewer, selection: LeadSelection, period: Period) -> list:
     return [*selection.criteria(user), Lead.received_on.between(period.start, period.end)]
 
 
+class Received(NamedTuple):
+    """One group of the period's received matters and how many of them were answered,
+    and answered by their deadline."""
+
+    year: int
+    month: int
+    source: Source
+    sector: str | None
+    municipality_id: int
+    matters: int
+    answered: int
+    in_time: int
+
+
 @dataclass(frozen=True)
 class Inflow:
     """The period's received matters counted once in SQL by month, source, sector and
-    owning municipality together (a few hundred groups); each table sums them up."""
+    owning municipality together (a few hundred groups), with their answers; each table
+    sums them up."""
 
-    groups: list[tuple[int, int, Source, str | None, int, int]]
+    groups: list[Received]
 
-    def count_by(self, index: int) -> Counter:
+    def count_by(self, field: str) -> Counter:
         found: Counter = Counter()
-        for row in self.groups:
-            found[row[index]] += row[5]
+        for group in self.groups:
+            found[getattr(group, field)] += group.matters
         return found
 
     def months(self) -> dict[tuple[int, int], int]:
         found: Counter = Counter()
-        for year, month, *_rest, count in self.groups:
-            found[(year, month)] += count
+        for group in self.groups:
+            found[(group.year, group.month)] += group.matters
+        return found
+
+    def answers(self) -> dict[int, tuple[int, int, int]]:
+        """Per owning municipality: (received, answered, answered in time)."""
+        found: dict[int, tuple[int, int, int]] = {}
+        for group in self.groups:
+            received, answered, in_time = found.get(group.municipality_id, (0, 0, 0))
+            found[group.municipality_id] = (received + group.matters,
+                                            answered + group.answered, in_time + group.in_time)
         return found
 
 
 def inflow(user: Viewer, selection: LeadSelection, period: Period) -> Inflow:
     year, month = year_month(Lead.received_on)
     columns = (year, month, Lead.source, Lead.sector, Lead.municipality_id)
-    return Inflow([tuple(row) for row in db.session.execute(  # type: ignore[misc]
-        sa.select(*columns, sa.func.count()).where(*_received(user, selection, period))
-        .group_by(*columns))])
+    due = moment_on(_deadlines(period), Lead.received_on)
+    return Inflow([Received(*row) for row in db.session.execute(
+        sa.select(*columns, sa.func.count(), sa.func.count(Lead.first_answered_at),
+                  sa.func.count().filter(Lead.first_answered_at <= due))
+        .where(*_received(user, selection, period)).group_by(*columns))])
 
 
 def by_month(counts: dict[tuple[int, int], int], period: Period) -> Table:
@@ -84,14 +111,14 @@ def by_quarter(counts: dict[tuple[int, int], int], period: Period) -> Table:
 
 
 def by_source(counted: Inflow) -> Table:
-    counts = counted.count_by(2)
+    counts = counted.count_by("source")
     return Table("inflow_source", _l("Matters received by source"),
                  (Column(_l("Source")), Column(_l("Matters"), "")),
                  [(SOURCE_LABELS[source], counts.get(source, 0)) for source in Source])
 
 
 def by_sector(counted: Inflow) -> Table:
-    counts = counted.count_by(3)
+    counts = counted.count_by("sector")
     ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0] is None, item[0] or ""))
     return Table("inflow_sector", _l("Matters received by sector"),
                  (Column(_l("Sector")), Column(_l("Matters"), "")),
@@ -104,40 +131,20 @@ def _deadlines(period: Period) -> dict:
                                     ANSWER_WORKING_DAYS) for day in period.days()}
 
 
-def first_answer() -> sa.ScalarSelect[datetime]:
-    """SQL: the enclosing query's lead's first activity recorded by a user."""
-    return (sa.select(sa.func.min(Activity.at))
-            .where(Activity.lead_id == Lead.id, Activity.kind.not_in(SYSTEM_ACTIVITY_KINDS))
-            .scalar_subquery())
-
-
-def answered(user: Viewer, selection: LeadSelection, period: Period,
-             names: dict[int, str]) -> Table:
+def answered(counted: Inflow, names: dict[int, str]) -> Table:
     """Per owning municipality: received, answered within 2 working days, later, not yet."""
-    deadlines = _deadlines(period)
-    due = sa.case({day: sa.literal(moment, UTCDateTime()) for day, moment in deadlines.items()},
-                  value=Lead.received_on)
-    answer = first_answer().label("answer")
-    per_lead = (sa.select(Lead.municipality_id, answer, due.label("due"))
-                .where(*_received(user, selection, period)).subquery())
-    rows = db.session.execute(
-        sa.select(per_lead.c.municipality_id, sa.func.count(),
-                  sa.func.count(per_lead.c.answer),
-                  sa.func.count().filter(per_lead.c.answer <= per_lead.c.due))
-        .group_by(per_lead.c.municipality_id))
     table = Table("answered", _l("Answered within 2 working days"),
                   (Column(_l("Municipality")), Column(_l("Matters received"), ""),
                    Column(_l("Answered within 2 working days"), ""),
                    Column(_l("Answered later"), ""), Column(_l("Not answered"), ""),
                    Column(_l("Share answered in time"), PERCENT)),
                   chart_column=5,
-                  note=_l("Answered: the first activity a user recorded on the matter. Due "
-                          "by the end of the second working day after the day it was "
-                          "received (Swedish public holidays and days off excluded)."))
+                  note=_l("Answered: the first timeline entry or change of skede by an "
+                          "advisor of the owning municipality. Due by the end of the second "
+                          "working day after the day it was received (Swedish public "
+                          "holidays and days off excluded)."))
     totals = [0, 0, 0]
-    counts: dict[int, tuple[int, int, int]] = {}
-    for municipality_id, received, answered_any, in_time in rows:
-        counts[municipality_id] = (received, answered_any, in_time)
+    counts = counted.answers()
     for municipality_id, name in names.items():
         if municipality_id not in counts:
             continue
@@ -153,7 +160,7 @@ def answered(user: Viewer, selection: LeadSelection, period: Period,
 
 
 def by_municipality(counted: Inflow, names: dict[int, str]) -> Table:
-    counts = counted.count_by(4)
+    counts = counted.count_by("municipality_id")
     return Table("inflow_municipality", _l("Matters received by owning municipality"),
                  (Column(_l("Municipality")), Column(_l("Matters"), "")),
                  [(name, counts.get(ident, 0)) for ident, name in names.items()])

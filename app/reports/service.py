@@ -78,7 +78,7 @@ BUILDERS: dict[str, Callable[[Report], Table]] = {
     "inflow_source": lambda r: inflow.by_source(r.received),
     "inflow_sector": lambda r: inflow.by_sector(r.received),
     "inflow_municipality": lambda r: inflow.by_municipality(r.received, r.names),
-    "answered": lambda r: inflow.answered(r.user, r.selection, r.period, r.names),
+    "answered": lambda r: inflow.answered(r.received, r.names),
     "won": lambda r: outcome.won_table(r.won, inflow.municipality_names()),
     "lost": lambda r: outcome.lost(r.user, r.selection, r.period),
     "activity": lambda r: outcome.activity_table(r.activity),

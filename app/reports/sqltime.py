@@ -14,10 +14,14 @@ and `weighted_median` finds it in Python.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.sql.elements import Grouping
 
+from app.db_types import UTCDateTime
 from app.extensions import db
 
 
@@ -74,6 +78,19 @@ def weighted_median(counts: Iterable[tuple[float, int]]) -> float | None:
         if len(found) == 2:
             break
     return (found[0] + found[1]) / 2
+
+
+def moment_on(moments: dict[date, datetime], column: Any) -> sa.ColumnElement[datetime]:
+    """SQL: the moment `moments` gives for the date in `column` (`moments` covers every
+    day from its first on, in order). PostgreSQL receives the moments as one array,
+    indexed by the day's distance from the first (a CASE of a year's 365 dates cost
+    more to send and match than the rest of the query); SQLite as a CASE."""
+    first = next(iter(moments))
+    if _dialect() == "postgresql":
+        listed = Grouping(sa.literal(list(moments.values()), ARRAY(UTCDateTime())))
+        return listed[days_between(column, sa.literal(first, sa.Date())) + 1]
+    return sa.case({day: sa.literal(moment, UTCDateTime()) for day, moment in moments.items()},
+                   value=column)
 
 
 def grouped(statement: sa.Select) -> list[tuple[Any, ...]]:
