@@ -41,6 +41,10 @@ class Report:
         return pipeline.in_stages(self.user, self.selection, self.today)
 
     @cached_property
+    def sites(self) -> list[land.SiteGroup]:
+        return land.site_groups(self.user, self.selection.municipality_id)
+
+    @cached_property
     def received(self) -> inflow.Inflow:
         return inflow.inflow(self.user, self.selection, self.period)
 
@@ -65,10 +69,6 @@ class Report:
         return [self.table(key) for key in keys]
 
 
-def _municipality(report: Report) -> int | None:
-    return report.selection.municipality_id
-
-
 BUILDERS: dict[str, Callable[[Report], Table]] = {
     "stages": lambda r: pipeline.stages_now(r.in_stages),
     "time_in_stage": lambda r: pipeline.time_in_stage(r.in_stages),
@@ -84,10 +84,10 @@ BUILDERS: dict[str, Callable[[Report], Table]] = {
     "activity": lambda r: outcome.activity_table(r.activity),
     "key_figures": lambda r: outcome.key_figures_table(
         outcome.decision_days(r.user, r.selection, r.period), r.activity),
-    "land_readiness": lambda r: land.by_readiness(r.user, _municipality(r), r.names),
-    "land_detaljplan": lambda r: land.by_detaljplan(r.user, _municipality(r), r.names),
-    "land_rail": lambda r: land.by_rail(r.user, _municipality(r), r.names),
-    "completeness": lambda r: land.completeness(r.user, _municipality(r), r.names),
+    "land_readiness": lambda r: land.by_readiness(r.sites, r.names),
+    "land_detaljplan": lambda r: land.by_detaljplan(r.sites, r.names),
+    "land_rail": lambda r: land.by_rail(r.sites, r.names),
+    "completeness": lambda r: land.completeness(r.sites, r.names),
 }
 
 # (section key, heading, help, table keys) of the reports page.
