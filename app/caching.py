@@ -27,6 +27,7 @@ TRICKS = frozenset({
     "statements",  # reused_statement: the lead list's and kanban's select built once
     "assignees",  # app.leads.followups.assignee_choices: kept by the users' revision
     "owner_filter",  # app.auth.service.advisor_options: kept by the users' revision
+    "report_figures",  # app.reports.service.Report: kept by the database's snapshot
 })
 _switched_off: ContextVar[frozenset[str]] = ContextVar("tricks_off", default=frozenset())
 
@@ -114,6 +115,17 @@ def table_revision(model: Any) -> tuple:
     return tuple(db.session.execute(sa.select(
         sa.select(sa.func.max(model.id)).scalar_subquery(),
         sa.select(sa.func.max(model.updated_at)).scalar_subquery())).one())
+
+
+def database_snapshot() -> tuple[str, str] | None:
+    """PostgreSQL: the database and the set of transactions the current statement sees
+    (pg_current_snapshot): while it is the same, so is every committed row of every table,
+    so a value computed from them may be kept by it. Any commit anywhere changes it. None
+    on SQLite, where nothing as cheap tells every change."""
+    if db.engine.dialect.name != "postgresql":
+        return None
+    return (str(db.engine.url.database),
+            str(db.session.scalar(sa.select(sa.cast(sa.func.pg_current_snapshot(), sa.Text)))))
 
 
 @sa.event.listens_for(sa.orm.Session, "before_flush")

@@ -73,6 +73,7 @@ TRICK_PAGES = {
     "statements": ("leads filtered, first page", "pipeline"),
     "assignees": ("lead detail",),
     "owner_filter": ("leads filtered, first page",),
+    "report_figures": ("reports (100,000 leads)",),
 }
 TRICK_SCENARIOS: list[Scenario] = [
     replace(_page(page), name=f"{page}, {trick} off", tricks_off=(trick,), target_ratio=None)
