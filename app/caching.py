@@ -24,7 +24,7 @@ from app.extensions import db
 # ETABLERA_BENCH: app/bench.py) beside the same page with all on, in the same rounds.
 TRICKS = frozenset({
     "pristine_fields",  # app.forms.render_field: a pristine field's HTML once per process
-    "statements",  # reused_statement: the lead list's and kanban's select built once
+    "statements",  # reused_statement: the lead list's, kanban's and match page's select built once
     "assignees",  # app.leads.followups.assignee_choices: kept by the users' revision
     "owner_filter",  # app.auth.service.advisor_options: kept by the users' revision
     "report_figures",  # app.reports.service.Report: kept by the database's snapshot

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
 from app import audit, scope
+from app.caching import reused_statement
 from app.candidates import ranking
 from app.candidates.access import can_decide, can_edit_note, can_propose
 from app.candidates.matching import DEFAULT_WEIGHTS, Match, Needs, SiteFacts, Wording, evaluate
@@ -25,6 +27,7 @@ from app.leads.models import Lead, ShareLevel
 from app.locking import update_versioned
 from app.maps.service import CandidatePoint
 from app.notifications import service as notifications
+from app.scope import scope_key
 from app.sites.models import Site, SiteStatus
 from app.sites.nodes import estimated_distances
 from app.viewer import Viewer
@@ -124,6 +127,24 @@ def match_page(user: Viewer, needs: Needs, shown: int, offer: Offer = Offer(),
     One statement scores the sites that fail no must (the CTE), ranks and counts them,
     counts the offered sites, and joins only the `shown` best to their facts."""
     today = local_today()
+    key = ("match_page", scope_key(user), db.engine.dialect.name, today, needs, offer,
+           tuple(sorted(weights.items())), shown)
+    statement = reused_statement(
+        key, lambda: _match_statement(user, needs, shown, offer, weights, today))
+    rows = db.session.execute(statement).all()
+    fitting = [row for row in rows if row.id is not None]
+    say = Wording.current(estimated_distances())
+    ranked = [evaluate(needs, _facts_of(row), today, weights, say) for row in fitting]
+    return MatchPage(ranked, rows[0].fitting, rows[0].offered - rows[0].fitting,
+                     [match for match in ranked if match.unknown_musts],
+                     {row.id: (row.lat, row.lon) for row in fitting})
+
+
+def _match_statement(user: Viewer, needs: Needs, shown: int, offer: Offer,
+                     weights: Mapping[str, int], today: date) -> sa.Select[Any]:
+    """match_page's statement: built once per process for each scope, lead requirements,
+    offer, weights, day and number shown (app.caching.reused_statement), as the lead list's
+    is; building it and SQLAlchemy's cache key of it cost about 3 ms a request."""
     facts = _fact_columns()
     order = ranking.ranking(ranking.verdicts(needs, facts, today), weights)
     offered = offer.sites(user, needs)
@@ -136,19 +157,12 @@ def match_page(user: Viewer, needs: Needs, shown: int, offer: Offer = Offer(),
         sa.select(sa.func.count()).select_from(fitting_sites).scalar_subquery().label("fitting"),
         sa.select(sa.func.count()).select_from(offered.subquery()).scalar_subquery()
         .label("offered")).subquery("counts")
-    rows = db.session.execute(
-        sa.select(*(column.label(name) for name, column in facts.items()), Site.lat, Site.lon,
-                  counts.c.fitting, counts.c.offered)
-        .select_from(counts).outerjoin(best, sa.true())
-        .outerjoin(Site, best.c.id == Site.id)
-        .outerjoin(Municipality, Municipality.id == Site.municipality_id)
-        .order_by(*_rank_order(best.c))).all()
-    fitting = [row for row in rows if row.id is not None]
-    say = Wording.current(estimated_distances())
-    ranked = [evaluate(needs, _facts_of(row), today, weights, say) for row in fitting]
-    return MatchPage(ranked, rows[0].fitting, rows[0].offered - rows[0].fitting,
-                     [match for match in ranked if match.unknown_musts],
-                     {row.id: (row.lat, row.lon) for row in fitting})
+    return (sa.select(*(column.label(name) for name, column in facts.items()), Site.lat,
+                      Site.lon, counts.c.fitting, counts.c.offered)
+            .select_from(counts).outerjoin(best, sa.true())
+            .outerjoin(Site, best.c.id == Site.id)
+            .outerjoin(Municipality, Municipality.id == Site.municipality_id)
+            .order_by(*_rank_order(best.c)))
 
 
 def unfit_matches(user: Viewer, needs: Needs, limit: int = UNFIT_SHOWN, offer: Offer = Offer(),
