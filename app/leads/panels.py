@@ -61,28 +61,30 @@ def _shared_panel(user: Viewer) -> dict[str, Any] | None:
         return None
     with_us = sa.and_(LeadShare.municipality_id == user.municipality_id,
                       LeadShare.response.is_(None))
-    awaiting = db.session.scalar(sa.select(sa.func.count()).select_from(LeadShare)
-                                 .where(with_us)) or 0
+    awaiting = (sa.select(sa.func.count()).select_from(LeadShare).where(with_us)
+                .scalar_subquery())
     oldest = (sa.select(LeadShare.lead_id, LeadShare.created_at, LeadShare.id).where(with_us)
               .order_by(LeadShare.created_at, LeadShare.id).limit(SHOWN).subquery())
+    # Each list carries its count (a row with nothing to count cannot exist: no row, 0).
     waiting = db.session.execute(
-        sa.select(Lead.id, Lead.codename, oldest.c.created_at)
+        sa.select(Lead.id, Lead.codename, oldest.c.created_at, awaiting.label("count"))
         .join(oldest, oldest.c.lead_id == Lead.id)
         .order_by(oldest.c.created_at, oldest.c.id)).all()
     ours_answered = sa.and_(Lead.municipality_id == user.municipality_id,
                             LeadShare.response.is_not(None))
-    answered = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(Lead.id))).select_from(Lead)
-        .join(LeadShare, LeadShare.lead_id == Lead.id).where(ours_answered)) or 0
+    answered = (sa.select(sa.func.count(sa.distinct(Lead.id))).select_from(Lead)
+                .join(LeadShare, LeadShare.lead_id == Lead.id).where(ours_answered)
+                .scalar_subquery())
     answers = db.session.execute(
         sa.select(Lead.id, Lead.codename, LeadShare.response, LeadShare.responded_at,
-                  Municipality.name)
+                  Municipality.name, answered.label("count"))
         .join(LeadShare, LeadShare.lead_id == Lead.id)
         .join(Municipality, Municipality.id == LeadShare.municipality_id)
         .where(ours_answered)
         .order_by(LeadShare.responded_at.desc(), Lead.id).limit(SHOWN)).all()
     now = utcnow()
-    return {"awaiting": awaiting, "answered": answered,
+    return {"awaiting": waiting[0].count if waiting else 0,
+            "answered": answers[0].count if answers else 0,
             "waiting": [(row.id, row.codename, (now - row.created_at).days) for row in waiting],
             "answers": [(row.id, row.codename, str(RESPONSE_LABELS[row.response]),
                          row.responded_at, row.name) for row in answers]}
