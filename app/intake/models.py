@@ -73,3 +73,38 @@ class UnansweredReminder(DeliveryMixin, Model):
     def describe(self) -> str:
         # no codename: admins read this for every municipality, confidential leads included
         return f"unanswered inquiry reminder · lead {self.lead_id}"
+
+
+class InquiryReceipt(Model):
+    """The receipt owed to the submitter of a web or API inquiry, queued with the lead in
+    the same commit: the contact the inquiry created (its address, read when sending, so
+    an erased contact gets nothing) and the language of the form or request."""
+
+    __tablename__ = "inquiry_receipts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(sa.ForeignKey("leads.id", ondelete="CASCADE"),
+                                         unique=True)
+    contact_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("contacts.id", ondelete="SET NULL"))
+    locale: Mapped[str] = mapped_column(sa.String(2))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+@register_delivery_model
+class InquiryReceiptDelivery(DeliveryMixin, Model):
+    """The e-mail of one receipt: claimed before sending, retried until sent
+    (app/deliveries.py)."""
+
+    __tablename__ = "inquiry_receipt_deliveries"
+    __table_args__ = (sa.UniqueConstraint("receipt_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    receipt_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("inquiry_receipts.id", ondelete="CASCADE"))
+
+    receipt: Mapped[InquiryReceipt] = relationship(lazy="joined")
+
+    def describe(self) -> str:
+        # no address: admins read this for every municipality
+        return f"inquiry receipt · lead {self.receipt.lead_id}"

@@ -32,16 +32,16 @@ from app.auth.models import Role, User
 from app.candidates.models import CandidateSite
 from app.clock import local_today, utcnow
 from app.core.models import Municipality
+from app.deliveries import Outcome
 from app.extensions import db
 from app.forms import column_length
 from app.input_rules import FieldErrors
+from app.intake import receipts
 from app.intake.models import BotCount
 from app.leads import sharing
 from app.leads.commands import suggest_codename
 from app.leads.companies import build_company
 from app.leads.models import Company, Contact, Lead, ShareLevel, Source, Stage
-from app.mail.models import MailMessage
-from app.mail.service import compose, deliver, render_mail
 from app.notifications import service as notifications
 from app.sites.models import Site
 from app.sites.public import listed_site
@@ -81,8 +81,6 @@ class Received:
     """A stored inquiry and what is done once it is committed (`after_commit`)."""
 
     lead: Lead
-    email: str
-    locale: str
     partners: list[Municipality]
 
 
@@ -221,8 +219,11 @@ def receive_inquiry(inquiry: Inquiry, source: Source, locale: str,
         updated_at=now, stage_changed_at=now)
     db.session.add(lead)
     db.session.flush()
-    db.session.add(Contact(company=company, lead_id=lead.id, name=inquiry.contact_name,
-                           email=inquiry.email, phone=inquiry.phone))
+    contact = Contact(company=company, lead_id=lead.id, name=inquiry.contact_name,
+                      email=inquiry.email, phone=inquiry.phone)
+    db.session.add(contact)
+    db.session.flush()
+    receipts.queue(lead, contact, locale)
     partners = [municipalities[slug] for slug in dict.fromkeys(inquiry.municipalities)
                 if municipalities[slug].id != owner_municipality.id]
     if site is not None and site.municipality_id != owner_municipality.id and all(
@@ -239,7 +240,7 @@ def receive_inquiry(inquiry: Inquiry, source: Source, locale: str,
         "owner_id": owner.id, "company_id": company.id, "company_reused": reused,
         "site_id": site.id if site else None}, municipality_id=owner_municipality.id)
     _notify(lead, owner_municipality, site, client)
-    return Received(lead=lead, email=inquiry.email, locale=locale, partners=partners)
+    return Received(lead=lead, partners=partners)
 
 
 def _swedish_note() -> str:
@@ -262,24 +263,14 @@ def _notify(lead: Lead, municipality: Municipality, site: Site | None,
                              f"/leads/{lead.id}#candidates", lead_id=lead.id)
 
 
-def after_commit(received: Received) -> MailMessage:
+def after_commit(received: Received) -> Outcome:
     """Once the inquiry is committed: the partners learn of their shares, the advisors'
-    e-mails go out, and the submitter gets the receipt (whose log row is returned)."""
+    e-mails go out, and the submitter gets the receipt (app/intake/receipts.py: retried
+    until sent if this attempt fails)."""
     for partner in received.partners:
         sharing.notify_partner(received.lead, partner, ShareLevel.ANONYMISED)
     notifications.send_queued()
-    return send_receipt(received.email, received.locale, received.lead)
-
-
-def send_receipt(email: str, locale: str, lead: Lead) -> MailMessage:
-    """The receipt: fixed text in the submitter's language and the reference, nothing
-    of what they wrote."""
-    reference = lead.inquiry_reference
-    with force_locale(locale):
-        subject = _("We have received your inquiry (%(reference)s)", reference=reference)
-    subject, text, html = render_mail("inquiry_receipt", locale, subject, reference=reference)
-    return deliver(compose(email, subject, text, html), kind="inquiry_receipt", locale=locale,
-                   leads=[lead])
+    return receipts.send(received.lead.id)
 
 
 # --- bots --------------------------------------------------------------------------------
