@@ -19,6 +19,7 @@ from app.notifications.models import Notification
 from app.sites.models import SiteStatus
 from tests.factories import make_site, make_user, municipality
 from tests.intake_helpers import FORM, leads, submit
+from tests.leads_helpers import login
 from tests.mailbox import html_part, text_part
 
 
@@ -243,3 +244,23 @@ def test_the_privacy_notice_says_what_why_how_long_and_whom_to_ask(client):
     for said in ("What we store", "public interest", "3 years", "10 years", "erased",
                  "data protection officer"):
         assert said in page
+
+
+def test_the_new_web_inquiry_is_marked_in_the_list_and_the_kanban_until_opened(client,
+                                                                             users):
+    submit(client, municipalities=["kumla", "hallsberg"])
+    [lead] = leads()
+    marker = 'data-testid="new-web-inquiry"'
+
+    def marked(path: str) -> bool:
+        page = client.get(path).get_data(as_text=True)
+        assert lead.codename in page  # the lead is there either way
+        return marker in page
+
+    login(client, "kumla")  # a partner with an anonymised share: the marker is not theirs
+    assert not marked("/leads") and not marked("/pipeline")
+    client.post("/logout")
+    login(client, "orebro")
+    assert marked("/leads") and marked("/pipeline")
+    client.get(f"/leads/{lead.id}")
+    assert not marked("/leads") and not marked("/pipeline")

@@ -49,6 +49,7 @@ class Card(NamedTuple):
     late: bool  # that date has passed
     facts: str  # "≥ 50 000 m² · 5 MW · 120 jobs": what the company needs ("" if nothing)
     anonymised: str | None  # the badge's text where the lead is shared anonymised
+    new_web: str | None  # "New web inquiry": not yet opened by its municipality (ours only)
 
 
 LEAD_ID_PLACEHOLDER = "999999999"
@@ -70,7 +71,8 @@ def render_board(user: Viewer, columns: dict[Stage, dict[str, Any]]) -> dict[Sta
     next_label = _("Next follow-up")
     due_labels = {day: f"{next_label}: {text}"  # text, escaped by the template
                   for day, text in local_dates(card.next_due for card in every_card).items()}
-    texts = Texts(_("Stage"), {}, Figures.current(), _("jobs"), _("Anonymised"))
+    texts = Texts(_("Stage"), {}, Figures.current(), _("jobs"), _("Anonymised"),
+                  _("New web inquiry"))
     today, can_move = local_today(), user.is_advisor
     urls = Urls(url_around_id("leads.show"), url_around_id("leads.stage"))
     title = labels.lead_titles()
@@ -97,6 +99,7 @@ class Texts(NamedTuple):
     figures: Figures
     jobs_word: str  # "jobs"
     anonymised: str  # "Anonymised"
+    new_web: str  # "New web inquiry"
 
 
 def card_facts(card: Any, texts: Texts) -> str:
@@ -133,4 +136,5 @@ def _card(card: Any, level: str | None, due_labels: dict[date, str], today: date
         due_labels[card.next_due] if card.next_due else None,
         bool(card.next_due) and card.next_due < today,
         card_facts(card, texts),
-        texts.anonymised if level == "anonymised" else None)
+        texts.anonymised if level == "anonymised" else None,
+        texts.new_web if own and card.web_inquiry_new else None)

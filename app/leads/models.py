@@ -168,7 +168,7 @@ class Lead(Model):
         sa.Index("ix_leads_pipeline", "stage", "stage_changed_at", "id",
                  postgresql_include=["municipality_id", "codename", "version", "confidential",
                                      "owner_id", "company_id", "land_min_m2", "land_max_m2",
-                                     "power_mw", "expected_jobs"]),
+                                     "power_mw", "expected_jobs", "web_inquiry_new"]),
         # The list filtered by stage: visibility, count and the default sort from the index
         # alone (an index-only scan, once VACUUM has marked the pages all-visible).
         sa.Index("ix_leads_stage_municipality_received", "stage", "municipality_id",

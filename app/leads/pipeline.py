@@ -44,6 +44,7 @@ class Card(NamedTuple):
     land_max_m2: int | None
     power_mw: float | None
     expected_jobs: int | None
+    web_inquiry_new: bool  # a web or API inquiry nobody of its municipality has opened
 
 
 def pipeline(user: Viewer) -> dict[Stage, dict[str, Any]]:
@@ -78,7 +79,8 @@ def _pipeline_statement(user: Viewer) -> sa.Select:
         "next_due": next_due_column(newest.c.id),
         "shared": shared_level_column(user, newest.c.id, newest.c.municipality_id),
         "land_min_m2": newest.c.land_min_m2, "land_max_m2": newest.c.land_max_m2,
-        "power_mw": newest.c.power_mw, "expected_jobs": newest.c.expected_jobs}
+        "power_mw": newest.c.power_mw, "expected_jobs": newest.c.expected_jobs,
+        "web_inquiry_new": newest.c.web_inquiry_new}
     return with_names(
         sa.select(*(columns_of_card[name].label(name) for name in Card._fields))
         .select_from(newest), newest.c,
@@ -89,7 +91,8 @@ def _pipeline_statement(user: Viewer) -> sa.Select:
 # PostgreSQL serves each column from the index alone, without visiting the table.
 PIPELINE_LEAD_COLUMNS = ("id", "codename", "version", "stage", "confidential",
                          "municipality_id", "owner_id", "company_id", "stage_changed_at",
-                         "land_min_m2", "land_max_m2", "power_mw", "expected_jobs")
+                         "land_min_m2", "land_max_m2", "power_mw", "expected_jobs",
+                         "web_inquiry_new")
 
 
 def _pipeline_leads(user: Viewer) -> sa.Subquery:

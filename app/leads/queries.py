@@ -263,7 +263,8 @@ class LeadPage:
 def _list_columns() -> tuple:
     """What a row of the lead list shows (and level_of needs)."""
     return (Lead.id, Lead.codename, Lead.stage, Lead.confidential, Lead.municipality_id,
-            Lead.sector, Lead.received_on, Company.name.label("company_name"),
+            Lead.sector, Lead.received_on, Lead.web_inquiry_new,
+            Company.name.label("company_name"),
             Municipality.name.label("municipality_name"), User.name.label("owner_name"))
 
 

@@ -27,6 +27,7 @@ class ListPage(NamedTuple):
 
     confidential: str  # the badges' words
     anonymised: str
+    new_web: str
 
 
 class Row(NamedTuple):
@@ -44,6 +45,7 @@ class Row(NamedTuple):
     received: str  # formatted
     due: str | None  # the earliest open follow-up's date, formatted
     late: bool  # that date has passed
+    new_web: bool  # a web or API inquiry not yet opened by its municipality (ours only)
 
 
 def render_rows(page: LeadPage, date_labels: dict[date, str]) -> Markup:
@@ -60,7 +62,7 @@ def render_rows(page: LeadPage, date_labels: dict[date, str]) -> Markup:
             bool(row.confidential), level == ANONYMISED, page.companies.get(row.id, ""),
             stage_names[row.stage], row.municipality_name, row.owner_name, row.sector or "",
             date_labels[row.received_on], date_labels[due] if due else None,
-            due is not None and due < today))
-    shared = ListPage(_("Confidential"), _("Anonymised"))
+            due is not None and due < today, level == OWNER and bool(row.web_inquiry_new)))
+    shared = ListPage(_("Confidential"), _("Anonymised"), _("New web inquiry"))
     macros: Any = current_app.jinja_env.get_template("leads/_rows.html").module
     return macros.rows(rows, shared)
