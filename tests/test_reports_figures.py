@@ -3,11 +3,13 @@ for Hallsberg's advisor unless a test says otherwise (figures in app/reports/)."
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from flask_babel import force_locale
 
+from app.extensions import db
+from app.leads.models import Stage
 from app.reports.counted import LeadSelection
 from app.reports.periods import Period
 from app.reports.service import BUILDERS, Report, summary
@@ -166,3 +168,22 @@ def test_every_figure_is_built(world, users):
                                             ([(1, 2), (9, 1)], 1), ([(2, 1), (4, 2), (8, 1)], 4)])
 def test_weighted_median(values, median):
     assert weighted_median(values) == median
+
+
+def test_median_days_in_skede_of_even_and_odd_groups(app, users):
+    """The median of an even group is the mean of its two middle values, on PostgreSQL
+    (percentile_disc both ways) as on SQLite (grouped in Python)."""
+    kumla = users["kumla"]
+    with app.test_request_context(), force_locale("en"):
+        for days in (10, 20, 40, 70):
+            changed = TODAY - timedelta(days=days)
+            reports_world.lead(kumla, f"Q{days}", changed, Stage.QUALIFIED,
+                               reports_world.local(changed.year, changed.month, changed.day, 9))
+        for days in (5, 6, 100):
+            changed = TODAY - timedelta(days=days)
+            reports_world.lead(kumla, f"N{days}", changed, Stage.NEGOTIATION,
+                               reports_world.local(changed.year, changed.month, changed.day, 23))
+        db.session.commit()
+        table = rows(report(kumla).table("time_in_stage"))
+    assert ("Needs analysis", 4, 30.0, 1) in table
+    assert ("Negotiation", 3, 6.0, 1) in table
